@@ -1,0 +1,426 @@
+package html
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/width"
+
+	"github.com/nianbao/nianbao/internal/layout"
+)
+
+// chromeWords name parts of a site rather than of a text. An element whose id
+// or class has one of them as a word (see hasChromeWord) is dropped with all
+// it holds.
+var chromeWords = map[string]bool{
+	"nav":        true,
+	"menu":       true,
+	"breadcrumb": true,
+	"crumb":      true,
+	"footer":     true,
+	"foot":       true,
+	"header":     true,
+	"sidebar":    true,
+	"share":      true,
+	"copyright":  true,
+	"toolbar":    true,
+	"login":      true,
+	"search":     true,
+}
+
+// chromeRoles are the ARIA landmark roles of site chrome.
+var chromeRoles = map[string]bool{
+	"banner":        true,
+	"navigation":    true,
+	"contentinfo":   true,
+	"complementary": true,
+	"search":        true,
+}
+
+// ignored elements never hold a page's text.
+var ignored = map[atom.Atom]bool{
+	atom.Head:     true, // the <title> is the tab's, not the text's
+	atom.Title:    true,
+	atom.Script:   true,
+	atom.Style:    true,
+	atom.Noscript: true,
+	atom.Template: true,
+	atom.Iframe:   true,
+	atom.Object:   true,
+	atom.Embed:    true,
+	atom.Select:   true,
+	atom.Option:   true,
+	atom.Button:   true,
+	atom.Input:    true,
+	atom.Textarea: true,
+	atom.Svg:      true,
+	atom.Canvas:   true,
+	atom.Audio:    true,
+	atom.Video:    true,
+}
+
+// blockLevel elements start and end a paragraph. All others are inline.
+var blockLevel = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true,
+	atom.Blockquote: true, atom.Body: true, atom.Caption: true,
+	atom.Center: true, atom.Dd: true, atom.Details: true, atom.Dialog: true,
+	atom.Dir: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
+	atom.Fieldset: true, atom.Figcaption: true, atom.Figure: true,
+	atom.Footer: true, atom.Form: true, atom.H1: true, atom.H2: true,
+	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true,
+	atom.Legend: true, atom.Li: true, atom.Listing: true, atom.Main: true,
+	atom.Menu: true, atom.Nav: true, atom.Ol: true, atom.P: true,
+	atom.Plaintext: true, atom.Pre: true, atom.Section: true,
+	atom.Summary: true, atom.Table: true, atom.Tbody: true, atom.Td: true,
+	atom.Tfoot: true, atom.Th: true, atom.Thead: true, atom.Tr: true,
+	atom.Ul: true, atom.Xmp: true,
+}
+
+// Span limits, as browsers clamp them.
+const (
+	maxColSpan = 1000
+	maxRowSpan = 65534
+)
+
+// checkEvery is how many nodes pass between checks of the context.
+const checkEvery = 4096
+
+// walker turns a parsed page into blocks.
+type walker struct {
+	ctx    context.Context
+	chrome bool // drop site chrome
+	blocks []layout.Block
+	line   line
+	pre    int // depth of open <pre> elements, where whitespace is kept
+	seen   int // nodes visited
+}
+
+// extract returns the blocks of the page rooted at root, dropping site
+// chrome if chrome is set.
+func extract(ctx context.Context, root *html.Node, chrome bool) ([]layout.Block, error) {
+	w := &walker{ctx: ctx, chrome: chrome}
+	if err := w.walk(root); err != nil {
+		return nil, err
+	}
+	w.flush()
+	return w.blocks, nil
+}
+
+func (w *walker) walk(n *html.Node) error {
+	if w.seen++; w.seen%checkEvery == 0 {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	switch n.Type {
+	case html.TextNode:
+		w.text(n.Data)
+		return nil
+	case html.DocumentNode:
+		return w.children(n)
+	case html.ElementNode:
+	default:
+		return nil
+	}
+	if w.skip(n) {
+		return nil
+	}
+	switch {
+	case n.DataAtom == atom.Br:
+		w.flush()
+		return nil
+	case n.DataAtom == atom.Table && !layoutTable(n):
+		w.flush()
+		return w.table(n)
+	}
+
+	block := blockLevel[n.DataAtom]
+	if block {
+		w.flush()
+	}
+	if n.DataAtom == atom.Pre {
+		w.pre++
+	}
+	err := w.children(n)
+	if n.DataAtom == atom.Pre {
+		w.pre--
+	}
+	if block {
+		w.flush()
+	}
+	return err
+}
+
+func (w *walker) children(n *html.Node) error {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if err := w.walk(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// text adds a text node's text to the current paragraph.
+func (w *walker) text(s string) {
+	if w.pre == 0 {
+		w.line.collapse(s)
+		return
+	}
+	for i, part := range strings.Split(s, "\n") {
+		if i > 0 {
+			w.flush()
+		}
+		w.line.raw(part)
+	}
+}
+
+// flush ends the current paragraph, dropping it if it is blank.
+func (w *walker) flush() {
+	if s := w.line.take(); strings.TrimSpace(s) != "" {
+		w.blocks = append(w.blocks, layout.Block{Kind: layout.Paragraph, Text: s})
+	}
+}
+
+// skip reports whether n and all it holds are not the page's text.
+func (w *walker) skip(n *html.Node) bool {
+	if ignored[n.DataAtom] {
+		return true
+	}
+	if !w.chrome {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.Html, atom.Body:
+		// Classes such as "has-header" on these would drop the whole page.
+		return false
+	case atom.Nav, atom.Aside:
+		return true
+	case atom.Header, atom.Footer:
+		return !inText(n)
+	}
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "id", "class":
+			if hasChromeWord(a.Val) {
+				return true
+			}
+		case "role":
+			if chromeRoles[strings.ToLower(strings.TrimSpace(a.Val))] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inText reports whether n is inside an article or main element, where a
+// header or footer holds the text's title or signature, not the site's.
+func inText(n *html.Node) bool {
+	for a := range n.Ancestors() {
+		if a.DataAtom == atom.Article || a.DataAtom == atom.Main {
+			return true
+		}
+	}
+	return false
+}
+
+// hasChromeWord reports whether one of the words of s is a chrome word.
+// Words are runs of ASCII letters, also split where camel case turns to upper
+// case: "site-nav", "footer_wrap", "nav2" and "topNavBar" have one,
+// "navigation-free-content" and "footnote" have none.
+func hasChromeWord(s string) bool {
+	start := -1 // start of the current word, or -1 between words
+	for i := 0; i <= len(s); i++ {
+		var c byte
+		if i < len(s) {
+			c = s[i]
+		}
+		lower, upper := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z'
+		switch {
+		case !lower && !upper:
+			if start >= 0 && chromeWords[strings.ToLower(s[start:i])] {
+				return true
+			}
+			start = -1
+		case start < 0:
+			start = i
+		case upper && 'a' <= s[i-1] && s[i-1] <= 'z':
+			if chromeWords[strings.ToLower(s[start:i])] {
+				return true
+			}
+			start = i
+		}
+	}
+	return false
+}
+
+// layoutTable reports whether t lays out a page rather than holding data: it
+// holds another table, or has a single cell.
+func layoutTable(t *html.Node) bool {
+	cells := 0
+	for d := range t.Descendants() {
+		if d.Type != html.ElementNode {
+			continue
+		}
+		switch d.DataAtom {
+		case atom.Table:
+			return true
+		case atom.Td, atom.Th:
+			cells++
+		}
+	}
+	return cells == 1
+}
+
+// table adds data table t as a Table block, after its caption. The parser
+// has put every row in a thead, tbody or tfoot.
+func (w *walker) table(t *html.Node) error {
+	var grid layout.TableGrid
+	cells := 0
+	for c := t.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Caption:
+			if err := w.walk(c); err != nil {
+				return err
+			}
+		case atom.Thead, atom.Tbody, atom.Tfoot:
+			var trs []*html.Node
+			for r := c.FirstChild; r != nil; r = r.NextSibling {
+				if r.Type == html.ElementNode && r.DataAtom == atom.Tr {
+					trs = append(trs, r)
+				}
+			}
+			for i, tr := range trs {
+				row, err := w.row(tr, len(trs)-i)
+				if err != nil {
+					return err
+				}
+				grid.Rows = append(grid.Rows, row)
+				cells += len(row)
+			}
+		}
+	}
+	if cells > 0 {
+		w.blocks = append(w.blocks, layout.Block{Kind: layout.Table, Table: &grid})
+	}
+	return nil
+}
+
+// row returns the cells of tr, which has left rows in its row group counting
+// itself. Browsers end a row span at the end of its group, and so does row.
+func (w *walker) row(tr *html.Node, left int) ([]layout.Cell, error) {
+	var cells []layout.Cell
+	for td := tr.FirstChild; td != nil; td = td.NextSibling {
+		if td.Type != html.ElementNode || td.DataAtom != atom.Td && td.DataAtom != atom.Th {
+			continue
+		}
+		text, err := w.cellText(td)
+		if err != nil {
+			return nil, err
+		}
+		cells = append(cells, layout.Cell{
+			Text:    text,
+			RowSpan: min(span(td, "rowspan", maxRowSpan), left),
+			ColSpan: span(td, "colspan", maxColSpan),
+		})
+	}
+	return cells, nil
+}
+
+// cellText returns the text of a data table's cell: its paragraphs and lines,
+// trimmed, parted by "\n". An empty cell has empty text.
+func (w *walker) cellText(td *html.Node) (string, error) {
+	sub := &walker{ctx: w.ctx, chrome: w.chrome, seen: w.seen}
+	err := sub.children(td)
+	w.seen = sub.seen
+	if err != nil {
+		return "", err
+	}
+	sub.flush()
+	lines := make([]string, len(sub.blocks))
+	for i, b := range sub.blocks {
+		// A data table holds no tables, so these are all paragraphs.
+		lines[i] = strings.TrimSpace(b.Text)
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// span returns the value of n's rowspan or colspan attribute key, read as
+// browsers read it: leading whitespace skipped, then digits, anything after
+// them ignored; missing, unreadable or 0 is 1, and more than limit is limit.
+func span(n *html.Node, key string, limit int) int {
+	for _, a := range n.Attr {
+		if a.Namespace != "" || a.Key != key {
+			continue
+		}
+		s := strings.TrimLeft(a.Val, " \t\n\f\r")
+		s = strings.TrimPrefix(s, "+")
+		v := 0
+		for i := 0; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+			v = min(v*10+int(s[i]-'0'), limit)
+		}
+		return max(v, 1)
+	}
+	return 1
+}
+
+// line gathers the text of one paragraph, collapsing each run of whitespace
+// into one space and dropping it at either end.
+type line struct {
+	b    strings.Builder
+	last rune // last rune written
+	// The run of whitespace since the last rune written: whether there is
+	// one, whether it has a line break, and whether it has a space that
+	// browsers do not collapse, such as &nbsp; or U+3000.
+	space, newline, hard bool
+}
+
+// collapse adds s, collapsing whitespace. A run of plain whitespace holding a
+// line break between two Chinese characters is dropped rather than made a
+// space, as CSS Text 3 says: such breaks are where an editor wrapped a line.
+func (l *line) collapse(s string) {
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			l.space = true
+			l.newline = l.newline || r == '\n'
+			l.hard = l.hard || !strings.ContainsRune(" \t\n\f\r", r)
+			continue
+		}
+		if l.space && l.b.Len() > 0 && (l.hard || !l.newline || !wide(l.last) || !wide(r)) {
+			l.b.WriteByte(' ')
+		}
+		l.space, l.newline, l.hard = false, false, false
+		l.b.WriteRune(r)
+		l.last = r
+	}
+}
+
+// raw adds s as it is, for preformatted text. A <pre> is a block, so its
+// lines never share a paragraph with collapsed text.
+func (l *line) raw(s string) {
+	l.b.WriteString(s)
+}
+
+// take returns the paragraph and starts a new one.
+func (l *line) take() string {
+	s := l.b.String()
+	*l = line{}
+	return s
+}
+
+// wide reports whether r is an East Asian wide, full-width or half-width
+// character other than Hangul: where CSS drops line breaks between two.
+func wide(r rune) bool {
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianHalfwidth:
+		return !unicode.Is(unicode.Hangul, r)
+	}
+	return false
+}

@@ -1,0 +1,155 @@
+// Package layout is the document model every converter produces and the report
+// parser reads: an ordered list of blocks (paragraphs, tables, page breaks),
+// each with where it came from when the converter knows.
+//
+// A converter fills it from a file's layout and knows nothing of reports; the
+// parser reads it and knows nothing of file formats.
+package layout
+
+import "strings"
+
+// Kind tells what a Block holds.
+type Kind int
+
+const (
+	// Paragraph is a run of text; Block.Text holds it, lines parted by "\n".
+	Paragraph Kind = iota
+	// Table is a grid of cells; Block.Table holds it.
+	Table
+	// PageBreak marks the end of a page, so a table cut by it can be joined.
+	PageBreak
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Paragraph:
+		return "paragraph"
+	case Table:
+		return "table"
+	case PageBreak:
+		return "page-break"
+	}
+	return "unknown"
+}
+
+// Document is one converted file.
+type Document struct {
+	Blocks []Block
+	// Pages is the page count where the format has pages, else 0.
+	Pages int
+	// Method tells how the text was obtained: "text", "html", "docx",
+	// "pdf-text", "pdf-ocr", "image-ocr" (the record's source.method).
+	Method string
+}
+
+// Block is one paragraph, table or page break, in reading order.
+type Block struct {
+	Kind  Kind
+	Text  string     // Paragraph only
+	Table *TableGrid // Table only
+	Prov  Provenance
+}
+
+// Provenance says where a block or cell was found. Zero fields are unknown.
+type Provenance struct {
+	Page int  // 1-based page number
+	Box  *Box // position on the page, in the converter's units
+	// Confidence is the OCR confidence in [0, 1]; 0 means not read by OCR.
+	Confidence float64
+}
+
+// Box is a rectangle on a page: X0,Y0 top left, X1,Y1 bottom right.
+type Box struct {
+	X0, Y0, X1, Y1 float64
+}
+
+// TableGrid is a table as printed: rows of cells, where a merged cell appears
+// once, in the row and column where it starts, with its spans. A row holds only
+// the cells that start in it, so rows below a tall merged cell are shorter.
+type TableGrid struct {
+	Rows [][]Cell
+}
+
+// Cell is one table cell. Text keeps the cell's line breaks as "\n".
+type Cell struct {
+	Text    string
+	RowSpan int // 1 when not merged down; 0 is read as 1
+	ColSpan int // 1 when not merged across; 0 is read as 1
+	Prov    Provenance
+}
+
+// Spans returns the cell's row and column spans, reading 0 as 1.
+func (c Cell) Spans() (rows, cols int) {
+	rows, cols = c.RowSpan, c.ColSpan
+	if rows < 1 {
+		rows = 1
+	}
+	if cols < 1 {
+		cols = 1
+	}
+	return rows, cols
+}
+
+// Placed is a cell with the grid position it starts at.
+type Placed struct {
+	Cell
+	Row, Col int
+}
+
+// Place lays the table's cells on a grid, honouring spans: each cell goes in
+// the first column of its row not covered by a cell merged down from above. It
+// returns the cells row by row, in that order, and the grid's column count.
+func (t *TableGrid) Place() (rows [][]Placed, width int) {
+	// covered[r] lists the columns of row r taken by cells from earlier rows.
+	covered := map[int]map[int]bool{}
+	rows = make([][]Placed, len(t.Rows))
+	for r, cells := range t.Rows {
+		col := 0
+		for _, c := range cells {
+			for covered[r][col] {
+				col++
+			}
+			rs, cs := c.Spans()
+			rows[r] = append(rows[r], Placed{Cell: c, Row: r, Col: col})
+			for dr := 1; dr < rs; dr++ {
+				if covered[r+dr] == nil {
+					covered[r+dr] = map[int]bool{}
+				}
+				for dc := 0; dc < cs; dc++ {
+					covered[r+dr][col+dc] = true
+				}
+			}
+			col += cs
+			if col > width {
+				width = col
+			}
+		}
+	}
+	return rows, width
+}
+
+// Text returns the document's text: paragraphs as lines, table rows as their
+// cells joined by tabs. It is for previews and debugging, not for parsing.
+func (d *Document) Text() string {
+	var b strings.Builder
+	for _, blk := range d.Blocks {
+		switch blk.Kind {
+		case Paragraph:
+			b.WriteString(blk.Text)
+			b.WriteByte('\n')
+		case Table:
+			for _, row := range blk.Table.Rows {
+				for i, c := range row {
+					if i > 0 {
+						b.WriteByte('\t')
+					}
+					b.WriteString(strings.ReplaceAll(c.Text, "\n", " "))
+				}
+				b.WriteByte('\n')
+			}
+		case PageBreak:
+			b.WriteString("\f\n")
+		}
+	}
+	return b.String()
+}

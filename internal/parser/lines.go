@@ -1,0 +1,122 @@
+package parser
+
+import (
+	"strings"
+
+	"github.com/nianbao/nianbao/internal/layout"
+	"github.com/nianbao/nianbao/internal/number"
+	"github.com/nianbao/nianbao/internal/textnorm"
+)
+
+// line is one row of cells as the document gives it: a table row, or one line
+// of a paragraph, split into cells where it is a table printed as text.
+type line struct {
+	cells []cell
+	// grid is set for rows of a table block.
+	grid bool
+	// text is a paragraph line's text, trimmed, for prose and titles.
+	text string
+}
+
+// multi reports whether the line holds several cells, so that its end is a
+// row's end.
+func (l *line) multi() bool { return len(l.cells) > 1 }
+
+// single returns the folded text of a paragraph line of one cell, or "".
+func (l *line) single() string {
+	if l.grid || len(l.cells) != 1 {
+		return ""
+	}
+	return l.cells[0].folded
+}
+
+// cell is one cell's text, folded for matching and read as a value.
+type cell struct {
+	raw    string
+	folded string
+	val    number.Value
+	conf   float64
+}
+
+func (p *Parser) newCell(text string, conf float64) cell {
+	raw := strings.TrimSpace(textnorm.StripArtefacts(text))
+	return cell{raw: raw, folded: p.norm.Fold(raw), val: number.Parse(raw), conf: conf}
+}
+
+// lines flattens the document into lines, in reading order. Page breaks
+// vanish, so a table cut by one reads on as one.
+func (p *Parser) lines(doc *layout.Document) []line {
+	var out []line
+	for _, b := range doc.Blocks {
+		switch b.Kind {
+		case layout.Paragraph:
+			for _, text := range strings.Split(b.Text, "\n") {
+				if l, ok := p.textLine(text, b.Prov.Confidence); ok {
+					out = append(out, l)
+				}
+			}
+		case layout.Table:
+			if b.Table == nil {
+				continue
+			}
+			rows, _ := b.Table.Place()
+			for _, row := range rows {
+				l := line{grid: true, cells: make([]cell, 0, len(row))}
+				for _, c := range row {
+					l.cells = append(l.cells, p.newCell(c.Text, c.Prov.Confidence))
+				}
+				if len(l.cells) > 0 {
+					out = append(out, l)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// textLine splits a paragraph line into cells. Tables printed as text come
+// as Markdown pipes (| a | b |), cells ending in a pipe (a |), tab-separated
+// fields, or one cell a line indented by a tab.
+func (p *Parser) textLine(text string, conf float64) (line, bool) {
+	text = strings.TrimRight(text, "\r")
+	trimmed := strings.TrimSpace(textnorm.StripArtefacts(text))
+	if trimmed == "" {
+		return line{}, false
+	}
+	var parts []string
+	switch {
+	case strings.Contains(text, "|"):
+		parts = strings.Split(text, "|")
+		if strings.TrimSpace(parts[len(parts)-1]) == "" {
+			parts = parts[:len(parts)-1]
+		}
+		if markdownRule(parts) {
+			return line{}, false
+		}
+	case strings.Count(text, "\t") > 1 || (strings.Contains(text, "\t") && !strings.HasPrefix(text, "\t")):
+		parts = strings.Split(text, "\t")
+	default:
+		parts = []string{text}
+	}
+	l := line{text: trimmed, cells: make([]cell, 0, len(parts))}
+	for _, part := range parts {
+		l.cells = append(l.cells, p.newCell(part, conf))
+	}
+	return l, true
+}
+
+// markdownRule reports a Markdown table's header rule: |---|:---:|.
+func markdownRule(parts []string) bool {
+	seen := false
+	for _, part := range parts {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if strings.Trim(part, "-:") != "" {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}

@@ -1,0 +1,139 @@
+package parser
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nianbao/nianbao/internal/record"
+	"github.com/nianbao/nianbao/internal/textnorm"
+)
+
+// Phrases of the title and the statistics period, folded.
+const (
+	titleMark     = "年度报告"
+	titleSubject  = "政府信息公开"
+	periodMark    = "统计期限"
+	titleMaxRunes = 80
+	// A title's first line, before a break, is short.
+	titleLineRunes = 50
+	// periodWindow is how far after 统计期限 its year may be, in bytes.
+	periodWindow = 60
+)
+
+// readMeta finds the title before the first section heading (line end), and
+// from it the agency and year; and the statistics period stated anywhere.
+func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
+	rec.Title = title(lines, end)
+	if rec.Title != "" {
+		rec.Agency, rec.Year = agencyYear(rec.Title, p.norm.Fold(rec.Title))
+	}
+	for i := range lines {
+		if y, ok := periodYear(lines[i].single()); ok {
+			rec.PeriodYear = &y
+			break
+		}
+	}
+	if rec.Year == nil && rec.PeriodYear != nil {
+		y := *rec.PeriodYear
+		rec.Year = &y
+	}
+}
+
+// title returns the report's title as printed, without whitespace: the first
+// short line that names an annual report, joined to the line before it when
+// the title was broken after the agency and year.
+func title(lines []line, end int) string {
+	for i := 0; i < end && i < len(lines); i++ {
+		f := lines[i].single()
+		if !strings.Contains(f, titleMark) || utf8.RuneCountInString(f) > titleMaxRunes || strings.HasSuffix(f, "。") {
+			continue
+		}
+		t := textnorm.RemoveSpace(lines[i].text)
+		if k := strings.Index(f, titleSubject); k >= 0 && onlyYear(f[:k]) && i > 0 {
+			prev := lines[i-1].single()
+			if prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, titleMark) {
+				t = textnorm.RemoveSpace(lines[i-1].text) + t
+			}
+		}
+		return t
+	}
+	return ""
+}
+
+// onlyYear reports whether a title's start holds no agency: nothing, or just
+// a year.
+func onlyYear(s string) bool {
+	return strings.Trim(s, "0123456789年度") == ""
+}
+
+// agencyYear splits a title into the agency (in the title's own script) and
+// the reporting year. folded is the title folded; since the title has no
+// whitespace, its runes line up one to one with the title's.
+func agencyYear(title, folded string) (string, *int) {
+	fr := []rune(folded)
+	tr := []rune(title)
+	if len(fr) != len(tr) {
+		return "", nil
+	}
+	yearAt, year := -1, 0
+	for i := 0; i+4 < len(fr); i++ {
+		if y, ok := digits4(fr[i : i+4]); ok && fr[i+4] == '年' && (i == 0 || !isDigit(fr[i-1])) {
+			yearAt, year = i, y
+			break
+		}
+	}
+	subject := strings.Index(folded, titleSubject)
+	if subject >= 0 {
+		subject = utf8.RuneCountInString(folded[:subject])
+	}
+	agency := ""
+	switch {
+	case yearAt > 0:
+		agency = string(tr[:yearAt])
+	case yearAt == 0 && subject > 5:
+		// 2023年某某区…: the agency follows the year.
+		agency = strings.TrimPrefix(string(tr[5:subject]), "度")
+	case yearAt < 0 && subject > 0:
+		agency = string(tr[:subject])
+	}
+	agency = strings.TrimRight(agency, "（(《")
+	var y *int
+	if yearAt >= 0 {
+		y = &year
+	}
+	return agency, y
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// digits4 reads four ASCII digits as a plausible reporting year.
+func digits4(rs []rune) (int, bool) {
+	n := 0
+	for _, r := range rs {
+		if !isDigit(r) {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, n >= 1990 && n <= 2100
+}
+
+// periodYear reads the year of the statistics period from a folded line:
+// 本报告所列数据统计期限为2023年1月1日至12月31日.
+func periodYear(f string) (int, bool) {
+	k := strings.Index(f, periodMark)
+	if k < 0 {
+		return 0, false
+	}
+	window := f[k+len(periodMark):]
+	if len(window) > periodWindow {
+		window = window[:periodWindow]
+	}
+	rs := []rune(window)
+	for i := 0; i+4 < len(rs); i++ {
+		if y, ok := digits4(rs[i : i+4]); ok && rs[i+4] == '年' {
+			return y, true
+		}
+	}
+	return 0, false
+}

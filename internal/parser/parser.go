@@ -1,0 +1,302 @@
+// Package parser reads the layout model of a report into its record: title,
+// agency, year, template, script, the six sections' prose and the three
+// tables. It does not care which converter made the model; it knows the
+// template only through package template. It reports what it read and never
+// judges it: the arithmetic is the validator's.
+package parser
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nianbao/nianbao/internal/layout"
+	"github.com/nianbao/nianbao/internal/number"
+	"github.com/nianbao/nianbao/internal/record"
+	"github.com/nianbao/nianbao/internal/template"
+	"github.com/nianbao/nianbao/internal/textnorm"
+)
+
+// Config configures a Parser.
+type Config struct {
+	// MinConfidence is the OCR confidence, in [0, 1], below which a value
+	// read by OCR gets an ocr.low_confidence warning. Default 0.6.
+	MinConfidence float64
+}
+
+// Parser reads documents into records. It is safe for concurrent use.
+type Parser struct {
+	cfg  Config
+	norm *textnorm.Tables
+}
+
+// New returns a Parser.
+func New(cfg Config) *Parser {
+	if cfg.MinConfidence == 0 {
+		cfg.MinConfidence = 0.6
+	}
+	return &Parser{cfg: cfg, norm: textnorm.New()}
+}
+
+// Parse reads doc into a record. The record's source, findings from the
+// validator and status are left for the caller.
+func (p *Parser) Parse(doc *layout.Document) *record.Record {
+	lines := p.lines(doc)
+	rec := &record.Record{
+		Schema:   record.Schema,
+		Script:   p.norm.Script(documentText(lines)),
+		Notes:    []record.Note{},
+		Findings: []record.Finding{},
+	}
+	heads := findHeadings(lines)
+	tp := detectTemplate(lines)
+	rec.Template = tp.ID
+
+	bodyStart := len(lines)
+	for _, h := range heads {
+		if h >= 0 && h < bodyStart {
+			bodyStart = h
+		}
+	}
+	p.readMeta(rec, lines, bodyStart)
+
+	inTable := make([]bool, len(lines))
+	for _, t := range tp.Tables {
+		from, to := region(heads, sectionIndex(t.Section), len(lines))
+		table, sp := p.readTable(rec, &t, lines, from, to)
+		switch t.Key {
+		case template.ActiveDisclosure:
+			rec.ActiveDisclosure = table
+		case template.Applications:
+			rec.Applications = table
+		case template.ReviewsLitigation:
+			rec.ReviewsLitigation = table
+		}
+		for i := sp.first; i >= 0 && i <= sp.last; i++ {
+			inTable[i] = true
+		}
+	}
+	rec.Sections = sectionProse(lines, heads, inTable)
+	return rec
+}
+
+// documentText joins the cells' raw text, for telling the script.
+func documentText(lines []line) string {
+	var b strings.Builder
+	for i := range lines {
+		for _, c := range lines[i].cells {
+			b.WriteString(c.raw)
+		}
+	}
+	return b.String()
+}
+
+// headingRunes is the longest line read as a section heading.
+const headingRunes = 40
+
+// findHeadings returns, for each section of template.Sections(), the line of
+// its heading, or -1. Headings are short lines numbered 一、 or 1、 and are
+// found in order, so a phrase in an earlier section cannot take a later one.
+func findHeadings(lines []line) []int {
+	sections := template.Sections()
+	heads := make([]int, len(sections))
+	for i := range heads {
+		heads[i] = -1
+	}
+	next := 0
+	for i := range lines {
+		f := lines[i].single()
+		if f == "" || f[0] == '(' || !textnorm.HasListNumber(f) || utf8.RuneCountInString(f) > headingRunes {
+			continue
+		}
+		for j := next; j < len(sections); j++ {
+			if containsAny(f, sections[j].Match) {
+				heads[j] = i
+				next = j + 1
+				break
+			}
+		}
+	}
+	return heads
+}
+
+func containsAny(s string, phrases []string) bool {
+	for _, p := range phrases {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func sectionIndex(key string) int {
+	for i, s := range template.Sections() {
+		if s.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// region returns the lines of section k: from its heading to the next heading
+// found. Where its heading is missing, the region widens to the neighbouring
+// headings found, so a table is still read.
+func region(heads []int, k, n int) (from, to int) {
+	from, to = 0, n
+	if k >= 0 && heads[k] >= 0 {
+		from = heads[k] + 1
+	} else {
+		for j := k - 1; j >= 0; j-- {
+			if heads[j] >= 0 {
+				from = heads[j] + 1
+				break
+			}
+		}
+	}
+	for j := k + 1; j < len(heads); j++ {
+		if heads[j] >= 0 && heads[j] >= from {
+			to = heads[j]
+			break
+		}
+	}
+	return from, to
+}
+
+// detectTemplate tells the template version by the header and row phrases
+// only one of them prints; the newest wins a tie.
+func detectTemplate(lines []line) *template.Template {
+	all := template.All()
+	best, bestScore := all[0], 0
+	for _, tp := range all {
+		score := 0
+		for i := range lines {
+			if isProse(&lines[i]) {
+				continue
+			}
+			for _, c := range lines[i].cells {
+				if c.val.Class != number.Text {
+					continue
+				}
+				for _, m := range tp.Markers {
+					if strings.Contains(c.folded, m) {
+						score++
+					}
+				}
+			}
+		}
+		if score > bestScore {
+			best, bestScore = tp, score
+		}
+	}
+	return best
+}
+
+// readTable reads one table from lines [from, to). It returns nil when no row
+// of it is found, and the span of lines the table took.
+func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, from, to int) (*record.Table, span) {
+	if t.Flat {
+		cells, sp, ok := scanFlat(lines, from, to)
+		if !ok {
+			return nil, sp
+		}
+		cells = fit(cells, len(t.Rows)*len(t.Columns))
+		table := &record.Table{}
+		for i := range t.Rows {
+			r := &t.Rows[i]
+			n := len(t.Columns)
+			table.Set(r.Key, p.rowValues(rec, t, r, cells[i*n:(i+1)*n]))
+		}
+		return table, sp
+	}
+	scan := scanRows(t, lines, from, to)
+	if len(scan.hits) == 0 {
+		return nil, scan.span
+	}
+	// A row printed in place of others leaves them out, not null.
+	leftOut := map[string]bool{}
+	for _, r := range t.Rows {
+		if scan.hits[r.Key] != nil {
+			for _, k := range r.Replaces {
+				if scan.hits[k] == nil {
+					leftOut[k] = true
+				}
+			}
+		}
+	}
+	table := &record.Table{}
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		hit := scan.hits[r.Key]
+		if leftOut[r.Key] || (hit == nil && len(r.Replaces) > 0) {
+			continue
+		}
+		var cells []cell
+		if hit != nil {
+			cells = hit.values
+		}
+		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r)))))
+	}
+	return table, scan.span
+}
+
+// rowValues turns a row's fitted cells into values, keeping notes and
+// flagging values read with low OCR confidence.
+func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []cell) *record.Row {
+	row := &record.Row{}
+	for i, col := range t.ColumnsOf(r) {
+		c := cells[i]
+		v := record.Value{}
+		switch c.val.Class {
+		case number.Number:
+			v = record.Num(c.val.Num)
+			if c.val.Note != "" {
+				rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key, Column: col.Key, Text: c.val.Note})
+			}
+		case number.Text:
+			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key, Column: col.Key, Text: c.raw})
+		}
+		if c.conf > 0 && c.conf < p.cfg.MinConfidence && c.val.Class != number.Empty {
+			rec.Findings = append(rec.Findings, record.Finding{
+				Rule: "ocr.low_confidence", Severity: record.Warning,
+				Table: t.Key, Row: r.Key, Column: col.Key, Actual: &v,
+				Message: fmt.Sprintf("%s / %s: OCR read %q with confidence %.2f (below %.2f); check it against the page",
+					r.Label, col.Label, c.raw, c.conf, p.cfg.MinConfidence),
+			})
+		}
+		row.Set(col.Key, v)
+	}
+	return row
+}
+
+// blank reports a line with no text in any cell, such as a run of pipes.
+func blank(l *line) bool {
+	for _, c := range l.cells {
+		if c.raw != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// sectionProse collects each section's text: its lines after the heading,
+// without table rows.
+func sectionProse(lines []line, heads []int, inTable []bool) *record.Sections {
+	secs := &record.Sections{}
+	for k, s := range template.Sections() {
+		var b strings.Builder
+		if heads[k] >= 0 {
+			from, to := region(heads, k, len(lines))
+			for i := from; i < to; i++ {
+				if lines[i].grid || inTable[i] || blank(&lines[i]) {
+					continue
+				}
+				if b.Len() > 0 {
+					b.WriteByte('\n')
+				}
+				b.WriteString(lines[i].text)
+			}
+		}
+		secs.Set(s.Key, b.String())
+	}
+	return secs
+}

@@ -1,0 +1,289 @@
+package parser
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nianbao/nianbao/internal/number"
+	"github.com/nianbao/nianbao/internal/template"
+	"github.com/nianbao/nianbao/internal/textnorm"
+)
+
+// proseRunes is the length past which a lone line is prose, not a table cell.
+const proseRunes = 60
+
+// isProse reports a paragraph line that is a sentence of the report's text
+// rather than a cell of a table printed as text.
+func isProse(l *line) bool {
+	f := l.single()
+	if f == "" {
+		return false
+	}
+	if utf8.RuneCountInString(f) > proseRunes {
+		return true
+	}
+	last, _ := utf8.DecodeLastRuneInString(f)
+	return last == '。' || last == ':' || last == ';' || last == '!'
+}
+
+// span is a range of lines, [first, last]; first < 0 when empty.
+type span struct{ first, last int }
+
+func (s *span) add(i int) {
+	if s.first < 0 || i < s.first {
+		s.first = i
+	}
+	if i > s.last {
+		s.last = i
+	}
+}
+
+// maxLabelCells bounds the cells read as one label: a group cell, a subgroup
+// cell, the row's own and a line or two it was broken over.
+const maxLabelCells = 6
+
+// rowScan reads a table whose rows are named by labels: each label is followed
+// by its row's values, in column order. Positions alone are never trusted,
+// since merged cells shift them; a label's text, possibly spread over several
+// cells (a group cell, then the row's own), names the row.
+type rowScan struct {
+	table *template.Table
+	cand  []cell // label cells seen since the last value
+	// candNamesNone is set when cand was matched and names no row, so the
+	// blanks after a header are not matched again and again.
+	candNamesNone bool
+	// candLine is the line of cand's first cell.
+	candLine int
+	cur      *rowHit
+	hits     map[string]*rowHit
+	span     span
+}
+
+// rowHit is a row found: the cells after its label, values and blanks alike.
+type rowHit struct {
+	key    string
+	line   int // the line its label ended on
+	values []cell
+}
+
+// started reports whether the row has a value that is not blank.
+func (h *rowHit) started() bool {
+	for _, c := range h.values {
+		if c.val.Class != number.Empty {
+			return true
+		}
+	}
+	return false
+}
+
+func scanRows(t *template.Table, lines []line, from, to int) *rowScan {
+	s := &rowScan{table: t, hits: map[string]*rowHit{}, span: span{first: -1, last: -1}}
+	for i := from; i < to; i++ {
+		s.line(i, &lines[i])
+	}
+	s.finish()
+	return s
+}
+
+func (s *rowScan) line(i int, l *line) {
+	if isProse(l) {
+		s.finish()
+		s.cand = nil
+		return
+	}
+	for _, c := range l.cells {
+		switch c.val.Class {
+		case number.Text:
+			if s.cur != nil && l.multi() && s.cur.line == i && s.cur.started() {
+				// Text among a row's values on its own line is a value that
+				// cannot be read, and holds its column.
+				s.cur.values = append(s.cur.values, c)
+				continue
+			}
+			if s.cur != nil && !s.cur.started() {
+				// Only blanks followed a label-like header cell: not a row.
+				s.cur = nil
+			}
+			s.finish()
+			if len(s.cand) == 0 {
+				s.candLine = i
+			}
+			s.candNamesNone = false
+			if len(s.cand) == maxLabelCells {
+				// Header cells far before a row are not its label.
+				s.cand = append(s.cand[:0], s.cand[1:]...)
+			}
+			s.cand = append(s.cand, c)
+		case number.Number, number.Null:
+			if s.cur == nil && !s.start(i, true) {
+				continue
+			}
+			s.cur.values = append(s.cur.values, c)
+			s.span.add(i)
+		case number.Empty:
+			if s.cur == nil && !s.start(i, false) {
+				continue
+			}
+			s.cur.values = append(s.cur.values, c)
+		}
+	}
+	if l.multi() && s.cur != nil && s.cur.started() {
+		s.finish()
+	}
+}
+
+// start begins the row the label cells name. A blank cell that follows no
+// label keeps the label cells for the cells after it.
+func (s *rowScan) start(i int, clear bool) bool {
+	if len(s.cand) == 0 {
+		return false
+	}
+	key := ""
+	if !s.candNamesNone {
+		key = matchRow(s.table, s.cand)
+	}
+	if key == "" || s.hits[key] != nil {
+		s.candNamesNone = true
+		if clear {
+			s.cand = nil
+		}
+		return false
+	}
+	s.cur = &rowHit{key: key, line: i}
+	s.span.add(s.candLine)
+	s.cand = nil
+	return true
+}
+
+func (s *rowScan) finish() {
+	if s.cur != nil {
+		s.hits[s.cur.key] = s.cur
+		s.cur = nil
+	}
+}
+
+// matchRow names the row that label cells stand for: of every row whose
+// phrase occurs in them, the one whose phrase ends last, since a row's own
+// label follows the labels of its groups.
+func matchRow(t *template.Table, cand []cell) string {
+	last := textnorm.StripListNumber(cand[len(cand)-1].folded)
+	// Most labels are whole in their last cell; join the cells only when the
+	// last names no row, as when a label is broken over lines.
+	if key := matchText(t, cand[len(cand)-1].folded, last); key != "" || len(cand) == 1 {
+		return key
+	}
+	var joined strings.Builder
+	for _, c := range cand {
+		joined.WriteString(c.folded)
+	}
+	return matchText(t, joined.String(), last)
+}
+
+// matchText names the row whose phrase ends last in text (where first found), or whose exact
+// label is last, the label cell without its list number.
+func matchText(t *template.Table, text, last string) string {
+	best, bestEnd := "", -1
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		end := -1
+		for _, phrase := range r.Match {
+			if k := strings.Index(text, phrase); k >= 0 && k+len(phrase) > end {
+				end = k + len(phrase)
+			}
+		}
+		for _, exact := range r.Exact {
+			if last == exact {
+				end = len(text) + 1
+			}
+		}
+		if end > bestEnd {
+			best, bestEnd = r.Key, end
+		}
+	}
+	return best
+}
+
+// flatAnchor is the header phrase that opens a flat table (表四's 行政复议).
+const flatAnchor = "行政复议"
+
+// scanFlat reads a table printed as one row of values under its headers: the
+// values that follow the last header cell, in order.
+func scanFlat(lines []line, from, to int) (values []cell, sp span, ok bool) {
+	sp = span{first: -1, last: -1}
+	anchor := -1
+	for i := from; i < to && anchor < 0; i++ {
+		if isProse(&lines[i]) {
+			continue
+		}
+		for _, c := range lines[i].cells {
+			if strings.Contains(c.folded, flatAnchor) {
+				anchor = i
+				break
+			}
+		}
+	}
+	if anchor < 0 {
+		return nil, sp, false
+	}
+	sp.add(anchor)
+	started := false
+	for i := anchor; i < to; i++ {
+		l := &lines[i]
+		if isProse(l) {
+			if started {
+				break
+			}
+			continue
+		}
+		for _, c := range l.cells {
+			switch c.val.Class {
+			case number.Text:
+				if !started {
+					values = values[:0] // blanks among the headers
+					continue
+				}
+				if l.multi() && sp.last == i {
+					values = append(values, c)
+					continue
+				}
+				return values, sp, true
+			case number.Number, number.Null:
+				started = true
+				sp.add(i)
+				values = append(values, c)
+			case number.Empty:
+				values = append(values, c)
+			}
+		}
+	}
+	return values, sp, started
+}
+
+// fit lines up a row's cells with its n columns. Merged cells add blanks
+// before or after a row's values; a blank among them is a value left blank.
+func fit(cells []cell, n int) []cell {
+	nonBlank := make([]cell, 0, len(cells))
+	for _, c := range cells {
+		if c.val.Class != number.Empty {
+			nonBlank = append(nonBlank, c)
+		}
+	}
+	if len(nonBlank) == n {
+		return nonBlank
+	}
+	for len(cells) > n && cells[len(cells)-1].val.Class == number.Empty {
+		cells = cells[:len(cells)-1]
+	}
+	for len(cells) > n && cells[0].val.Class == number.Empty {
+		cells = cells[1:]
+	}
+	if len(cells) > n {
+		if len(nonBlank) >= n {
+			return nonBlank[:n]
+		}
+		cells = cells[:n]
+	}
+	out := make([]cell, n)
+	copy(out, cells)
+	return out
+}

@@ -1,0 +1,172 @@
+// Package pipeline runs one file through nianbao: detect its format, convert
+// it to the layout model, parse the report, validate it, and return the
+// record. The CLI and the worker both run it.
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/converters/html"
+	"github.com/nianbao/nianbao/converters/text"
+	"github.com/nianbao/nianbao/internal/parser"
+	"github.com/nianbao/nianbao/internal/record"
+	"github.com/nianbao/nianbao/internal/validate"
+)
+
+// Formats, as the record's source.format.
+const (
+	FormatText  = "text"
+	FormatHTML  = "html"
+	FormatDOCX  = "docx"
+	FormatPDF   = "pdf"
+	FormatImage = "image"
+)
+
+// DefaultMaxFileSize is Config.MaxFileSize's default.
+const DefaultMaxFileSize = 64 << 20
+
+// Config configures a Pipeline.
+type Config struct {
+	// MaxFileSize is the largest file read, in bytes; larger files fail with
+	// converters.ErrTooLarge. Default DefaultMaxFileSize.
+	MaxFileSize int64
+	// Parser configures the report parser.
+	Parser parser.Config
+}
+
+// Pipeline turns files into records. It is safe for concurrent use.
+type Pipeline struct {
+	cfg        Config
+	parser     *parser.Parser
+	converters map[string]converters.Converter
+}
+
+// New returns a Pipeline with every converter of this build.
+func New(cfg Config) *Pipeline {
+	if cfg.MaxFileSize <= 0 {
+		cfg.MaxFileSize = DefaultMaxFileSize
+	}
+	return &Pipeline{
+		cfg:    cfg,
+		parser: parser.New(cfg.Parser),
+		converters: map[string]converters.Converter{
+			FormatText: text.Converter{},
+			FormatHTML: html.Converter{},
+		},
+	}
+}
+
+// File reads the file at path and returns its record.
+func (p *Pipeline) File(ctx context.Context, path string) (*record.Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("is a directory")
+	}
+	if info.Size() > p.cfg.MaxFileSize {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", converters.ErrTooLarge, info.Size(), p.cfg.MaxFileSize)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, p.cfg.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return p.Bytes(ctx, path, data)
+}
+
+// Bytes returns the record of a file's content; name is its name or path.
+func (p *Pipeline) Bytes(ctx context.Context, name string, data []byte) (*record.Record, error) {
+	if int64(len(data)) > p.cfg.MaxFileSize {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", converters.ErrTooLarge, len(data), p.cfg.MaxFileSize)
+	}
+	if len(data) == 0 {
+		return nil, converters.ErrEmpty
+	}
+	format := Detect(name, data)
+	conv, ok := p.converters[format]
+	if !ok {
+		if format == "" {
+			return nil, fmt.Errorf("%w: not a report format nianbao reads (text, HTML, DOCX, PDF or image)", converters.ErrUnsupported)
+		}
+		return nil, fmt.Errorf("%w: this build has no %s converter", converters.ErrUnsupported, format)
+	}
+	doc, err := conv.Convert(ctx, name, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", format, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rec := p.parser.Parse(doc)
+	sum := sha256.Sum256(data)
+	rec.Source = record.Source{
+		File:   name,
+		SHA256: hex.EncodeToString(sum[:]),
+		Format: format,
+		Method: doc.Method,
+		Pages:  doc.Pages,
+	}
+	validate.Check(rec)
+	return rec, nil
+}
+
+// magic numbers of the binary formats, checked before the file's name, so a
+// PDF named .txt is still read as a PDF.
+var magic = []struct {
+	prefix string
+	format string
+}{
+	{"%PDF-", FormatPDF},
+	{"PK\x03\x04", FormatDOCX},
+	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", FormatDOCX}, // .doc and .wps (OLE2)
+	{"\x89PNG\r\n\x1a\n", FormatImage},
+	{"\xFF\xD8\xFF", FormatImage},
+	{"II*\x00", FormatImage},
+	{"MM\x00*", FormatImage},
+	{"GIF8", FormatImage},
+}
+
+// extensions maps file extensions to formats.
+var extensions = map[string]string{
+	".txt": FormatText, ".text": FormatText, ".md": FormatText, ".markdown": FormatText,
+	".html": FormatHTML, ".htm": FormatHTML, ".shtml": FormatHTML, ".xhtml": FormatHTML,
+	".docx": FormatDOCX, ".doc": FormatDOCX, ".wps": FormatDOCX,
+	".pdf": FormatPDF,
+	".png": FormatImage, ".jpg": FormatImage, ".jpeg": FormatImage, ".tif": FormatImage,
+	".tiff": FormatImage, ".bmp": FormatImage, ".gif": FormatImage, ".webp": FormatImage,
+}
+
+// Detect tells a file's format from its content and name; "" when unknown.
+func Detect(name string, data []byte) string {
+	for _, m := range magic {
+		if bytes.HasPrefix(data, []byte(m.prefix)) {
+			return m.format
+		}
+	}
+	if f, ok := extensions[strings.ToLower(filepath.Ext(name))]; ok {
+		return f
+	}
+	switch ct := http.DetectContentType(data); {
+	case strings.HasPrefix(ct, "text/html"):
+		return FormatHTML
+	case strings.HasPrefix(ct, "text/plain"):
+		return FormatText
+	}
+	return ""
+}
