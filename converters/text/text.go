@@ -1,5 +1,5 @@
 // Package text converts plain text files (.txt, .md) into the layout model:
-// one paragraph per non-blank line, a page break per form feed.
+// one paragraph per non-empty line, a page break per form feed.
 //
 // Lines are kept exactly as written, leading tabs and "|" included, because
 // tables printed as text are read from them later.
@@ -66,7 +66,9 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.PageBreak})
 			}
 			first = false
-			if strings.TrimSpace(part) != "" {
+			// A line of only a tab is kept: it is an empty table cell in
+			// Word's text export.
+			if part != "" {
 				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: part})
 			}
 		}

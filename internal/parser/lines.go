@@ -2,6 +2,7 @@ package parser
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/layout"
 	"github.com/nianbao/nianbao/internal/number"
@@ -16,6 +17,9 @@ type line struct {
 	grid bool
 	// text is a paragraph line's text, trimmed, for prose and titles.
 	text string
+	// prose is set for a paragraph line that is a sentence of the report's
+	// text rather than a table cell printed as text.
+	prose bool
 }
 
 // multi reports whether the line holds several cells, so that its end is a
@@ -80,7 +84,9 @@ func (p *Parser) lines(doc *layout.Document) []line {
 func (p *Parser) textLine(text string, conf float64) (line, bool) {
 	text = strings.TrimRight(text, "\r")
 	trimmed := strings.TrimSpace(textnorm.StripArtefacts(text))
-	if trimmed == "" {
+	if trimmed == "" && !strings.Contains(text, "\t") {
+		// A blank line; a lone tab is an empty cell of a table printed one
+		// cell a line.
 		return line{}, false
 	}
 	var parts []string
@@ -99,11 +105,21 @@ func (p *Parser) textLine(text string, conf float64) (line, bool) {
 		parts = []string{text}
 	}
 	l := line{text: trimmed, cells: make([]cell, 0, len(parts))}
+	if len(parts) == 1 && utf8.RuneCountInString(trimmed) > longProseRunes {
+		// Too long to be a heading, title or cell: no need to fold it.
+		l.cells = append(l.cells, cell{raw: trimmed, val: number.Value{Class: number.Text}})
+		l.prose = true
+		return l, true
+	}
 	for _, part := range parts {
 		l.cells = append(l.cells, p.newCell(part, conf))
 	}
+	l.prose = proseLike(l.single())
 	return l, true
 }
+
+// longProseRunes is the length past which a line is prose for every purpose.
+const longProseRunes = 100
 
 // markdownRule reports a Markdown table's header rule: |---|:---:|.
 func markdownRule(parts []string) bool {

@@ -12,13 +12,16 @@ import (
 const (
 	titleMark     = "年度报告"
 	titleSubject  = "政府信息公开"
-	periodMark    = "统计期限"
 	titleMaxRunes = 80
 	// A title's first line, before a break, is short.
 	titleLineRunes = 50
 	// periodWindow is how far after 统计期限 its year may be, in bytes.
 	periodWindow = 60
 )
+
+// periodMarks open the statement of the statistics period, in both scripts,
+// since it is searched for in long lines that are not folded.
+var periodMarks = []string{"统计期限", "統計期限"}
 
 // readMeta finds the title before the first section heading (line end), and
 // from it the agency and year; and the statistics period stated anywhere.
@@ -28,7 +31,7 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 		rec.Agency, rec.Year = agencyYear(rec.Title, p.norm.Fold(rec.Title))
 	}
 	for i := range lines {
-		if y, ok := periodYear(lines[i].single()); ok {
+		if y, ok := periodYear(lines[i].text); ok {
 			rec.PeriodYear = &y
 			break
 		}
@@ -118,18 +121,24 @@ func digits4(rs []rune) (int, bool) {
 	return n, n >= 1990 && n <= 2100
 }
 
-// periodYear reads the year of the statistics period from a folded line:
-// 本报告所列数据统计期限为2023年1月1日至12月31日.
-func periodYear(f string) (int, bool) {
-	k := strings.Index(f, periodMark)
+// periodYear reads the year of the statistics period from a paragraph line
+// as printed: 本报告所列数据统计期限为2023年1月1日至12月31日.
+func periodYear(text string) (int, bool) {
+	k, mark := -1, ""
+	for _, m := range periodMarks {
+		if k = strings.Index(text, m); k >= 0 {
+			mark = m
+			break
+		}
+	}
 	if k < 0 {
 		return 0, false
 	}
-	window := f[k+len(periodMark):]
+	window := text[k+len(mark):]
 	if len(window) > periodWindow {
 		window = window[:periodWindow]
 	}
-	rs := []rune(window)
+	rs := []rune(textnorm.RemoveSpace(textnorm.FoldWidth(window)))
 	for i := 0; i+4 < len(rs); i++ {
 		if y, ok := digits4(rs[i : i+4]); ok && rs[i+4] == '年' {
 			return y, true

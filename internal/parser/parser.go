@@ -162,33 +162,41 @@ func region(heads []int, k, n int) (from, to int) {
 	return from, to
 }
 
+// markersToDecide is how many of one template's marker phrases settle which
+// template a report follows; the markers of the two never mix.
+const markersToDecide = 3
+
 // detectTemplate tells the template version by the header and row phrases
 // only one of them prints; the newest wins a tie.
 func detectTemplate(lines []line) *template.Template {
 	all := template.All()
-	best, bestScore := all[0], 0
-	for _, tp := range all {
-		score := 0
-		for i := range lines {
-			if isProse(&lines[i]) {
+	scores := make([]int, len(all))
+	for i := range lines {
+		if lines[i].prose {
+			continue
+		}
+		for _, c := range lines[i].cells {
+			if c.val.Class != number.Text {
 				continue
 			}
-			for _, c := range lines[i].cells {
-				if c.val.Class != number.Text {
-					continue
-				}
+			for k, tp := range all {
 				for _, m := range tp.Markers {
 					if strings.Contains(c.folded, m) {
-						score++
+						if scores[k]++; scores[k] == markersToDecide {
+							return tp
+						}
 					}
 				}
 			}
 		}
-		if score > bestScore {
-			best, bestScore = tp, score
+	}
+	best := 0
+	for k := range all {
+		if scores[k] > scores[best] {
+			best = k
 		}
 	}
-	return best
+	return all[best]
 }
 
 // readTable reads one table from lines [from, to). It returns nil when no row

@@ -17,7 +17,7 @@ import (
 func textDocument(text string) *layout.Document {
 	doc := &layout.Document{Method: "text"}
 	for _, l := range strings.Split(text, "\n") {
-		if strings.TrimSpace(l) != "" {
+		if l != "" {
 			doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
 		}
 	}

@@ -12,10 +12,9 @@ import (
 // proseRunes is the length past which a lone line is prose, not a table cell.
 const proseRunes = 60
 
-// isProse reports a paragraph line that is a sentence of the report's text
-// rather than a cell of a table printed as text.
-func isProse(l *line) bool {
-	f := l.single()
+// proseLike reports whether a lone line's folded text reads as a sentence:
+// long, or ending as sentences and lead-ins do.
+func proseLike(f string) bool {
 	if f == "" {
 		return false
 	}
@@ -86,7 +85,7 @@ func scanRows(t *template.Table, lines []line, from, to int) *rowScan {
 }
 
 func (s *rowScan) line(i int, l *line) {
-	if isProse(l) {
+	if l.prose {
 		s.finish()
 		s.cand = nil
 		return
@@ -212,7 +211,7 @@ func scanFlat(lines []line, from, to int) (values []cell, sp span, ok bool) {
 	sp = span{first: -1, last: -1}
 	anchor := -1
 	for i := from; i < to && anchor < 0; i++ {
-		if isProse(&lines[i]) {
+		if lines[i].prose {
 			continue
 		}
 		for _, c := range lines[i].cells {
@@ -229,7 +228,7 @@ func scanFlat(lines []line, from, to int) (values []cell, sp span, ok bool) {
 	started := false
 	for i := anchor; i < to; i++ {
 		l := &lines[i]
-		if isProse(l) {
+		if l.prose {
 			if started {
 				break
 			}

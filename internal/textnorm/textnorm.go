@@ -135,11 +135,21 @@ func invisible(r rune) bool {
 // Fold returns s in the folded form labels are compared in: simplified script,
 // half-width, without whitespace.
 func (t *Tables) Fold(s string) string {
-	// Most cells are short and already folded, except for the script: one pass,
-	// one allocation.
+	// Most cells are already folded: find the first rune that changes, and
+	// copy nothing when there is none.
+	for i, r := range s {
+		if invisible(r) || Width(r) != r || t.Simplified(r) != r {
+			return t.foldFrom(s, i)
+		}
+	}
+	return s
+}
+
+func (t *Tables) foldFrom(s string, i int) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
 		if invisible(r) {
 			continue
 		}
