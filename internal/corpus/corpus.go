@@ -192,7 +192,7 @@ func (r *Report) fillTables(rng *rand.Rand, deviation bool) {
 		r.tables = append(r.tables, t)
 	}
 	if deviation {
-		r.Findings = append(r.Findings, Finding{Rule: ruleDeviation, Table: template.Applications, Row: rowOther})
+		r.Findings = append(r.Findings, Finding{Rule: ruleDeviation, Table: template.Applications, Row: template.RowOther})
 		r.vary("2021 template with the single （六）其他处理 row (template.deviation)")
 	}
 }

@@ -302,27 +302,27 @@ func recheck(tmpl *template.Template, fields map[string]*float64) []Finding {
 				for _, c := range applicantKeys {
 					parts = append(parts, cell(tbl.Key, rk, c.Key))
 				}
-				if total, ok := get(tbl.Key, rk, colTotal); !sumEquals(total, ok, parts...) {
-					out = append(out, appFinding(ruleRowTotal, rk, colTotal))
+				if total, ok := get(tbl.Key, rk, template.ColumnTotal); !sumEquals(total, ok, parts...) {
+					out = append(out, appFinding(ruleRowTotal, rk, template.ColumnTotal))
 				}
 			}
 			for _, c := range tbl.Columns {
 				var outcomes []func() (float64, bool)
 				for _, rk := range printed {
 					switch rk {
-					case rowNewReceived, rowCarriedOver, rowProcessedTotal, rowCarriedForward:
+					case template.RowNewReceived, template.RowCarriedOver, template.RowProcessedTotal, template.RowCarriedForward:
 					default:
 						outcomes = append(outcomes, cell(tbl.Key, rk, c.Key))
 					}
 				}
-				total, ok := get(tbl.Key, rowProcessedTotal, c.Key)
+				total, ok := get(tbl.Key, template.RowProcessedTotal, c.Key)
 				if !sumEquals(total, ok, outcomes...) {
-					out = append(out, appFinding(ruleProcessedTotal, rowProcessedTotal, c.Key))
+					out = append(out, appFinding(ruleProcessedTotal, template.RowProcessedTotal, c.Key))
 				}
-				in, inOK := get(tbl.Key, rowNewReceived, c.Key)
-				over, overOK := get(tbl.Key, rowCarriedOver, c.Key)
-				if inOK && overOK && !sumEquals(in+over, true, cell(tbl.Key, rowProcessedTotal, c.Key), cell(tbl.Key, rowCarriedForward, c.Key)) {
-					out = append(out, appFinding(ruleBalance, rowProcessedTotal, c.Key))
+				in, inOK := get(tbl.Key, template.RowNewReceived, c.Key)
+				over, overOK := get(tbl.Key, template.RowCarriedOver, c.Key)
+				if inOK && overOK && !sumEquals(in+over, true, cell(tbl.Key, template.RowProcessedTotal, c.Key), cell(tbl.Key, template.RowCarriedForward, c.Key)) {
+					out = append(out, appFinding(ruleBalance, template.RowProcessedTotal, c.Key))
 				}
 			}
 		case template.ReviewsLitigation:
@@ -331,8 +331,8 @@ func recheck(tmpl *template.Template, fields map[string]*float64) []Finding {
 				for _, c := range tbl.Columns[:len(tbl.Columns)-1] {
 					parts = append(parts, cell(tbl.Key, rk, c.Key))
 				}
-				if total, ok := get(tbl.Key, rk, colTotal); !sumEquals(total, ok, parts...) {
-					out = append(out, finding(ruleReviewsTotal, tbl.Key, rk, colTotal))
+				if total, ok := get(tbl.Key, rk, template.ColumnTotal); !sumEquals(total, ok, parts...) {
+					out = append(out, finding(ruleReviewsTotal, tbl.Key, rk, template.ColumnTotal))
 				}
 			}
 		}

@@ -7,22 +7,6 @@ import (
 	"github.com/nianbao/nianbao/internal/template"
 )
 
-// Header labels the official tables print that package template does not
-// hold, as it names only rows and columns.
-const (
-	// infoHeader heads the row labels of table 1.
-	infoHeader = "信息内容"
-	// checkNote is table 2's top left cell.
-	checkNote = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-	// applicantHeader heads table 2's value columns.
-	applicantHeader = "申请人情况"
-	// orgHeader heads table 2's columns between 自然人 and 总计.
-	orgHeader = "法人或其他组织"
-)
-
-// labelColumns is the number of grid columns table 2's row labels take.
-const labelColumns = 3
-
 // bookmark is what Word's text export leaves where its cursor was saved.
 const bookmark = "[bookmark: _GoBack]"
 
@@ -72,7 +56,7 @@ func (r *Report) activeGrid(t *table, st Style) grid {
 		if row.def.Groups[0] != group {
 			group = row.def.Groups[0]
 			g.add("", cell(r.text(group), 1, width))
-			header := []layout.Cell{cell(r.text(infoHeader), 1, 1)}
+			header := []layout.Cell{cell(r.text(template.HeaderInfo), 1, 1)}
 			for i, c := range row.cols {
 				header = append(header, cell(r.text(c.Label), 1, lastSpan(i, len(row.cols), width)))
 			}
@@ -113,8 +97,8 @@ func (r *Report) applicationsGrid(t *table, st Style) grid {
 	cols := t.def.Columns
 	last := len(cols) - 1
 	var g grid
-	g.add("", cell(r.text(checkNote), 3, labelColumns), cell(r.text(applicantHeader), 1, len(cols)))
-	g.add("", cell(r.text(cols[0].Label), 2, 1), cell(r.text(orgHeader), 1, last-1), cell(r.text(cols[last].Label), 2, 1))
+	g.add("", cell(r.text(template.HeaderCheckNote), 3, template.LabelColumns), cell(r.text(template.HeaderApplicants), 1, len(cols)))
+	g.add("", cell(r.text(cols[0].Label), 2, 1), cell(r.text(template.HeaderOrganisations), 1, last-1), cell(r.text(cols[last].Label), 2, 1))
 	var orgs []layout.Cell
 	for _, c := range cols[1:last] {
 		orgs = append(orgs, cell(r.text(r.look.narrow(c.Label)), 1, 1))
@@ -133,7 +117,7 @@ func (r *Report) applicationsGrid(t *table, st Style) grid {
 			cells = append(cells, cell(r.text(r.look.groupLabel(name, level)), n, 1))
 		}
 		label := r.text(r.look.itemLabel(row.def.Label))
-		cells = append(cells, cell(label, 1, labelColumns-len(row.def.Groups)))
+		cells = append(cells, cell(label, 1, template.LabelColumns-len(row.def.Groups)))
 		for _, v := range row.vals {
 			cells = append(cells, cell(r.formatValue(v, st, t.def.Key), 1, 1))
 		}

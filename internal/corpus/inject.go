@@ -85,7 +85,7 @@ func pickCell(rng *rand.Rand, rows []*row, ok func(c template.Column) bool) (*ro
 	return c.r, c.r.cols[c.i], v
 }
 
-func applicant(c template.Column) bool { return c.Key != colTotal }
+func applicant(c template.Column) bool { return c.Key != template.ColumnTotal }
 func anyColumn(template.Column) bool   { return true }
 func count(c template.Column) bool     { return c.Kind == template.Count }
 
@@ -93,12 +93,12 @@ func count(c template.Column) bool     { return c.Kind == template.Count }
 // longer balances nor adds up, and the row no longer sums to its total.
 func bumpProcessedTotal(r *Report, rng *rand.Rand) (string, []Finding) {
 	t := r.table(template.Applications)
-	_, c, v := pickCell(rng, []*row{t.row(rowProcessedTotal)}, applicant)
+	_, c, v := pickCell(rng, []*row{t.row(template.RowProcessedTotal)}, applicant)
 	v.num += 2
 	return fmt.Sprintf("applications.processed_total.%s +2", c.Key), []Finding{
-		appFinding(ruleBalance, rowProcessedTotal, c.Key),
-		appFinding(ruleProcessedTotal, rowProcessedTotal, c.Key),
-		appFinding(ruleRowTotal, rowProcessedTotal, colTotal),
+		appFinding(ruleBalance, template.RowProcessedTotal, c.Key),
+		appFinding(ruleProcessedTotal, template.RowProcessedTotal, c.Key),
+		appFinding(ruleRowTotal, template.RowProcessedTotal, template.ColumnTotal),
 	}
 }
 
@@ -109,50 +109,50 @@ func bumpOutcome(r *Report, rng *rand.Rand) (string, []Finding) {
 	row, c, v := pickCell(rng, t.outcomeRows(), applicant)
 	v.num++
 	return fmt.Sprintf("applications.%s.%s +1", row.def.Key, c.Key), []Finding{
-		appFinding(ruleProcessedTotal, rowProcessedTotal, c.Key),
-		appFinding(ruleRowTotal, row.def.Key, colTotal),
+		appFinding(ruleProcessedTotal, template.RowProcessedTotal, c.Key),
+		appFinding(ruleRowTotal, row.def.Key, template.ColumnTotal),
 	}
 }
 
 // bumpReceivedTotal misprints the total of 本年新收: the row no longer sums
 // and the total column no longer balances.
 func bumpReceivedTotal(r *Report, rng *rand.Rand) (string, []Finding) {
-	v := r.table(template.Applications).row(rowNewReceived).col(colTotal)
+	v := r.table(template.Applications).row(template.RowNewReceived).col(template.ColumnTotal)
 	k := between(rng, 1, 9)
 	v.num += float64(k)
 	v.injected = true
 	return fmt.Sprintf("applications.new_received.total +%d", k), []Finding{
-		appFinding(ruleBalance, rowProcessedTotal, colTotal),
-		appFinding(ruleRowTotal, rowNewReceived, colTotal),
+		appFinding(ruleBalance, template.RowProcessedTotal, template.ColumnTotal),
+		appFinding(ruleRowTotal, template.RowNewReceived, template.ColumnTotal),
 	}
 }
 
 // shiftCarriedForward raises one cell of 结转下年度 and its total alike: the
 // row still sums, but both columns no longer balance.
 func shiftCarriedForward(r *Report, rng *rand.Rand) (string, []Finding) {
-	forward := r.table(template.Applications).row(rowCarriedForward)
+	forward := r.table(template.Applications).row(template.RowCarriedForward)
 	_, c, v := pickCell(rng, []*row{forward}, applicant)
 	v.num++
-	total := forward.col(colTotal)
+	total := forward.col(template.ColumnTotal)
 	total.num++
 	total.injected = true
 	return fmt.Sprintf("applications.carried_forward.%s and .total +1", c.Key), []Finding{
-		appFinding(ruleBalance, rowProcessedTotal, c.Key),
-		appFinding(ruleBalance, rowProcessedTotal, colTotal),
+		appFinding(ruleBalance, template.RowProcessedTotal, c.Key),
+		appFinding(ruleBalance, template.RowProcessedTotal, template.ColumnTotal),
 	}
 }
 
 // bumpReviewTotal misprints one total of table 3.
 func bumpReviewTotal(r *Report, rng *rand.Rand) (string, []Finding) {
 	t := r.table(template.ReviewsLitigation)
-	row, _, v := pickCell(rng, t.rows, func(c template.Column) bool { return c.Key == colTotal })
+	row, _, v := pickCell(rng, t.rows, func(c template.Column) bool { return c.Key == template.ColumnTotal })
 	d := 1
 	if v.num > 0 && chance(rng, 1, 2) {
 		d = -1
 	}
 	v.num += float64(d)
 	return fmt.Sprintf("reviews_litigation.%s.total %+d", row.def.Key, d), []Finding{
-		finding(ruleReviewsTotal, template.ReviewsLitigation, row.def.Key, colTotal),
+		finding(ruleReviewsTotal, template.ReviewsLitigation, row.def.Key, template.ColumnTotal),
 	}
 }
 

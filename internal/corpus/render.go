@@ -255,11 +255,11 @@ func (r *Report) pdfRows(t *table, st Style) [][]string {
 		cells := make([]string, covers[i], width)
 		for _, c := range placed[i] {
 			text := c.Text
-			if c.Col < labelColumns {
+			if c.Col < template.LabelColumns {
 				text = pdfLabel(text)
 			}
 			cells = append(cells, flat(text))
-			if _, cols := c.Spans(); cols == labelColumns {
+			if _, cols := c.Spans(); cols == template.LabelColumns {
 				cells = append(cells, "")
 			}
 		}
@@ -276,16 +276,16 @@ func (r *Report) pdfRows(t *table, st Style) [][]string {
 func (r *Report) pdfApplicationsHeader(t *table, width int) [][]string {
 	cols := t.def.Columns
 	last := len(cols) - 1
-	base := labelColumns - 1
+	base := template.LabelColumns - 1
 	rows := make([][]string, 3)
 	for i := range rows {
 		rows[i] = make([]string, width)
 	}
-	rows[0][0] = pdfParens(r.text(checkNote))
-	rows[0][base] = r.text(applicantHeader)
+	rows[0][0] = pdfParens(r.text(template.HeaderCheckNote))
+	rows[0][base] = r.text(template.HeaderApplicants)
 	rows[0][base+last] = r.text(cols[last].Label)
 	rows[1][base] = r.text(cols[0].Label)
-	rows[1][base+1] = r.text(orgHeader)
+	rows[1][base+1] = r.text(template.HeaderOrganisations)
 	for k, c := range cols[1:last] {
 		rows[2][base+1+k] = flat(r.text(r.look.narrow(c.Label)))
 	}

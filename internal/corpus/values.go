@@ -8,17 +8,6 @@ import (
 	"github.com/nianbao/nianbao/internal/template"
 )
 
-// Row and column keys the generator computes with. Labels and the rest of the
-// template come from package template.
-const (
-	rowNewReceived    = "new_received"
-	rowCarriedOver    = "carried_over"
-	rowProcessedTotal = "processed_total"
-	rowCarriedForward = "carried_forward"
-	rowOther          = "other"
-	colTotal          = "total"
-)
-
 // value is one table cell as the report prints it.
 type value struct {
 	num  float64
@@ -70,11 +59,11 @@ func newTable(def *template.Table, single bool) *table {
 	t := &table{def: def}
 	var replaced []string
 	if single {
-		replaced = def.Row(rowOther).Replaces
+		replaced = def.Row(template.RowOther).Replaces
 	}
 	for i := range def.Rows {
 		r := &def.Rows[i]
-		if r.Replaces != nil && !(single && r.Key == rowOther) || slices.Contains(replaced, r.Key) {
+		if r.Replaces != nil && !(single && r.Key == template.RowOther) || slices.Contains(replaced, r.Key) {
 			continue
 		}
 		cols := def.ColumnsOf(r)
@@ -93,7 +82,7 @@ func (t *table) outcomeRows() []*row {
 	var out []*row
 	for _, r := range t.rows {
 		switch r.def.Key {
-		case rowNewReceived, rowCarriedOver, rowProcessedTotal, rowCarriedForward:
+		case template.RowNewReceived, template.RowCarriedOver, template.RowProcessedTotal, template.RowCarriedForward:
 		default:
 			out = append(out, r)
 		}
@@ -177,8 +166,8 @@ func fillApplications(t *table, rng *rand.Rand) {
 			}
 		}
 	}
-	over, total := t.row(rowCarriedOver), t.row(rowProcessedTotal)
-	forward, received := t.row(rowCarriedForward), t.row(rowNewReceived)
+	over, total := t.row(template.RowCarriedOver), t.row(template.RowProcessedTotal)
+	forward, received := t.row(template.RowCarriedForward), t.row(template.RowNewReceived)
 	for i := range applicants(total) {
 		for _, r := range outcomes {
 			total.vals[i].num += r.vals[i].num

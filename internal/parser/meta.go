@@ -5,23 +5,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/record"
+	"github.com/nianbao/nianbao/internal/template"
 	"github.com/nianbao/nianbao/internal/textnorm"
 )
 
-// Phrases of the title and the statistics period, folded.
+// Bounds of the title and the statistics period.
 const (
-	titleMark     = "年度报告"
-	titleSubject  = "政府信息公开"
 	titleMaxRunes = 80
 	// A title's first line, before a break, is short.
 	titleLineRunes = 50
 	// periodWindow is how far after 统计期限 its year may be, in bytes.
 	periodWindow = 60
 )
-
-// periodMarks open the statement of the statistics period, in both scripts,
-// since it is searched for in long lines that are not folded.
-var periodMarks = []string{"统计期限", "統計期限"}
 
 // readMeta finds the title before the first section heading (line end), and
 // from it the agency and year; and the statistics period stated anywhere.
@@ -48,13 +43,13 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 func title(lines []line, end int) string {
 	for i := 0; i < end && i < len(lines); i++ {
 		f := lines[i].single()
-		if !strings.Contains(f, titleMark) || utf8.RuneCountInString(f) > titleMaxRunes || strings.HasSuffix(f, "。") {
+		if !strings.Contains(f, template.TitleMark) || utf8.RuneCountInString(f) > titleMaxRunes || strings.HasSuffix(f, "。") {
 			continue
 		}
 		t := textnorm.RemoveSpace(lines[i].text)
-		if k := strings.Index(f, titleSubject); k >= 0 && onlyYear(f[:k]) && i > 0 {
+		if k := strings.Index(f, template.TitleSubject); k >= 0 && onlyYear(f[:k]) && i > 0 {
 			prev := lines[i-1].single()
-			if prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, titleMark) {
+			if prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark) {
 				t = textnorm.RemoveSpace(lines[i-1].text) + t
 			}
 		}
@@ -85,7 +80,7 @@ func agencyYear(title, folded string) (string, *int) {
 			break
 		}
 	}
-	subject := strings.Index(folded, titleSubject)
+	subject := strings.Index(folded, template.TitleSubject)
 	if subject >= 0 {
 		subject = utf8.RuneCountInString(folded[:subject])
 	}
@@ -125,7 +120,7 @@ func digits4(rs []rune) (int, bool) {
 // as printed: 本报告所列数据统计期限为2023年1月1日至12月31日.
 func periodYear(text string) (int, bool) {
 	k, mark := -1, ""
-	for _, m := range periodMarks {
+	for _, m := range template.PeriodMarks {
 		if k = strings.Index(text, m); k >= 0 {
 			mark = m
 			break

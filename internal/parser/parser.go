@@ -203,7 +203,7 @@ func detectTemplate(lines []line) *template.Template {
 // of it is found, and the span of lines the table took.
 func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, from, to int) (*record.Table, span) {
 	if t.Flat {
-		cells, sp, ok := scanFlat(lines, from, to)
+		cells, sp, ok := scanFlat(lines, p.norm.Fold(t.Rows[0].Label), from, to)
 		if !ok {
 			return nil, sp
 		}

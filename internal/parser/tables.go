@@ -202,31 +202,29 @@ func matchText(t *template.Table, text, last string) string {
 	return best
 }
 
-// flatAnchor is the header phrase that opens a flat table (表四's 行政复议).
-const flatAnchor = "行政复议"
-
 // scanFlat reads a table printed as one row of values under its headers: the
-// values that follow the last header cell, in order.
-func scanFlat(lines []line, from, to int) (values []cell, sp span, ok bool) {
+// values that follow the last header cell, in order. anchor, the folded label
+// of its first row (表四's 行政复议), opens the table.
+func scanFlat(lines []line, anchor string, from, to int) (values []cell, sp span, ok bool) {
 	sp = span{first: -1, last: -1}
-	anchor := -1
-	for i := from; i < to && anchor < 0; i++ {
+	start := -1
+	for i := from; i < to && start < 0; i++ {
 		if lines[i].prose {
 			continue
 		}
 		for _, c := range lines[i].cells {
-			if strings.Contains(c.folded, flatAnchor) {
-				anchor = i
+			if strings.Contains(c.folded, anchor) {
+				start = i
 				break
 			}
 		}
 	}
-	if anchor < 0 {
+	if start < 0 {
 		return nil, sp, false
 	}
-	sp.add(anchor)
+	sp.add(start)
 	started := false
-	for i := anchor; i < to; i++ {
+	for i := start; i < to; i++ {
 		l := &lines[i]
 		if l.prose {
 			if started {

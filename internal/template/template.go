@@ -244,8 +244,8 @@ var (
 // （六）其他处理 block, which differ between the versions.
 func applicationRows(otherRows ...Row) []Row {
 	rows := []Row{
-		{Key: "new_received", Label: "一、本年新收政府信息公开申请数量", Match: []string{"本年新收"}},
-		{Key: "carried_over", Label: "二、上年结转政府信息公开申请数量", Match: []string{"上年结转"}},
+		{Key: RowNewReceived, Label: "一、本年新收政府信息公开申请数量", Match: []string{"本年新收"}},
+		{Key: RowCarriedOver, Label: "二、上年结转政府信息公开申请数量", Match: []string{"上年结转"}},
 		{Key: "disclosed", Label: "（一）予以公开", Groups: results, Match: []string{"予以公开"}},
 		{Key: "partially_disclosed", Label: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", Groups: results,
 			Match: []string{"部分公开"}},
@@ -282,8 +282,8 @@ func applicationRows(otherRows ...Row) []Row {
 	}
 	rows = append(rows, otherRows...)
 	return append(rows,
-		Row{Key: "processed_total", Label: "（七）总计", Groups: results, Exact: []string{"总计", "合计"}},
-		Row{Key: "carried_forward", Label: "四、结转下年度继续办理", Match: []string{"结转下年度", "结转下一年度"}},
+		Row{Key: RowProcessedTotal, Label: "（七）总计", Groups: results, Exact: []string{"总计", "合计"}},
+		Row{Key: RowCarriedForward, Label: "四、结转下年度继续办理", Match: []string{"结转下年度", "结转下一年度"}},
 	)
 }
 
@@ -376,13 +376,46 @@ const (
 	ColumnTotal = "total"
 	// RowProcessedTotal is table 2's （七）总计, the sum of its outcome rows.
 	RowProcessedTotal = "processed_total"
+	RowNewReceived    = "new_received"
+	RowCarriedOver    = "carried_over"
+	RowCarriedForward = "carried_forward"
+	// RowOther is the single （六）其他处理 row.
+	RowOther = applicationsOtherSingle
 )
 
 // Balance returns the two sides of table 2's 勾稽关系, which every column must
 // satisfy: the sum of the rows in equals the sum of the rows out.
 func Balance() (in, out []string) {
-	return []string{"new_received", "carried_over"}, []string{RowProcessedTotal, "carried_forward"}
+	return []string{RowNewReceived, RowCarriedOver}, []string{RowProcessedTotal, RowCarriedForward}
 }
+
+// Phrases of the title and of the statistics period, folded.
+const (
+	// TitleMark is in every report's title: 政府信息公开工作年度报告.
+	TitleMark = "年度报告"
+	// TitleSubject starts the title after the agency and year.
+	TitleSubject = "政府信息公开"
+)
+
+// PeriodMarks open the statement of the statistics period
+// (本报告所列数据统计期限为…), in both scripts: it is looked for in prose that
+// is not folded.
+var PeriodMarks = []string{"统计期限", "統計期限"}
+
+// Header labels the official tables print above their values.
+const (
+	// HeaderInfo heads the row labels of table 1.
+	HeaderInfo = "信息内容"
+	// HeaderCheckNote is table 2's top left cell, stating its 勾稽关系.
+	HeaderCheckNote = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+	// HeaderApplicants heads table 2's value columns.
+	HeaderApplicants = "申请人情况"
+	// HeaderOrganisations heads table 2's columns between 自然人 and 总计.
+	HeaderOrganisations = "法人或其他组织"
+	// LabelColumns is the number of grid columns table 2's row labels take:
+	// 三、本年度办理结果, then （三）不予公开, then the row's own label.
+	LabelColumns = 3
+)
 
 // Outcomes returns the keys of the rows that RowProcessedTotal sums: every row
 // under 三、本年度办理结果 but the total itself.
