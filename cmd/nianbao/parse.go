@@ -35,13 +35,18 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprint(fs.Output(), parseUsage)
 		fs.PrintDefaults()
 	}
+	// The flag package prints its own usage on errors; say it once, ourselves.
+	fs.SetOutput(io.Discard)
 	files, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return exitOK
 	}
+	fs.SetOutput(stderr)
 	if err != nil {
+		fmt.Fprintf(stderr, "nianbao parse: %v\n", err)
+		fs.Usage()
 		return exitUsage
 	}
 	if len(files) == 0 {
@@ -91,12 +96,15 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // parseInterleaved parses flags that may come before, between or after the
-// file names, and returns the file names.
+// file names, and returns the file names. After "--" every argument is a file.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var files []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
+		}
+		if used := len(args) - fs.NArg(); used > 0 && args[used-1] == "--" {
+			return append(files, fs.Args()...), nil
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -119,8 +119,8 @@ digits:
 		switch {
 		case c >= '0' && c <= '9':
 			digits.WriteByte(c)
-		case c == ',' && i > start && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-			// a thousands separator, between digits
+		case c == ',' && i > start && groupOfThree(s[i+1:]):
+			// a thousands separator
 		default:
 			break digits
 		}
@@ -151,6 +151,16 @@ digits:
 		f = -f
 	}
 	return f, s[i:], true
+}
+
+// groupOfThree reports whether s starts with exactly three digits, as after a
+// thousands separator: 1,234 is a number, 1,2 is not.
+func groupOfThree(s string) bool {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n == 3
 }
 
 // bracketed returns the text inside s when s is one bracketed note.

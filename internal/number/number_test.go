@@ -11,6 +11,9 @@ func TestParse(t *testing.T) {
 		// plain numbers
 		{"int", "0", Value{Class: Number, Num: 0}},
 		{"int many digits", "123", Value{Class: Number, Num: 123}},
+		{"separators in groups of three", "1,234,567", Value{Class: Number, Num: 1234567}},
+		{"comma not before three digits", "1,2", Value{Class: Text}},
+		{"comma before four digits", "1,2345", Value{Class: Text}},
 		{"int with surrounding space", "  7 ", Value{Class: Number, Num: 7}},
 		{"int with tab", "\t15", Value{Class: Number, Num: 15}},
 		{"int with ideographic space", "\u30008\u3000", Value{Class: Number, Num: 8}},

@@ -50,12 +50,17 @@ func (p *Parser) newCell(text string, conf float64) cell {
 // lines flattens the document into lines, in reading order. Page breaks
 // vanish, so a table cut by one reads on as one.
 func (p *Parser) lines(doc *layout.Document) []line {
-	var out []line
+	out := make([]line, 0, len(doc.Blocks))
+	// Every line's cells are cut from one buffer: a report has hundreds of
+	// small lines, and a slice each would cost more than reading them.
+	buf := make([]cell, 0, 2*len(doc.Blocks))
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:
-			for _, text := range strings.Split(b.Text, "\n") {
-				if l, ok := p.textLine(text, b.Prov.Confidence); ok {
+			for text := range strings.SplitSeq(b.Text, "\n") {
+				var l line
+				var ok bool
+				if l, buf, ok = p.textLine(text, b.Prov.Confidence, buf); ok {
 					out = append(out, l)
 				}
 			}
@@ -65,12 +70,12 @@ func (p *Parser) lines(doc *layout.Document) []line {
 			}
 			rows, _ := b.Table.Place()
 			for _, row := range rows {
-				l := line{grid: true, cells: make([]cell, 0, len(row))}
+				start := len(buf)
 				for _, c := range row {
-					l.cells = append(l.cells, p.newCell(c.Text, c.Prov.Confidence))
+					buf = append(buf, p.newCell(c.Text, c.Prov.Confidence))
 				}
-				if len(l.cells) > 0 {
-					out = append(out, l)
+				if len(buf) > start {
+					out = append(out, line{grid: true, cells: buf[start:len(buf):len(buf)]})
 				}
 			}
 		}
@@ -78,16 +83,16 @@ func (p *Parser) lines(doc *layout.Document) []line {
 	return out
 }
 
-// textLine splits a paragraph line into cells. Tables printed as text come
-// as Markdown pipes (| a | b |), cells ending in a pipe (a |), tab-separated
-// fields, or one cell a line indented by a tab.
-func (p *Parser) textLine(text string, conf float64) (line, bool) {
+// textLine splits a paragraph line into cells, appended to buf. Tables
+// printed as text come as Markdown pipes (| a | b |), cells ending in a pipe
+// (a |), tab-separated fields, or one cell a line indented by a tab.
+func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, bool) {
 	text = strings.TrimRight(text, "\r")
 	trimmed := strings.TrimSpace(textnorm.StripArtefacts(text))
 	if trimmed == "" && !strings.Contains(text, "\t") {
 		// A blank line; a lone tab is an empty cell of a table printed one
 		// cell a line.
-		return line{}, false
+		return line{}, buf, false
 	}
 	var parts []string
 	switch {
@@ -97,25 +102,28 @@ func (p *Parser) textLine(text string, conf float64) (line, bool) {
 			parts = parts[:len(parts)-1]
 		}
 		if markdownRule(parts) {
-			return line{}, false
+			return line{}, buf, false
 		}
 	case strings.Count(text, "\t") > 1 || (strings.Contains(text, "\t") && !strings.HasPrefix(text, "\t")):
 		parts = strings.Split(text, "\t")
-	default:
-		parts = []string{text}
 	}
-	l := line{text: trimmed, cells: make([]cell, 0, len(parts))}
-	if len(parts) == 1 && utf8.RuneCountInString(trimmed) > longProseRunes {
+	l := line{text: trimmed}
+	start := len(buf)
+	switch {
+	case parts == nil && utf8.RuneCountInString(trimmed) > longProseRunes:
 		// Too long to be a heading, title or cell: no need to fold it.
-		l.cells = append(l.cells, cell{raw: trimmed, val: number.Value{Class: number.Text}})
+		buf = append(buf, cell{raw: trimmed, val: number.Value{Class: number.Text}})
 		l.prose = true
-		return l, true
+	case parts == nil:
+		buf = append(buf, p.newCell(text, conf))
+	default:
+		for _, part := range parts {
+			buf = append(buf, p.newCell(part, conf))
+		}
 	}
-	for _, part := range parts {
-		l.cells = append(l.cells, p.newCell(part, conf))
-	}
-	l.prose = proseLike(l.single())
-	return l, true
+	l.cells = buf[start:len(buf):len(buf)]
+	l.prose = l.prose || proseLike(l.single())
+	return l, buf, true
 }
 
 // longProseRunes is the length past which a line is prose for every purpose.

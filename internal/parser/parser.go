@@ -80,12 +80,19 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 	return rec
 }
 
-// documentText joins the cells' raw text, for telling the script.
+// scriptSampleBytes is how much of the document's start tells its script.
+const scriptSampleBytes = 6000
+
+// documentText joins the cells' raw text from the document's start, for
+// telling the script.
 func documentText(lines []line) string {
 	var b strings.Builder
 	for i := range lines {
 		for _, c := range lines[i].cells {
 			b.WriteString(c.raw)
+		}
+		if b.Len() >= scriptSampleBytes {
+			break
 		}
 	}
 	return b.String()

@@ -487,3 +487,56 @@ func TestMarkers(t *testing.T) {
 		}
 	}
 }
+
+func TestPhraseConstants(t *testing.T) {
+	for _, p := range []string{template.TitleMark, template.TitleSubject, template.HeaderInfo,
+		template.HeaderApplicants, template.HeaderOrganisations} {
+		if got := tables.Fold(p); got != p {
+			t.Errorf("phrase %q is not folded: Fold gives %q", p, got)
+		}
+	}
+	// Both titles, as printed in either script, hold the title phrases.
+	for _, title := range []string{
+		"东风区人民政府办公室2023年政府信息公开工作年度报告",
+		"盤錦市雙臺子區人民政府辦公室2023年政府信息公開工作年度報告",
+	} {
+		folded := tables.Fold(title)
+		i := strings.Index(folded, template.TitleSubject)
+		if i < 0 || !strings.Contains(folded[i:], template.TitleMark) {
+			t.Errorf("title %q: %q then %q not found in %q", title, template.TitleSubject, template.TitleMark, folded)
+		}
+	}
+	// The period marks name the same phrase in both scripts.
+	if len(template.PeriodMarks) < 2 {
+		t.Fatalf("PeriodMarks = %q, want both scripts", template.PeriodMarks)
+	}
+	for _, m := range template.PeriodMarks {
+		if got, want := tables.Fold(m), template.PeriodMarks[0]; got != want {
+			t.Errorf("period mark %q folds to %q, want %q", m, got, want)
+		}
+	}
+	if tables.Script(template.PeriodMarks[1]) != textnorm.Traditional {
+		t.Errorf("period mark %q is not traditional", template.PeriodMarks[1])
+	}
+	// The row keys the arithmetic refers to name rows of both templates.
+	for _, tp := range template.All() {
+		tbl := tp.Table(template.Applications)
+		for _, k := range []string{template.RowNewReceived, template.RowCarriedOver,
+			template.RowProcessedTotal, template.RowCarriedForward, template.RowOther} {
+			if tbl.Row(k) == nil {
+				t.Errorf("%s: no applications row %q", tp.ID, k)
+			}
+		}
+		total := false
+		for _, c := range tbl.Columns {
+			total = total || c.Key == template.ColumnTotal
+		}
+		if !total {
+			t.Errorf("%s: applications has no %q column", tp.ID, template.ColumnTotal)
+		}
+	}
+	// The check note states the balance the template's Balance gives.
+	if note := tables.Fold(template.HeaderCheckNote); !strings.Contains(note, "第一项加第二项之和,等于第三项加第四项之和") {
+		t.Errorf("HeaderCheckNote %q does not state the balance", template.HeaderCheckNote)
+	}
+}

@@ -123,6 +123,7 @@ func (c *checker) table(t *template.Table, tbl *record.Table) {
 			Message: fmt.Sprintf("table %s (section %s) was not found in the document", t.Key, sectionHeading(t.Section))})
 		return
 	}
+	c.missingRows(t, tbl)
 	for _, rowKey := range tbl.Keys() {
 		r := t.Row(rowKey)
 		if r == nil {
@@ -200,10 +201,35 @@ func sum(get func(string) (record.Value, bool), keys []string) (total float64, o
 
 func differ(a, b float64) bool { return math.Abs(a-b) > 1e-6 }
 
+// missingRows reports each row of the template the table lacks, but for rows
+// a deviant row was printed in place of, and deviant rows not printed.
+func (c *checker) missingRows(t *template.Table, tbl *record.Table) {
+	replaced := map[string]bool{}
+	for _, rowKey := range tbl.Keys() {
+		if r := t.Row(rowKey); r != nil {
+			for _, k := range r.Replaces {
+				replaced[k] = true
+			}
+		}
+	}
+	for _, r := range t.Rows {
+		if _, ok := tbl.Get(r.Key); ok || replaced[r.Key] || len(r.Replaces) > 0 {
+			continue
+		}
+		for _, col := range t.ColumnsOf(&r) {
+			c.add(record.Finding{Rule: RuleValueMissing, Severity: record.Error, Table: t.Key, Row: r.Key, Column: col.Key,
+				Message: fmt.Sprintf("%s / %s: the row is missing from the table; add it (0 if none)", r.Label, col.Label)})
+		}
+	}
+}
+
 // rowTotals checks that each row's 总计 is the sum of its other columns.
 func (c *checker) rowTotals(t *template.Table, tbl *record.Table, rule string) {
 	for _, rowKey := range tbl.Keys() {
 		r := t.Row(rowKey)
+		if r == nil {
+			continue
+		}
 		row, _ := tbl.Get(rowKey)
 		var parts []string
 		for _, col := range t.ColumnsOf(r) {
