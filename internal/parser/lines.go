@@ -53,7 +53,7 @@ func (p *Parser) lines(doc *layout.Document) []line {
 	out := make([]line, 0, len(doc.Blocks))
 	// Every line's cells are cut from one buffer: a report has hundreds of
 	// small lines, and a slice each would cost more than reading them.
-	buf := make([]cell, 0, 2*len(doc.Blocks))
+	buf := make([]cell, 0, cellCount(doc))
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:
@@ -81,6 +81,25 @@ func (p *Parser) lines(doc *layout.Document) []line {
 		}
 	}
 	return out
+}
+
+// cellCount bounds the cells a document splits into, so that one buffer
+// holds them all.
+func cellCount(doc *layout.Document) int {
+	n := 0
+	for _, b := range doc.Blocks {
+		switch b.Kind {
+		case layout.Paragraph:
+			n += 1 + strings.Count(b.Text, "\n") + strings.Count(b.Text, "|") + strings.Count(b.Text, "\t")
+		case layout.Table:
+			if b.Table != nil {
+				for _, row := range b.Table.Rows {
+					n += len(row)
+				}
+			}
+		}
+	}
+	return n
 }
 
 // textLine splits a paragraph line into cells, appended to buf. Tables

@@ -28,6 +28,10 @@ type Config struct {
 type Parser struct {
 	cfg  Config
 	norm *textnorm.Tables
+	// labels maps each table's official row labels, folded and without their
+	// list numbers, to the row keys, for the labels printed as the template
+	// has them. Read only after New.
+	labels map[*template.Table]map[string]string
 }
 
 // New returns a Parser.
@@ -35,7 +39,18 @@ func New(cfg Config) *Parser {
 	if cfg.MinConfidence == 0 {
 		cfg.MinConfidence = 0.6
 	}
-	return &Parser{cfg: cfg, norm: textnorm.New()}
+	p := &Parser{cfg: cfg, norm: textnorm.New(), labels: map[*template.Table]map[string]string{}}
+	for _, tp := range template.All() {
+		for i := range tp.Tables {
+			t := &tp.Tables[i]
+			index := map[string]string{}
+			for _, r := range t.Rows {
+				index[textnorm.StripListNumber(p.norm.Fold(r.Label))] = r.Key
+			}
+			p.labels[t] = index
+		}
+	}
+	return p
 }
 
 // Parse reads doc into a record. The record's source, findings from the
@@ -44,7 +59,7 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 	lines := p.lines(doc)
 	rec := &record.Record{
 		Schema:   record.Schema,
-		Script:   p.norm.Script(documentText(lines)),
+		Script:   p.script(lines),
 		Notes:    []record.Note{},
 		Findings: []record.Finding{},
 	}
@@ -80,22 +95,18 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 	return rec
 }
 
-// scriptSampleBytes is how much of the document's start tells its script.
-const scriptSampleBytes = 6000
-
-// documentText joins the cells' raw text from the document's start, for
-// telling the script.
-func documentText(lines []line) string {
-	var b strings.Builder
+// script tells the document's script from the cells at its start.
+func (p *Parser) script(lines []line) string {
+	var count textnorm.ScriptCount
 	for i := range lines {
 		for _, c := range lines[i].cells {
-			b.WriteString(c.raw)
+			p.norm.Count(&count, c.raw)
 		}
-		if b.Len() >= scriptSampleBytes {
+		if count.Decided() {
 			break
 		}
 	}
-	return b.String()
+	return count.Script()
 }
 
 // headingRunes is the longest line read as a section heading.
@@ -223,7 +234,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		}
 		return table, sp
 	}
-	scan := scanRows(t, lines, from, to)
+	scan := scanRows(t, p.labels[t], lines, from, to)
 	if len(scan.hits) == 0 {
 		return nil, scan.span
 	}
@@ -245,7 +256,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		if leftOut[r.Key] || (hit == nil && len(r.Replaces) > 0) {
 			continue
 		}
-		var cells []cell
+		var cells []*cell
 		if hit != nil {
 			cells = hit.values
 		}
@@ -256,7 +267,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 
 // rowValues turns a row's fitted cells into values, keeping notes and
 // flagging values read with low OCR confidence.
-func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []cell) *record.Row {
+func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []*cell) *record.Row {
 	row := &record.Row{}
 	for i, col := range t.ColumnsOf(r) {
 		c := cells[i]

@@ -47,7 +47,9 @@ const maxLabelCells = 6
 // cells (a group cell, then the row's own), names the row.
 type rowScan struct {
 	table *template.Table
-	cand  []cell // label cells seen since the last value
+	// labels maps official labels to row keys (Parser.labels).
+	labels map[string]string
+	cand   []*cell // label cells seen since the last value
 	// candNamesNone is set when cand was matched and names no row, so the
 	// blanks after a header are not matched again and again.
 	candNamesNone bool
@@ -62,7 +64,7 @@ type rowScan struct {
 type rowHit struct {
 	key    string
 	line   int // the line its label ended on
-	values []cell
+	values []*cell
 }
 
 // started reports whether the row has a value that is not blank.
@@ -75,8 +77,8 @@ func (h *rowHit) started() bool {
 	return false
 }
 
-func scanRows(t *template.Table, lines []line, from, to int) *rowScan {
-	s := &rowScan{table: t, hits: map[string]*rowHit{}, span: span{first: -1, last: -1}}
+func scanRows(t *template.Table, labels map[string]string, lines []line, from, to int) *rowScan {
+	s := &rowScan{table: t, labels: labels, hits: map[string]*rowHit{}, span: span{first: -1, last: -1}}
 	for i := from; i < to; i++ {
 		s.line(i, &lines[i])
 	}
@@ -90,7 +92,8 @@ func (s *rowScan) line(i int, l *line) {
 		s.cand = nil
 		return
 	}
-	for _, c := range l.cells {
+	for j := range l.cells {
+		c := &l.cells[j]
 		switch c.val.Class {
 		case number.Text:
 			if s.cur != nil && l.multi() && s.cur.line == i && s.cur.started() {
@@ -139,7 +142,7 @@ func (s *rowScan) start(i int, clear bool) bool {
 	}
 	key := ""
 	if !s.candNamesNone {
-		key = matchRow(s.table, s.cand)
+		key = matchRow(s.table, s.labels, s.cand)
 	}
 	if key == "" || s.hits[key] != nil {
 		s.candNamesNone = true
@@ -164,8 +167,11 @@ func (s *rowScan) finish() {
 // matchRow names the row that label cells stand for: of every row whose
 // phrase occurs in them, the one whose phrase ends last, since a row's own
 // label follows the labels of its groups.
-func matchRow(t *template.Table, cand []cell) string {
+func matchRow(t *template.Table, labels map[string]string, cand []*cell) string {
 	last := textnorm.StripListNumber(cand[len(cand)-1].folded)
+	if key, ok := labels[last]; ok {
+		return key
+	}
 	// Most labels are whole in their last cell; join the cells only when the
 	// last names no row, as when a label is broken over lines.
 	if key := matchText(t, cand[len(cand)-1].folded, last); key != "" || len(cand) == 1 {
@@ -205,7 +211,7 @@ func matchText(t *template.Table, text, last string) string {
 // scanFlat reads a table printed as one row of values under its headers: the
 // values that follow the last header cell, in order. anchor, the folded label
 // of its first row (表四's 行政复议), opens the table.
-func scanFlat(lines []line, anchor string, from, to int) (values []cell, sp span, ok bool) {
+func scanFlat(lines []line, anchor string, from, to int) (values []*cell, sp span, ok bool) {
 	sp = span{first: -1, last: -1}
 	start := -1
 	for i := from; i < to && start < 0; i++ {
@@ -232,7 +238,8 @@ func scanFlat(lines []line, anchor string, from, to int) (values []cell, sp span
 			}
 			continue
 		}
-		for _, c := range l.cells {
+		for j := range l.cells {
+			c := &l.cells[j]
 			switch c.val.Class {
 			case number.Text:
 				if !started {
@@ -256,10 +263,13 @@ func scanFlat(lines []line, anchor string, from, to int) (values []cell, sp span
 	return values, sp, started
 }
 
+// blankCell stands for a value a row lacks.
+var blankCell = cell{val: number.Value{Class: number.Empty}}
+
 // fit lines up a row's cells with its n columns. Merged cells add blanks
 // before or after a row's values; a blank among them is a value left blank.
-func fit(cells []cell, n int) []cell {
-	nonBlank := make([]cell, 0, len(cells))
+func fit(cells []*cell, n int) []*cell {
+	nonBlank := make([]*cell, 0, len(cells))
 	for _, c := range cells {
 		if c.val.Class != number.Empty {
 			nonBlank = append(nonBlank, c)
@@ -280,7 +290,12 @@ func fit(cells []cell, n int) []cell {
 		}
 		cells = cells[:n]
 	}
-	out := make([]cell, n)
+	out := make([]*cell, n)
 	copy(out, cells)
+	for i := range out {
+		if out[i] == nil {
+			out[i] = &blankCell
+		}
+	}
 	return out
 }

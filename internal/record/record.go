@@ -126,31 +126,41 @@ type Finding struct {
 	Message  string `json:"message"`
 }
 
-// Ordered is a JSON object whose keys keep their insertion order.
+// Ordered is a JSON object whose keys keep their insertion order. Records'
+// objects are small (a few dozen keys at most), so keys are found by a scan.
 type Ordered[V any] struct {
 	keys   []string
-	values map[string]V
+	values []V
+}
+
+func (o *Ordered[V]) index(key string) int {
+	for i, k := range o.keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
 }
 
 // Set sets key to v, appending key if it is new.
 func (o *Ordered[V]) Set(key string, v V) {
-	if o.values == nil {
-		o.values = map[string]V{}
+	if i := o.index(key); i >= 0 {
+		o.values[i] = v
+		return
 	}
-	if _, ok := o.values[key]; !ok {
-		o.keys = append(o.keys, key)
-	}
-	o.values[key] = v
+	o.keys = append(o.keys, key)
+	o.values = append(o.values, v)
 }
 
 // Get returns the value of key.
 func (o *Ordered[V]) Get(key string) (V, bool) {
-	if o == nil {
-		var zero V
-		return zero, false
+	if o != nil {
+		if i := o.index(key); i >= 0 {
+			return o.values[i], true
+		}
 	}
-	v, ok := o.values[key]
-	return v, ok
+	var zero V
+	return zero, false
 }
 
 // Keys returns the keys in order. The slice is shared: do not modify it.
@@ -183,7 +193,7 @@ func (o Ordered[V]) MarshalJSON() ([]byte, error) {
 		}
 		b.Write(kb)
 		b.WriteByte(':')
-		vb, err := json.Marshal(o.values[k])
+		vb, err := json.Marshal(o.values[i])
 		if err != nil {
 			return nil, fmt.Errorf("record: key %q: %w", k, err)
 		}

@@ -76,30 +76,48 @@ const (
 	Traditional = "traditional"
 )
 
-// scriptSample is how many telling characters Script reads before it decides.
+// scriptSample is how many telling characters settle a text's script.
 const scriptSample = 500
 
-// Script tells whether s is written in traditional or simplified script, by
-// counting the characters that exist in only one of them.
-func (t *Tables) Script(s string) string {
-	var trad, simp int
+// ScriptCount counts the characters that exist in only one script.
+type ScriptCount struct {
+	Traditional, Simplified int
+}
+
+// Decided reports whether enough characters were counted to tell the script.
+func (c *ScriptCount) Decided() bool { return c.Traditional+c.Simplified >= scriptSample }
+
+// Script returns the script most characters counted are in; simplified on a tie.
+func (c *ScriptCount) Script() string {
+	if c.Traditional > c.Simplified {
+		return Traditional
+	}
+	return Simplified
+}
+
+// Count adds the telling characters of s to c, until c is decided.
+func (t *Tables) Count(c *ScriptCount, s string) {
 	for _, r := range s {
-		if trad+simp >= scriptSample {
-			break
+		if c.Decided() {
+			return
 		}
 		if r < hanFirst || r > hanLast {
 			continue
 		}
 		if _, ok := lookup(t.toSimplified, r); ok {
-			trad++
+			c.Traditional++
 		} else if _, ok := lookup(t.toTraditional, r); ok {
-			simp++
+			c.Simplified++
 		}
 	}
-	if trad > simp {
-		return Traditional
-	}
-	return Simplified
+}
+
+// Script tells whether s is written in traditional or simplified script, by
+// counting the characters that exist in only one of them.
+func (t *Tables) Script(s string) string {
+	var c ScriptCount
+	t.Count(&c, s)
+	return c.Script()
 }
 
 // Width folds one rune to half width: full-width ASCII forms to ASCII, the
@@ -138,7 +156,14 @@ func (t *Tables) Fold(s string) string {
 	// Most cells are already folded: find the first rune that changes, and
 	// copy nothing when there is none.
 	for i, r := range s {
-		if invisible(r) || Width(r) != r || t.Simplified(r) != r {
+		if r >= hanFirst && r <= hanLast {
+			// Most runes are Han: only their script can change.
+			if t.toSimplified[r-hanFirst] != 0 {
+				return t.foldFrom(s, i)
+			}
+			continue
+		}
+		if invisible(r) || Width(r) != r {
 			return t.foldFrom(s, i)
 		}
 	}
