@@ -239,21 +239,12 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		return nil, scan.span
 	}
 	// A row printed in place of others leaves them out, not null.
-	leftOut := map[string]bool{}
-	for _, r := range t.Rows {
-		if scan.hits[r.Key] != nil {
-			for _, k := range r.Replaces {
-				if scan.hits[k] == nil {
-					leftOut[k] = true
-				}
-			}
-		}
-	}
+	replaced := t.Replaced(func(k string) bool { return scan.hits[k] != nil })
 	table := &record.Table{}
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		hit := scan.hits[r.Key]
-		if leftOut[r.Key] || (hit == nil && len(r.Replaces) > 0) {
+		if hit == nil && (replaced[r.Key] || len(r.Replaces) > 0) {
 			continue
 		}
 		var cells []*cell

@@ -135,7 +135,6 @@ const (
 	ReviewsLitigation        = "reviews_litigation"
 	SectionProblems          = "problems"
 	SectionOther             = "other"
-	applicationsOtherSingle  = "other"
 	applicationsOtherOverdue = "other_overdue"
 	applicationsOtherUnpaid  = "other_unpaid"
 	applicationsOtherOther   = "other_other"
@@ -288,7 +287,7 @@ func applicationRows(otherRows ...Row) []Row {
 }
 
 var (
-	rowOtherSingle = Row{Key: applicationsOtherSingle, Label: groupOther, Groups: results, Match: []string{"其他处理"}}
+	rowOtherSingle = Row{Key: RowOther, Label: groupOther, Groups: results, Match: []string{"其他处理"}}
 	rowsOther2021  = []Row{
 		{Key: applicationsOtherOverdue, Label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
 			Groups: otherGroup, Match: []string{"逾期不补正"}},
@@ -362,9 +361,9 @@ var v2019 = Template{
 		{Key: Applications, Section: Applications, Columns: applicantColumns,
 			Rows: applicationRows(
 				rowOtherSingle,
-				deviant(rowsOther2021[0], []string{applicationsOtherSingle}),
-				deviant(rowsOther2021[1], []string{applicationsOtherSingle}),
-				deviant(rowsOther2021[2], []string{applicationsOtherSingle}),
+				deviant(rowsOther2021[0], []string{RowOther}),
+				deviant(rowsOther2021[1], []string{RowOther}),
+				deviant(rowsOther2021[2], []string{RowOther}),
 			)},
 		reviewTable,
 	},
@@ -380,7 +379,7 @@ const (
 	RowCarriedOver    = "carried_over"
 	RowCarriedForward = "carried_forward"
 	// RowOther is the single （六）其他处理 row.
-	RowOther = applicationsOtherSingle
+	RowOther = "other"
 )
 
 // Balance returns the two sides of table 2's 勾稽关系, which every column must
@@ -416,6 +415,20 @@ const (
 	// 三、本年度办理结果, then （三）不予公开, then the row's own label.
 	LabelColumns = 3
 )
+
+// Replaced returns the keys of the rows that printed deviant rows stand in
+// for (see Row.Replaces); printed tells whether a row is printed.
+func (t *Table) Replaced(printed func(key string) bool) map[string]bool {
+	replaced := map[string]bool{}
+	for _, r := range t.Rows {
+		if len(r.Replaces) > 0 && printed(r.Key) {
+			for _, k := range r.Replaces {
+				replaced[k] = true
+			}
+		}
+	}
+	return replaced
+}
 
 // Outcomes returns the keys of the rows that RowProcessedTotal sums: every row
 // under 三、本年度办理结果 but the total itself.

@@ -204,14 +204,10 @@ func differ(a, b float64) bool { return math.Abs(a-b) > 1e-6 }
 // missingRows reports each row of the template the table lacks, but for rows
 // a deviant row was printed in place of, and deviant rows not printed.
 func (c *checker) missingRows(t *template.Table, tbl *record.Table) {
-	replaced := map[string]bool{}
-	for _, rowKey := range tbl.Keys() {
-		if r := t.Row(rowKey); r != nil {
-			for _, k := range r.Replaces {
-				replaced[k] = true
-			}
-		}
-	}
+	replaced := t.Replaced(func(k string) bool {
+		_, ok := tbl.Get(k)
+		return ok
+	})
 	for _, r := range t.Rows {
 		if _, ok := tbl.Get(r.Key); ok || replaced[r.Key] || len(r.Replaces) > 0 {
 			continue
