@@ -40,6 +40,21 @@ type Document struct {
 	// Method tells how the text was obtained: "text", "html", "docx",
 	// "pdf-text", "pdf-ocr", "image-ocr" (the record's source.method).
 	Method string
+	// Scans are the pages whose text must come from their image: scanned
+	// pages, or pages whose fonts map to no Unicode text. A converter that
+	// cannot read them leaves them here for OCR; Blocks then hold a
+	// PageBreak where each such page's blocks belong.
+	Scans []Scan
+}
+
+// Scan is one page to be read by OCR.
+type Scan struct {
+	Page int // 1-based page number
+	// Image is the page's image, encoded (JPEG, PNG or TIFF), as it was
+	// embedded in the file.
+	Image []byte
+	// Reason says why the page needs OCR, for people: "no text layer".
+	Reason string
 }
 
 // Block is one paragraph, table or page break, in reading order.
