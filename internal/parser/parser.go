@@ -28,10 +28,8 @@ type Config struct {
 type Parser struct {
 	cfg  Config
 	norm *textnorm.Tables
-	// labels maps each table's official row labels, folded and without their
-	// list numbers, to the row keys, for the labels printed as the template
-	// has them. Read only after New.
-	labels map[*template.Table]map[string]string
+	// rows indexes each template table's row labels. Read only after New.
+	rows map[*template.Table]*rowIndex
 }
 
 // New returns a Parser.
@@ -39,15 +37,11 @@ func New(cfg Config) *Parser {
 	if cfg.MinConfidence == 0 {
 		cfg.MinConfidence = 0.6
 	}
-	p := &Parser{cfg: cfg, norm: textnorm.New(), labels: map[*template.Table]map[string]string{}}
+	p := &Parser{cfg: cfg, norm: textnorm.New(), rows: map[*template.Table]*rowIndex{}}
 	for _, tp := range template.All() {
 		for i := range tp.Tables {
 			t := &tp.Tables[i]
-			index := map[string]string{}
-			for _, r := range t.Rows {
-				index[textnorm.StripListNumber(p.norm.Fold(r.Label))] = r.Key
-			}
-			p.labels[t] = index
+			p.rows[t] = newRowIndex(p.norm, t)
 		}
 	}
 	return p
@@ -76,9 +70,10 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 	p.readMeta(rec, lines, bodyStart)
 
 	inTable := make([]bool, len(lines))
-	for _, t := range tp.Tables {
+	for i := range tp.Tables {
+		t := &tp.Tables[i]
 		from, to := region(heads, sectionIndex(t.Section), len(lines))
-		table, sp := p.readTable(rec, &t, lines, from, to)
+		table, sp := p.readTable(rec, t, lines, from, to)
 		switch t.Key {
 		case template.ActiveDisclosure:
 			rec.ActiveDisclosure = table
@@ -234,7 +229,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		}
 		return table, sp
 	}
-	scan := scanRows(t, p.labels[t], lines, from, to)
+	scan := scanRows(p.rows[t], lines, from, to)
 	if len(scan.hits) == 0 {
 		return nil, scan.span
 	}

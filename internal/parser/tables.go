@@ -6,7 +6,6 @@ import (
 
 	"github.com/nianbao/nianbao/internal/number"
 	"github.com/nianbao/nianbao/internal/template"
-	"github.com/nianbao/nianbao/internal/textnorm"
 )
 
 // proseRunes is the length past which a lone line is prose, not a table cell.
@@ -47,9 +46,8 @@ const maxLabelCells = 6
 // cells (a group cell, then the row's own), names the row.
 type rowScan struct {
 	table *template.Table
-	// labels maps official labels to row keys (Parser.labels).
-	labels map[string]string
-	cand   []*cell // label cells seen since the last value
+	index *rowIndex
+	cand  []*cell // label cells seen since the last value
 	// candNamesNone is set when cand was matched and names no row, so the
 	// blanks after a header are not matched again and again.
 	candNamesNone bool
@@ -77,8 +75,8 @@ func (h *rowHit) started() bool {
 	return false
 }
 
-func scanRows(t *template.Table, labels map[string]string, lines []line, from, to int) *rowScan {
-	s := &rowScan{table: t, labels: labels, hits: map[string]*rowHit{}, span: span{first: -1, last: -1}}
+func scanRows(x *rowIndex, lines []line, from, to int) *rowScan {
+	s := &rowScan{table: x.table, index: x, hits: map[string]*rowHit{}, span: span{first: -1, last: -1}}
 	for i := from; i < to; i++ {
 		s.line(i, &lines[i])
 	}
@@ -142,7 +140,7 @@ func (s *rowScan) start(i int, clear bool) bool {
 	}
 	key := ""
 	if !s.candNamesNone {
-		key = matchRow(s.table, s.labels, s.cand)
+		key = s.index.matchRow(s.cand)
 	}
 	if key == "" || s.hits[key] != nil {
 		s.candNamesNone = true
@@ -162,50 +160,6 @@ func (s *rowScan) finish() {
 		s.hits[s.cur.key] = s.cur
 		s.cur = nil
 	}
-}
-
-// matchRow names the row that label cells stand for: of every row whose
-// phrase occurs in them, the one whose phrase ends last, since a row's own
-// label follows the labels of its groups.
-func matchRow(t *template.Table, labels map[string]string, cand []*cell) string {
-	last := textnorm.StripListNumber(cand[len(cand)-1].folded)
-	if key, ok := labels[last]; ok {
-		return key
-	}
-	// Most labels are whole in their last cell; join the cells only when the
-	// last names no row, as when a label is broken over lines.
-	if key := matchText(t, cand[len(cand)-1].folded, last); key != "" || len(cand) == 1 {
-		return key
-	}
-	var joined strings.Builder
-	for _, c := range cand {
-		joined.WriteString(c.folded)
-	}
-	return matchText(t, joined.String(), last)
-}
-
-// matchText names the row whose phrase ends last in text (where first found), or whose exact
-// label is last, the label cell without its list number.
-func matchText(t *template.Table, text, last string) string {
-	best, bestEnd := "", -1
-	for i := range t.Rows {
-		r := &t.Rows[i]
-		end := -1
-		for _, phrase := range r.Match {
-			if k := strings.Index(text, phrase); k >= 0 && k+len(phrase) > end {
-				end = k + len(phrase)
-			}
-		}
-		for _, exact := range r.Exact {
-			if last == exact {
-				end = len(text) + 1
-			}
-		}
-		if end > bestEnd {
-			best, bestEnd = r.Key, end
-		}
-	}
-	return best
 }
 
 // scanFlat reads a table printed as one row of values under its headers: the
