@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -49,7 +48,7 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 		return nil, fmt.Errorf("%w: it holds only whitespace", converters.ErrEmpty)
 	}
 
-	doc := &layout.Document{Method: "text"}
+	doc := &layout.Document{Method: "text", Blocks: make([]layout.Block, 0, strings.Count(s, "\n")+1)}
 	n := 0
 	for line := range strings.Lines(s) {
 		if n++; n%checkEvery == 0 {
@@ -122,14 +121,22 @@ func decodeWith(e encoding.Encoding, b []byte) string {
 // tab, line feed, carriage return and form feed. Text exported from Word or
 // old editors does carry the odd stray control character, so a few pass.
 func binary(s string) string {
+	// s is valid UTF-8, so a byte-wise pass suffices: every control
+	// character but C1 is one byte, and C1 (U+0080–U+009F) is 0xC2 then
+	// 0x80–0x9F.
 	runes, controls := 0, 0
-	for _, r := range s {
-		runes++
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b&0xC0 != 0x80 {
+			runes++
+		}
 		switch {
-		case r == 0:
+		case b == 0:
 			return "contains NUL characters"
-		case r == '\t' || r == '\n' || r == '\r' || r == '\f':
-		case unicode.IsControl(r):
+		case b == '\t' || b == '\n' || b == '\r' || b == '\f':
+		case b < 0x20 || b == 0x7F:
+			controls++
+		case b == 0xC2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9F:
 			controls++
 		}
 	}

@@ -120,6 +120,8 @@ func cases(t testing.TB) []struct {
 		{name: "png", in: pngHeader, err: converters.ErrNotText},
 		{name: "random with nul", in: randomBinary(4096), err: converters.ErrNotText},
 		{name: "control characters", in: []byte("a\x01b\x02c\x03\n"), err: converters.ErrNotText},
+		{name: "c1 control characters", in: []byte("表\u0085格\u009f行\n"), err: converters.ErrNotText},
+		{name: "latin-1 letters are not controls", in: []byte("é¡ÿ\n"), want: paras("é¡ÿ")},
 		{name: "utf-16 with nul", in: encode(t, xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM), "a\x00b"),
 			err: converters.ErrNotText},
 		{name: "neither utf-8 nor gb18030", in: []byte("abc\xFF\xFF\n"), err: converters.ErrNotText},

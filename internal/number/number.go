@@ -53,7 +53,7 @@ func Parse(cell string) Value {
 	if s == "" {
 		return Value{Class: Empty}
 	}
-	if nullMarks[s] {
+	if (s[0] < '0' || s[0] > '9') && nullMarks[s] {
 		return Value{Class: Null}
 	}
 	num, rest, ok := leadingNumber(s)
@@ -111,21 +111,21 @@ func leadingNumber(s string) (float64, string, bool) {
 			i++
 		}
 	}
-	var digits strings.Builder
 	start := i
+	digits, separators := 0, false
 digits:
 	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
-			digits.WriteByte(c)
+			digits++
 		case c == ',' && i > start && groupOfThree(s[i+1:]):
-			// a thousands separator
+			separators = true
 		default:
 			break digits
 		}
 	}
-	if digits.Len() == 0 {
+	if digits == 0 {
 		return 0, s, false
 	}
 	if i < len(s) && s[i] == '.' {
@@ -137,13 +137,16 @@ digits:
 		if j == i+1 {
 			return 0, s, false
 		}
-		digits.WriteString(s[i:j])
 		i = j
 	}
 	if i < len(s) && strings.HasPrefix(s[i:], "、") {
 		return 0, s, false
 	}
-	f, err := strconv.ParseFloat(digits.String(), 64)
+	printed := s[start:i]
+	if separators {
+		printed = strings.ReplaceAll(printed, ",", "")
+	}
+	f, err := strconv.ParseFloat(printed, 64)
 	if err != nil {
 		return 0, s, false
 	}

@@ -113,30 +113,31 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 		// cell a line.
 		return line{}, buf, false
 	}
-	var parts []string
+	sep := ""
 	switch {
 	case strings.Contains(text, "|"):
-		parts = strings.Split(text, "|")
-		if strings.TrimSpace(parts[len(parts)-1]) == "" {
-			parts = parts[:len(parts)-1]
-		}
-		if markdownRule(parts) {
+		if markdownRule(text) {
 			return line{}, buf, false
 		}
+		// A closing pipe ends the last cell rather than opening one.
+		if k := strings.LastIndexByte(text, '|'); strings.TrimSpace(text[k+1:]) == "" {
+			text = text[:k]
+		}
+		sep = "|"
 	case strings.Count(text, "\t") > 1 || (strings.Contains(text, "\t") && !strings.HasPrefix(text, "\t")):
-		parts = strings.Split(text, "\t")
+		sep = "\t"
 	}
 	l := line{text: trimmed}
 	start := len(buf)
 	switch {
-	case parts == nil && utf8.RuneCountInString(trimmed) > longProseRunes:
+	case sep == "" && utf8.RuneCountInString(trimmed) > longProseRunes:
 		// Too long to be a heading, title or cell: no need to fold it.
 		buf = append(buf, cell{raw: trimmed, val: number.Value{Class: number.Text}})
 		l.prose = true
-	case parts == nil:
+	case sep == "":
 		buf = append(buf, p.newCell(text, conf))
 	default:
-		for _, part := range parts {
+		for part := range strings.SplitSeq(text, sep) {
 			buf = append(buf, p.newCell(part, conf))
 		}
 	}
@@ -149,9 +150,9 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 const longProseRunes = 100
 
 // markdownRule reports a Markdown table's header rule: |---|:---:|.
-func markdownRule(parts []string) bool {
+func markdownRule(text string) bool {
 	seen := false
-	for _, part := range parts {
+	for part := range strings.SplitSeq(text, "|") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue

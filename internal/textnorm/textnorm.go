@@ -77,7 +77,7 @@ const (
 )
 
 // scriptSample is how many telling characters settle a text's script.
-const scriptSample = 500
+const scriptSample = 200
 
 // ScriptCount counts the characters that exist in only one script.
 type ScriptCount struct {
