@@ -123,16 +123,49 @@ func decodeWith(e encoding.Encoding, b []byte) string {
 func binary(s string) string {
 	// s is valid UTF-8, so a byte-wise pass suffices: every control
 	// character but C1 is one byte, and C1 (U+0080–U+009F) is 0xC2 then
-	// 0x80–0x9F.
-	runes, controls := 0, 0
-	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if b&0xC0 != 0x80 {
-			runes++
+	// 0x80–0x9F. Eight bytes are tested at once; only words that may hold
+	// one go through the byte loop.
+	controls := 0
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if !hasLess(w, 0x20) && !hasZero(w^(ones*0x7F)) && !hasZero(w^(ones*0xC2)) {
+			continue
 		}
-		switch {
-		case b == 0:
+		n, nul := controlBytes(s, i, i+8)
+		if nul {
 			return "contains NUL characters"
+		}
+		controls += n
+	}
+	n, nul := controlBytes(s, i, len(s))
+	if nul {
+		return "contains NUL characters"
+	}
+	controls += n
+	if controls > 0 && controls*100 > utf8.RuneCountInString(s) {
+		return "has too many control characters"
+	}
+	return ""
+}
+
+// ones has 0x01 in every byte.
+const ones = 0x0101010101010101
+
+// hasLess reports whether a byte of w is less than n (n <= 128).
+func hasLess(w, n uint64) bool { return (w-ones*n)&^w&(ones*0x80) != 0 }
+
+// hasZero reports whether a byte of w is zero.
+func hasZero(w uint64) bool { return hasLess(w, 1) }
+
+// controlBytes counts the control characters starting in s[from:to] and
+// reports a NUL.
+func controlBytes(s string, from, to int) (controls int, nul bool) {
+	for i := from; i < to; i++ {
+		switch b := s[i]; {
+		case b == 0:
+			return controls, true
 		case b == '\t' || b == '\n' || b == '\r' || b == '\f':
 		case b < 0x20 || b == 0x7F:
 			controls++
@@ -140,8 +173,5 @@ func binary(s string) string {
 			controls++
 		}
 	}
-	if controls*100 > runes {
-		return "has too many control characters"
-	}
-	return ""
+	return controls, false
 }

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -236,6 +237,40 @@ func checkDocument(t *testing.T, doc *layout.Document) {
 		case layout.PageBreak:
 		default:
 			t.Fatalf("block %d: kind %v", i, b.Kind)
+		}
+	}
+}
+
+// TestBinaryMatchesRunes checks the word-at-a-time scan against the plain
+// definition, with controls at every offset across word boundaries.
+func TestBinaryMatchesRunes(t *testing.T) {
+	reference := func(s string) string {
+		runes, controls := 0, 0
+		for _, r := range s {
+			runes++
+			switch {
+			case r == 0:
+				return "contains NUL characters"
+			case r == '\t' || r == '\n' || r == '\r' || r == '\f':
+			case unicode.IsControl(r):
+				controls++
+			}
+		}
+		if controls*100 > runes {
+			return "has too many control characters"
+		}
+		return ""
+	}
+	base := "表格a\nb\t·é" + strings.Repeat("x", 9)
+	for _, insert := range []string{"\x00", "\x01", "\x1f", "\x7f", "\u0085", "\u009f", "\u00a0", "\t"} {
+		for k := 0; k <= len(base); k++ {
+			if !utf8.ValidString(base[:k]) {
+				continue
+			}
+			s := base[:k] + insert + base[k:]
+			if got, want := binary(s), reference(s); got != want {
+				t.Errorf("binary(%q) = %q, want %q", s, got, want)
+			}
 		}
 	}
 }

@@ -222,6 +222,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		}
 		cells = fit(cells, len(t.Rows)*len(t.Columns))
 		table := &record.Table{}
+		table.Grow(len(t.Rows))
 		for i := range t.Rows {
 			r := &t.Rows[i]
 			n := len(t.Columns)
@@ -236,6 +237,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 	// A row printed in place of others leaves them out, not null.
 	replaced := t.Replaced(func(k string) bool { return scan.hits[k] != nil })
 	table := &record.Table{}
+	table.Grow(len(t.Rows))
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		hit := scan.hits[r.Key]
@@ -254,8 +256,10 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 // rowValues turns a row's fitted cells into values, keeping notes and
 // flagging values read with low OCR confidence.
 func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []*cell) *record.Row {
+	cols := t.ColumnsOf(r)
 	row := &record.Row{}
-	for i, col := range t.ColumnsOf(r) {
+	row.Grow(len(cols))
+	for i, col := range cols {
 		c := cells[i]
 		v := record.Value{}
 		switch c.val.Class {

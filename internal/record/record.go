@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/nianbao/nianbao/internal/template"
@@ -140,6 +141,12 @@ func (o *Ordered[V]) index(key string) int {
 		}
 	}
 	return -1
+}
+
+// Grow makes room for n more keys, for callers that know how many come.
+func (o *Ordered[V]) Grow(n int) {
+	o.keys = slices.Grow(o.keys, n)
+	o.values = slices.Grow(o.values, n)
 }
 
 // Set sets key to v, appending key if it is new.
