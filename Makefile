@@ -9,7 +9,8 @@ RUN_PACKAGES  := ca-certificates
 TEST_PACKAGES := ca-certificates
 
 SAMPLES := $(filter-out %/README.md,$(wildcard testdata/seeds/*.txt) \
-	$(wildcard testdata/corpus/*.html) $(wildcard testdata/corpus/*.txt) $(wildcard testdata/corpus/*.md))
+	$(wildcard testdata/corpus/*.html) $(wildcard testdata/corpus/*.txt) $(wildcard testdata/corpus/*.md) \
+	$(wildcard testdata/corpus/*.docx))
 FUZZTIME ?= 3m
 # Minimising each new input for the default minute leaves little time to fuzz.
 FUZZFLAGS = -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
@@ -45,6 +46,7 @@ fuzz: deps-test
 	$(GO) test ./internal/parser -fuzz FuzzParse $(FUZZFLAGS)
 	$(GO) test ./converters/text -fuzz FuzzConvert $(FUZZFLAGS)
 	$(GO) test ./converters/html -fuzz FuzzConvert $(FUZZFLAGS)
+	$(GO) test ./converters/docx -fuzz FuzzConvert $(FUZZFLAGS)
 
 ## bench: the benchmarks, on one core
 bench: deps-test

@@ -1,8 +1,10 @@
 package corpus
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -146,12 +148,16 @@ func readExpected(t *testing.T, name string) expectedFile {
 	return e
 }
 
-// decode reads a corpus file in whichever encoding it was written.
+// decode reads a corpus file in whichever encoding it was written; of a
+// Word document, the XML of its text.
 func decode(t *testing.T, name string) string {
 	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if strings.HasSuffix(name, ".docx") {
+		data = docxPart(t, data, "word/document.xml")
 	}
 	if utf8.Valid(data) {
 		return string(data)
@@ -161,6 +167,25 @@ func decode(t *testing.T, name string) string {
 		t.Fatalf("%s: neither UTF-8 nor GB18030: %v", name, err)
 	}
 	return string(s)
+}
+
+// docxPart returns a part of a Word document.
+func docxPart(t *testing.T, docx []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func checkExpected(t *testing.T, stem string, e expectedFile) {

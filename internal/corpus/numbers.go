@@ -29,7 +29,7 @@ func (r *Report) formatValue(v value, st Style, tbl string) string {
 
 func blankKeepsPlace(st Style, tbl string) bool {
 	switch st {
-	case HTML, Word, WordIndent:
+	case HTML, Word, WordIndent, DOCX:
 		return true
 	case TSV:
 		return tbl != template.Applications

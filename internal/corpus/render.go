@@ -26,6 +26,8 @@ const (
 	WordIndent
 	// TSV is tab-separated rows from a PDF (seed 004).
 	TSV
+	// DOCX is the report as a Word document (.docx).
+	DOCX
 )
 
 var styleFiles = []struct{ name, suffix string }{
@@ -35,10 +37,11 @@ var styleFiles = []struct{ name, suffix string }{
 	CellPipe:   {"cellpipe", ".cellpipe.txt"},
 	WordIndent: {"wordindent", ".wordindent.txt"},
 	TSV:        {"tsv", ".tsv.txt"},
+	DOCX:       {"docx", ".docx"},
 }
 
 // Styles returns every style, HTML first.
-func Styles() []Style { return []Style{HTML, Word, Markdown, CellPipe, WordIndent, TSV} }
+func Styles() []Style { return []Style{HTML, Word, Markdown, CellPipe, WordIndent, TSV, DOCX} }
 
 func (s Style) String() string { return styleFiles[s].name }
 
@@ -51,6 +54,8 @@ func (r *Report) Render(st Style) ([]byte, error) {
 	switch st {
 	case HTML:
 		return r.renderHTML()
+	case DOCX:
+		return r.renderDOCX()
 	case Word, WordIndent:
 		s = r.renderWord(st)
 	case Markdown, TSV:

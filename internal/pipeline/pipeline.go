@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/converters/docx"
 	"github.com/nianbao/nianbao/converters/html"
 	"github.com/nianbao/nianbao/converters/text"
 	"github.com/nianbao/nianbao/internal/parser"
@@ -62,6 +63,7 @@ func New(cfg Config) *Pipeline {
 		converters: map[string]converters.Converter{
 			FormatText: text.Converter{},
 			FormatHTML: html.Converter{},
+			FormatDOCX: docx.New(docx.Config{}),
 		},
 	}
 }

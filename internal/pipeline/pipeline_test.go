@@ -137,7 +137,7 @@ func TestBadInput(t *testing.T) {
 		{"random bytes, no extension", "blob", binaryBytes, converters.ErrUnsupported},
 		{"pdf", "report.pdf", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), converters.ErrUnsupported},
 		{"pdf named txt", "report.txt", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), converters.ErrUnsupported},
-		{"docx", "report.docx", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"), converters.ErrUnsupported},
+		{"truncated docx", "report.docx", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"), converters.ErrCorrupt},
 		{"image", "scan.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), converters.ErrUnsupported},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
