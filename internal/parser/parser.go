@@ -15,6 +15,7 @@ import (
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/internal/template"
 	"github.com/nianbao/nianbao/internal/textnorm"
+	"github.com/nianbao/nianbao/internal/validate"
 )
 
 // Config configures a Parser.
@@ -22,6 +23,11 @@ type Config struct {
 	// MinConfidence is the OCR confidence, in [0, 1], below which a value
 	// read by OCR gets an ocr.low_confidence warning. Default 0.6.
 	MinConfidence float64
+	// UnreadableConfidence is the OCR confidence below which a value is not
+	// used at all: it is null (so the validator reports it missing), with
+	// what OCR read kept as a note. A guess that poor must not pass as a
+	// printed count. Default 0.3.
+	UnreadableConfidence float64
 }
 
 // Parser reads documents into records. It is safe for concurrent use.
@@ -36,6 +42,9 @@ type Parser struct {
 func New(cfg Config) *Parser {
 	if cfg.MinConfidence == 0 {
 		cfg.MinConfidence = 0.6
+	}
+	if cfg.UnreadableConfidence == 0 {
+		cfg.UnreadableConfidence = 0.3
 	}
 	p := &Parser{cfg: cfg, norm: textnorm.New(), rows: map[*template.Table]*rowIndex{}}
 	for _, tp := range template.All() {
@@ -272,11 +281,19 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key, Column: col.Key, Text: c.raw})
 		}
 		if c.conf > 0 && c.conf < p.cfg.MinConfidence && c.val.Class != number.Empty {
+			read, action := v, "check it against the page"
+			if c.conf < p.cfg.UnreadableConfidence {
+				if c.val.Class == number.Number {
+					rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key, Column: col.Key, Text: c.raw})
+				}
+				v = record.Value{}
+				action = "too doubtful to use, so the value is left null; read it from the page"
+			}
 			rec.Findings = append(rec.Findings, record.Finding{
-				Rule: "ocr.low_confidence", Severity: record.Warning,
-				Table: t.Key, Row: r.Key, Column: col.Key, Actual: &v,
-				Message: fmt.Sprintf("%s / %s: OCR read %q with confidence %.2f (below %.2f); check it against the page",
-					r.Label, col.Label, c.raw, c.conf, p.cfg.MinConfidence),
+				Rule: validate.RuleLowConfidence, Severity: record.Warning,
+				Table: t.Key, Row: r.Key, Column: col.Key, Actual: &read,
+				Message: fmt.Sprintf("%s / %s: OCR read %q with confidence %.2f (below %.2f); %s",
+					r.Label, col.Label, c.raw, c.conf, p.cfg.MinConfidence, action),
 			})
 		}
 		row.Set(col.Key, v)

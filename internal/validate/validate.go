@@ -24,6 +24,9 @@ const (
 	RuleMetaMissing    = "meta.missing"
 	RuleYearMismatch   = "meta.year_mismatch"
 	RuleDeviation      = "template.deviation"
+	// RuleLowConfidence is raised by the parser, which alone sees the OCR
+	// confidence of each cell.
+	RuleLowConfidence = "ocr.low_confidence"
 )
 
 // rowTotalRule names the rule that checks a table's 总计 column.
