@@ -3,19 +3,26 @@
 
 export PATH := /usr/local/go/bin:$(PATH)
 GO ?= go
+# Tesseract's OpenMP threads slow it several times over on a shared machine
+# (7-17 s a page against 1-3 s); the OCR parallelises with its own workers.
+export OMP_THREAD_LIMIT := 1
 
-# Debian packages each job needs; none yet beyond Go itself.
-RUN_PACKAGES  := ca-certificates
-TEST_PACKAGES := ca-certificates
+# Debian packages each job needs. OCR: Tesseract and its headers (cgo), the
+# Chinese and English models; the tests render PDFs with poppler-utils, run
+# Redis for the worker, and convert .doc files with LibreOffice.
+OCR_PACKAGES  := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng \
+	libtesseract-dev libleptonica-dev
+RUN_PACKAGES  := ca-certificates $(OCR_PACKAGES)
+TEST_PACKAGES := ca-certificates $(OCR_PACKAGES) poppler-utils redis-server libreoffice-writer-nogui
 
 SAMPLES := $(filter-out %/README.md,$(wildcard testdata/seeds/*.txt) \
 	$(wildcard testdata/corpus/*.html) $(wildcard testdata/corpus/*.txt) $(wildcard testdata/corpus/*.md) \
-	$(wildcard testdata/corpus/*.docx))
+	$(wildcard testdata/corpus/*.docx) $(wildcard testdata/corpus/*.pdf))
 FUZZTIME ?= 3m
 # Minimising each new input for the default minute leaves little time to fuzz.
 FUZZFLAGS = -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
-.PHONY: run test build deps-run deps-test fuzz bench corpus clean
+.PHONY: run test build deps-run deps-test fuzz bench corpus corpus-pdf scans packages clean
 
 ## run: parse every sample document in testdata/ into out/records.jsonl
 run: deps-run build
@@ -47,14 +54,31 @@ fuzz: deps-test
 	$(GO) test ./converters/text -fuzz FuzzConvert $(FUZZFLAGS)
 	$(GO) test ./converters/html -fuzz FuzzConvert $(FUZZFLAGS)
 	$(GO) test ./converters/docx -fuzz FuzzConvert $(FUZZFLAGS)
+	$(GO) test ./converters/pdf -fuzz FuzzConvert $(FUZZFLAGS)
+	$(GO) test ./converters/ocr/imgproc -fuzz FuzzDecode $(FUZZFLAGS)
 
 ## bench: the benchmarks, on one core
 bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./...
 
 ## corpus: regenerate the generated test corpus in testdata/corpus
-corpus:
+corpus: deps-test
 	$(GO) generate ./internal/corpus
+	scripts/corpus-pdf.sh testdata/corpus
+
+## corpus-pdf: render the corpus's DOCX files to PDF with LibreOffice (NNN.pdf);
+## make corpus runs it too
+corpus-pdf: deps-test
+	scripts/corpus-pdf.sh testdata/corpus
+
+## scans: regenerate the OCR test set in testdata/scans from the corpus PDFs
+scans: deps-test
+	$(GO) run ./converters/ocr/scans/genscans -in testdata/corpus -out testdata/scans
+
+## packages: print each job's Debian packages (the Dockerfile test reads them)
+packages:
+	@echo "RUN_PACKAGES=$(RUN_PACKAGES)"
+	@echo "TEST_PACKAGES=$(TEST_PACKAGES)"
 
 clean:
 	rm -rf bin out

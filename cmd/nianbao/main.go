@@ -18,6 +18,10 @@ usage: nianbao COMMAND [flags] [args]
 
 commands:
   parse    read report files and print their records
+  batch    read a folder or archive of reports into a folder of records
+  export   write a folder of records as reports.csv and reports.xlsx
+  worker   process the documents queued in Redis; watch a drop folder
+  enqueue  queue files, folders and .zip archives for the workers
 
 Run 'nianbao COMMAND --help' for a command's flags.
 `
@@ -44,6 +48,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "parse":
 		return runParse(ctx, args[1:], stdout, stderr)
+	case "batch":
+		return runBatch(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
+	case "worker":
+		return runWorker(ctx, args[1:], stdout, stderr)
+	case "enqueue":
+		return runEnqueue(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,28 +30,12 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "write the records to `FILE` instead of standard output")
 	strict := fs.Bool("strict", false, "exit 3 when a record's status is not valid, to check a report before publishing it")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), parseUsage)
-		fs.PrintDefaults()
-	}
-	// The flag package prints its own usage on errors; say it once, ourselves.
-	fs.SetOutput(io.Discard)
-	files, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return exitOK
-	}
-	fs.SetOutput(stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "nianbao parse: %v\n", err)
-		fs.Usage()
-		return exitUsage
+	files, code, ok := parseCommand(fs, parseUsage, args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(files) == 0 {
-		fmt.Fprintln(stderr, "nianbao parse: no FILE given")
-		fs.Usage()
-		return exitUsage
+		return usageError(fs, "no FILE given")
 	}
 
 	w := stdout

@@ -51,6 +51,11 @@ func Files(reports []Report) ([]File, error) {
 	return append(all, File{indexName, index(reports)}), nil
 }
 
+// RenderedExt is the extension of the files rendered from each generated
+// DOCX by LibreOffice (make corpus-pdf). The generator does not write them,
+// but Write removes them with the rest, since new DOCX make them stale.
+const RenderedExt = ".pdf"
+
 // generated matches the names of the files a corpus directory holds, so that
 // Write removes stale ones and nothing else.
 var generated = regexp.MustCompile(`^([0-9]{3}\..+|` + indexName + `)$`)

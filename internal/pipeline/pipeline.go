@@ -18,9 +18,12 @@ import (
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/converters/docx"
 	"github.com/nianbao/nianbao/converters/html"
+	"github.com/nianbao/nianbao/converters/ocr"
+	"github.com/nianbao/nianbao/converters/pdf"
 	"github.com/nianbao/nianbao/converters/text"
 	"github.com/nianbao/nianbao/internal/parser"
 	"github.com/nianbao/nianbao/internal/record"
+	"github.com/nianbao/nianbao/internal/template"
 	"github.com/nianbao/nianbao/internal/validate"
 )
 
@@ -43,6 +46,9 @@ type Config struct {
 	MaxFileSize int64
 	// Parser configures the report parser.
 	Parser parser.Config
+	// OCR configures the OCR of images and scanned PDF pages; its
+	// Vocabulary is set to the templates' table labels.
+	OCR ocr.Config
 }
 
 // Pipeline turns files into records. It is safe for concurrent use.
@@ -50,6 +56,7 @@ type Pipeline struct {
 	cfg        Config
 	parser     *parser.Parser
 	converters map[string]converters.Converter
+	ocr        *ocr.Converter
 }
 
 // New returns a Pipeline with every converter of this build.
@@ -57,15 +64,42 @@ func New(cfg Config) *Pipeline {
 	if cfg.MaxFileSize <= 0 {
 		cfg.MaxFileSize = DefaultMaxFileSize
 	}
+	cfg.OCR.Vocabulary = ocrVocabulary()
+	reader := ocr.New(cfg.OCR)
 	return &Pipeline{
 		cfg:    cfg,
 		parser: parser.New(cfg.Parser),
+		ocr:    reader,
 		converters: map[string]converters.Converter{
-			FormatText: text.Converter{},
-			FormatHTML: html.Converter{},
-			FormatDOCX: docx.New(docx.Config{}),
+			FormatImage: reader,
+			FormatText:  text.Converter{},
+			FormatHTML:  html.Converter{},
+			FormatDOCX:  docx.New(docx.Config{}),
+			FormatPDF:   pdf.Converter{},
 		},
 	}
+}
+
+// Close frees the OCR engines. Call it once no call is running.
+func (p *Pipeline) Close() error { return p.ocr.Close() }
+
+// ocrVocabulary lists the labels the templates print in table cells: the
+// closed vocabulary the OCR matches what it reads in a cell to.
+func ocrVocabulary() []string {
+	v := []string{template.HeaderInfo, template.HeaderCheckNote, template.HeaderApplicants, template.HeaderOrganisations}
+	for _, tp := range template.All() {
+		for _, t := range tp.Tables {
+			for i := range t.Rows {
+				r := &t.Rows[i]
+				v = append(v, r.Label)
+				v = append(v, r.Groups...)
+				for _, c := range t.ColumnsOf(r) {
+					v = append(v, c.Label)
+				}
+			}
+		}
+	}
+	return v
 }
 
 // File reads the file at path and returns its record.
@@ -111,6 +145,12 @@ func (p *Pipeline) Bytes(ctx context.Context, name string, data []byte) (*record
 	doc, err := conv.Convert(ctx, name, data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", format, err)
+	}
+	// Pages without a text layer come back as images to read here.
+	if len(doc.Scans) > 0 {
+		if err := p.ocr.ReadScans(ctx, doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", format, err)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -135,10 +135,10 @@ func TestBadInput(t *testing.T) {
 		{"binary named html", "report.html", binaryBytes, converters.ErrNotText},
 		{"not utf-8 nor gb18030", "report.txt", []byte("\x81\x30\xff\xff\xfe\x80abc"), converters.ErrNotText},
 		{"random bytes, no extension", "blob", binaryBytes, converters.ErrUnsupported},
-		{"pdf", "report.pdf", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), converters.ErrUnsupported},
-		{"pdf named txt", "report.txt", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), converters.ErrUnsupported},
+		{"pdf", "report.pdf", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), converters.ErrCorrupt},
+		{"pdf named txt", "report.txt", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), converters.ErrCorrupt},
 		{"truncated docx", "report.docx", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"), converters.ErrCorrupt},
-		{"image", "scan.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), converters.ErrUnsupported},
+		{"truncated png", "scan.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), converters.ErrCorrupt},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := p.Bytes(ctx, tc.file, tc.data)

@@ -1,0 +1,367 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
+	"github.com/nianbao/nianbao/converters/ocr/table"
+	"github.com/nianbao/nianbao/internal/layout"
+)
+
+// region is the ink of part of a page, cleared of ruling lines and specks.
+type region struct {
+	img   *image.Gray // the ink's gray pixels, white around them, with a margin
+	box   image.Rectangle
+	comps []imgproc.Component // in img's coordinates
+	tall  int                 // height of the tallest piece
+}
+
+// margin is the white border, in pixels, around a region's ink.
+const margin = 3
+
+// clean returns the ink within r without the ruling lines and specks, or
+// nil when there is none.
+func (p *page) clean(r image.Rectangle) *region {
+	r = r.Intersect(image.Rect(0, 0, p.bin.W, p.bin.H))
+	if r.Empty() {
+		return nil
+	}
+	w, h := r.Dx(), r.Dy()
+	sub := imgproc.NewBin(w, h)
+	lines := p.found.Lines
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			px, py := r.Min.X+x, r.Min.Y+y
+			if p.bin.Pix[py*p.bin.W+px] == 0 {
+				continue
+			}
+			// A line's anti-aliased edge is a pixel wider than its mask.
+			near := false
+			for d := 0; d < 9 && !near; d++ {
+				near = lines.At(px+d%3-1, py+d/3-1)
+			}
+			if !near {
+				sub.Pix[y*w+x] = 1
+			}
+		}
+	}
+	labels, comps := imgproc.Components(sub)
+	minArea := max(4, int(12*p.unit*p.unit))
+	thin := max(2, int(3*p.unit))
+	keep := make([]bool, len(comps))
+	var box image.Rectangle
+	var kept []imgproc.Component
+	for l := 1; l < len(comps); l++ {
+		c := comps[l]
+		if c.Area < minArea {
+			continue
+		}
+		// A stub of a ruling line left at the edge of the region.
+		edge := c.Box.Min.X == 0 || c.Box.Min.Y == 0 || c.Box.Max.X == w || c.Box.Max.Y == h
+		if edge && (c.Box.Dx() <= thin || c.Box.Dy() <= thin) {
+			continue
+		}
+		keep[l] = true
+		box = box.Union(c.Box)
+		kept = append(kept, c)
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	box = box.Inset(-margin).Intersect(image.Rect(0, 0, w, h))
+	img := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
+	for y := 0; y < box.Dy(); y++ {
+		for x := 0; x < box.Dx(); x++ {
+			sx, sy := box.Min.X+x, box.Min.Y+y
+			v := uint8(255)
+			for d := 0; d < 9; d++ {
+				nx, ny := sx+d%3-1, sy+d/3-1
+				if nx >= 0 && ny >= 0 && nx < w && ny < h && keep[labels[ny*w+nx]] {
+					v = p.gray.Pix[(r.Min.Y+sy)*p.gray.Stride+r.Min.X+sx]
+					break
+				}
+			}
+			img.Pix[y*img.Stride+x] = v
+		}
+	}
+	out := &region{img: img, box: box.Add(r.Min)}
+	for _, c := range kept {
+		c.Box = c.Box.Sub(box.Min)
+		out.comps = append(out.comps, c)
+		out.tall = max(out.tall, c.Box.Dy())
+	}
+	return out
+}
+
+// lines groups the region's pieces into text lines: pieces whose vertical
+// extents overlap, tallest first, so a dot joins the line it sits on.
+func (rg *region) lines() [][]imgproc.Component {
+	comps := slices.Clone(rg.comps)
+	slices.SortFunc(comps, func(a, b imgproc.Component) int { return b.Box.Dy() - a.Box.Dy() })
+	var lines [][]imgproc.Component
+	var spans [][2]int
+	for _, c := range comps {
+		placed := false
+		for i, sp := range spans {
+			if c.Box.Min.Y < sp[1] && c.Box.Max.Y > sp[0] {
+				lines[i] = append(lines[i], c)
+				spans[i] = [2]int{min(sp[0], c.Box.Min.Y), max(sp[1], c.Box.Max.Y)}
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			lines = append(lines, []imgproc.Component{c})
+			spans = append(spans, [2]int{c.Box.Min.Y, c.Box.Max.Y})
+		}
+	}
+	order := make([]int, len(lines))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return spans[a][0] - spans[b][0] })
+	out := make([][]imgproc.Component, len(lines))
+	for i, k := range order {
+		out[i] = lines[k]
+	}
+	return out
+}
+
+// numeric tells from the shapes of its pieces whether a cell holds digits,
+// on one line or wrapped over several: every piece but dots and commas is
+// about as tall as the tallest and narrower than it is tall, while Chinese
+// characters have pieces of every size.
+func (rg *region) numeric() bool {
+	if len(rg.comps) > 24 {
+		return false
+	}
+	for _, c := range rg.comps {
+		if dot(c, rg.tall) {
+			continue
+		}
+		if c.Box.Dy()*10 < rg.tall*6 || c.Box.Dx()*20 > rg.tall*17 {
+			return false
+		}
+	}
+	for _, l := range rg.lines() {
+		top, bottom := rg.img.Rect.Dy(), 0
+		for _, c := range l {
+			top, bottom = min(top, c.Box.Min.Y), max(bottom, c.Box.Max.Y)
+		}
+		if bottom-top > rg.tall*13/10 {
+			return false
+		}
+	}
+	return true
+}
+
+// dot reports a piece too small to be a digit: a decimal point or comma.
+func dot(c imgproc.Component, tall int) bool {
+	return c.Box.Dy()*3 < tall && c.Box.Dx()*3 < tall
+}
+
+// glyphs counts the pieces of a numeric region that are characters rather
+// than dots, for checking the digits read.
+func (rg *region) glyphs() int {
+	n := 0
+	for _, c := range rg.comps {
+		if !dot(c, rg.tall) {
+			n++
+		}
+	}
+	return n
+}
+
+// oneLine returns the region's ink with its lines set side by side, so that
+// a number wrapped in a narrow cell reads as the one number it is.
+func (rg *region) oneLine() *image.Gray {
+	lines := rg.lines()
+	if len(lines) == 1 {
+		return rg.img
+	}
+	gap := max(2, rg.tall/4)
+	var pieces []image.Rectangle
+	w, h := 0, 0
+	for _, l := range lines {
+		var r image.Rectangle
+		for _, c := range l {
+			r = r.Union(c.Box)
+		}
+		r = r.Inset(-1).Intersect(rg.img.Rect)
+		pieces = append(pieces, r)
+		w += r.Dx() + gap
+		h = max(h, r.Dy())
+	}
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	x := 0
+	for _, r := range pieces {
+		// Bottoms aligned, as digits of one line are.
+		y0 := h - r.Dy()
+		for y := 0; y < r.Dy(); y++ {
+			copy(out.Pix[(y0+y)*out.Stride+x:], rg.img.Pix[(r.Min.Y+y)*rg.img.Stride+r.Min.X:(r.Min.Y+y)*rg.img.Stride+r.Max.X])
+		}
+		x += r.Dx() + gap
+	}
+	return out
+}
+
+// Glyph heights, in pixels, the crops are scaled to: Tesseract's models
+// read best at about these sizes.
+const (
+	digitHeight = 30
+	hanziHeight = 40
+	cropPad     = 12 // white border around a crop handed to Tesseract
+)
+
+// prepared scales img, whose tallest piece is tall pixels, so that it is
+// about height pixels, and pads it.
+func prepared(img *image.Gray, tall, height int) *image.Gray {
+	if f := float64(height) / float64(max(1, tall)); f > 1.15 || f < 0.85 {
+		img = imgproc.Scale(img, min(4, max(0.3, f)))
+	}
+	out := image.NewGray(image.Rect(0, 0, img.Rect.Dx()+2*cropPad, img.Rect.Dy()+2*cropPad))
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	for y := 0; y < img.Rect.Dy(); y++ {
+		copy(out.Pix[(y+cropPad)*out.Stride+cropPad:], img.Pix[y*img.Stride:y*img.Stride+img.Rect.Dx()])
+	}
+	return out
+}
+
+// langDigits is the model numbers are read with: the Chinese models misread
+// the digits of Latin serif fonts (2776 as 2770, 7545 as 7345, with high
+// confidence), the English one reads them right at this size.
+const langDigits = "eng"
+
+// digitWhitelist is what a numeric cell may hold: digits, a decimal point,
+// thousands commas, a sign, and the slash some tables print for "none".
+const digitWhitelist = "0123456789.,+-/"
+
+// readCell reads one table cell. A numeric cell is read as one line of
+// whitelisted characters, with the lowest confidence of its characters; if
+// the count of characters read differs from the pieces of ink seen, a digit
+// was lost or made up and the confidence is capped low. Any other cell is
+// read as Chinese text and matched to the vocabulary.
+func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (layout.Cell, error) {
+	inset := max(3, int(8*p.unit))
+	cell := layout.Cell{RowSpan: tc.RowSpan, ColSpan: tc.ColSpan}
+	box := tc.Box.Inset(inset)
+	cell.Prov.Box = rectBox(tc.Box)
+	rg := p.clean(box)
+	if rg == nil {
+		return cell, nil
+	}
+	if rg.numeric() {
+		syms, err := e.read(prepared(rg.oneLine(), rg.tall, digitHeight), langDigits, psmLine, digitWhitelist, gosseract.RIL_SYMBOL)
+		if err != nil {
+			return cell, err
+		}
+		text, conf := joinSymbols(syms)
+		if n := len([]rune(strings.Trim(text, ".,"))); n > 0 && n != rg.glyphs() {
+			conf = min(conf, lowConfidence)
+		}
+		cell.Text, cell.Prov.Confidence = text, max(conf, minConfidence)
+		if text != "" {
+			return cell, nil
+		}
+	}
+	syms, err := e.read(prepared(rg.img, rg.tall, hanziHeight), lang, psmBlock, "", gosseract.RIL_SYMBOL)
+	if err != nil {
+		return cell, err
+	}
+	text, conf := joinSymbols(syms)
+	conf = max(conf, minConfidence)
+	if label, sim, ok := c.vocab.match(text, c.cfg.MinLabelSimilarity, lang); ok {
+		text, conf = label, sim
+	}
+	cell.Text, cell.Prov.Confidence = text, conf
+	return cell, nil
+}
+
+// Confidences set on values that Tesseract's own confidence would not flag:
+// lowConfidence on a number whose character count disagrees with its ink,
+// minConfidence as the floor, since 0 means "not read by OCR".
+const (
+	lowConfidence = 0.3
+	minConfidence = 0.01
+)
+
+// joinSymbols joins characters read into a cell's text, dropping spaces,
+// and returns their confidence: the lowest over digits when there are
+// digits (the value is what matters), else the mean.
+func joinSymbols(syms []symbol) (string, float64) {
+	var b strings.Builder
+	low, sum, n, digits := 1.0, 0.0, 0, 0
+	for _, s := range syms {
+		t := strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || r == '|' {
+				return -1
+			}
+			return r
+		}, s.text)
+		if t == "" {
+			continue
+		}
+		b.WriteString(t)
+		sum += s.conf
+		n++
+		if strings.ContainsAny(t, "0123456789") {
+			digits++
+			low = min(low, s.conf)
+		}
+	}
+	switch {
+	case n == 0:
+		return "", 0
+	case digits > 0:
+		return b.String(), low
+	}
+	return b.String(), sum / float64(n)
+}
+
+// readTable reads every cell of a table into a grid: a row holds the cells
+// that start in it. A grid row in which no cell starts is dropped, and the
+// spans of the merged cells over it shortened.
+func (c *Converter) readTable(ctx context.Context, e *engine, p *page, t table.Table, num int, lang string) (*layout.TableGrid, error) {
+	starts := make([]bool, t.Rows)
+	for _, tc := range t.Cells {
+		starts[tc.Row] = true
+	}
+	// before[r] is the number of dropped rows above row r.
+	before := make([]int, t.Rows+1)
+	for r := 0; r < t.Rows; r++ {
+		before[r+1] = before[r]
+		if !starts[r] {
+			before[r+1]++
+		}
+	}
+	grid := &layout.TableGrid{Rows: make([][]layout.Cell, t.Rows-before[t.Rows])}
+	for _, tc := range t.Cells {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cell, err := c.readCell(e, p, tc, lang)
+		if err != nil {
+			return nil, err
+		}
+		cell.Prov.Page = num
+		cell.RowSpan -= before[tc.Row+tc.RowSpan] - before[tc.Row]
+		row := tc.Row - before[tc.Row]
+		grid.Rows[row] = append(grid.Rows[row], cell)
+	}
+	return grid, nil
+}
+
+func rectBox(r image.Rectangle) *layout.Box {
+	return &layout.Box{X0: float64(r.Min.X), Y0: float64(r.Min.Y), X1: float64(r.Max.X), Y1: float64(r.Max.Y)}
+}

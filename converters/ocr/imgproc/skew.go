@@ -1,0 +1,166 @@
+package imgproc
+
+import (
+	"image"
+	"math"
+)
+
+// MaxSkew is the largest tilt, in degrees, that Skew looks for.
+const MaxSkew = 5.0
+
+// maxSkewPoints bounds the ink pixels the skew search projects; more add
+// time, not precision.
+const maxSkewPoints = 400_000
+
+// Skew estimates the angle, in degrees, by which the text lines and ruling
+// lines of b are tilted (positive: falling to the right, in image
+// coordinates), by finding the shear whose row projection of the ink is the
+// most peaked.
+func Skew(b *Bin) float64 {
+	xs, ys := inkPoints(b)
+	if len(xs) < 100 {
+		return 0
+	}
+	angle, _ := bestShear(xs, ys, b.W, b.H)
+	return angle
+}
+
+// inkPoints samples the coordinates of b's ink pixels, at most
+// maxSkewPoints of them, whole rows and columns kept in proportion.
+func inkPoints(b *Bin) (xs, ys []int32) {
+	n := b.Ink()
+	step := 1
+	for n/step > maxSkewPoints {
+		step++
+	}
+	xs = make([]int32, 0, n/step+1)
+	ys = make([]int32, 0, n/step+1)
+	k := 0
+	for y := 0; y < b.H; y++ {
+		row := b.Pix[y*b.W : y*b.W+b.W]
+		for x, v := range row {
+			if v != 0 {
+				if k%step == 0 {
+					xs = append(xs, int32(x))
+					ys = append(ys, int32(y))
+				}
+				k++
+			}
+		}
+	}
+	return xs, ys
+}
+
+// bestShear searches angles in [-MaxSkew, MaxSkew], coarse then fine, for the
+// one that maximises the profile score of the points projected on the
+// y axis; w and h are the extent of the points.
+func bestShear(xs, ys []int32, w, h int) (angle, score float64) {
+	margin := int(float64(w)*math.Tan(MaxSkew*math.Pi/180)) + 2
+	bins := make([]float64, h+2*margin)
+	eval := func(deg float64) float64 {
+		t := math.Tan(deg * math.Pi / 180)
+		clear(bins)
+		for i := range xs {
+			bins[int(float64(ys[i])-float64(xs[i])*t)+margin]++
+		}
+		s := 0.0
+		for _, c := range bins {
+			s += c * c
+		}
+		return s
+	}
+	best, bestScore := 0.0, eval(0)
+	for deg := -MaxSkew; deg <= MaxSkew+1e-9; deg += 0.25 {
+		if s := eval(deg); s > bestScore {
+			best, bestScore = deg, s
+		}
+	}
+	center := best
+	for deg := center - 0.25; deg <= center+0.25+1e-9; deg += 0.02 {
+		if s := eval(deg); s > bestScore {
+			best, bestScore = deg, s
+		}
+	}
+	return best, bestScore / float64(len(xs))
+}
+
+// Rotate returns g turned by deg degrees about its centre, counterclockwise
+// for a positive angle in image coordinates (y down) undoing a Skew of the
+// same sign; what comes in from outside is white.
+func Rotate(g *image.Gray, deg float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(w-1)/2, float64(h-1)/2
+	for y := 0; y < h; y++ {
+		dy := float64(y) - cy
+		orow := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range orow {
+			dx := float64(x) - cx
+			// The source point that lands on x, y.
+			sx := cos*dx - sin*dy + cx
+			sy := sin*dx + cos*dy + cy
+			orow[x] = bilinear(g, sx, sy)
+		}
+	}
+	return out
+}
+
+// bilinear samples g at a fractional point; outside is white.
+func bilinear(g *image.Gray, x, y float64) uint8 {
+	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
+	fx, fy := x-float64(x0), y-float64(y0)
+	at := func(x, y int) float64 {
+		if x < 0 || y < 0 || x >= g.Rect.Dx() || y >= g.Rect.Dy() {
+			return 255
+		}
+		return float64(g.Pix[y*g.Stride+x])
+	}
+	top := at(x0, y0)*(1-fx) + at(x0+1, y0)*fx
+	bot := at(x0, y0+1)*(1-fx) + at(x0+1, y0+1)*fx
+	return uint8(top*(1-fy) + bot*fy + 0.5)
+}
+
+// Turn returns g turned clockwise by quarter turns (0 to 3).
+func Turn(g *image.Gray, quarters int) *image.Gray {
+	quarters = ((quarters % 4) + 4) % 4
+	if quarters == 0 {
+		return g
+	}
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	ow, oh := w, h
+	if quarters%2 == 1 {
+		ow, oh = h, w
+	}
+	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	for y := 0; y < h; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range row {
+			var nx, ny int
+			switch quarters {
+			case 1: // clockwise
+				nx, ny = h-1-y, x
+			case 2:
+				nx, ny = w-1-x, h-1-y
+			case 3:
+				nx, ny = y, w-1-x
+			}
+			out.Pix[ny*out.Stride+nx] = v
+		}
+	}
+	return out
+}
+
+// Scale returns g resized by factor f (bilinear).
+func Scale(g *image.Gray, f float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	ow, oh := max(1, int(float64(w)*f+0.5)), max(1, int(float64(h)*f+0.5))
+	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	for y := 0; y < oh; y++ {
+		sy := (float64(y)+0.5)/f - 0.5
+		for x := 0; x < ow; x++ {
+			out.Pix[y*out.Stride+x] = bilinear(g, (float64(x)+0.5)/f-0.5, sy)
+		}
+	}
+	return out
+}

@@ -1,0 +1,191 @@
+package ocr_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/converters/ocr"
+	"github.com/nianbao/nianbao/internal/layout"
+)
+
+func white(w, h int) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	return g
+}
+
+func encode(t *testing.T, img image.Image, asJPEG bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	var err error
+	if asJPEG {
+		err = jpeg.Encode(&b, img, nil)
+	} else {
+		err = png.Encode(&b, img)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// bombPNG is a PNG header declaring 60000x60000 gray pixels and nothing
+// else: decoding it would take 3.6 GB.
+func bombPNG() []byte {
+	ihdr := []byte("IHDR\x00\x00\xea\x60\x00\x00\xea\x60\x08\x00\x00\x00\x00")
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)-4))
+	b.Write(ihdr)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
+	return b.Bytes()
+}
+
+func TestBadInput(t *testing.T) {
+	photo := white(800, 600)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range photo.Pix {
+		// A smooth gradient with grain: a picture, not text.
+		photo.Pix[i] = uint8(120 + (i%800)/8 + r.IntN(6))
+	}
+	jpg := encode(t, white(1000, 1400), true)
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"pixel bomb", bombPNG(), converters.ErrTooLarge},
+		{"truncated JPEG", jpg[:len(jpg)/3], converters.ErrCorrupt},
+		{"blank page", encode(t, white(1240, 1754), false), converters.ErrEmpty},
+		{"no text", encode(t, photo, true), converters.ErrEmpty},
+		{"not an image", []byte("just some text"), converters.ErrUnsupported},
+		{"empty", nil, converters.ErrEmpty},
+	}
+	c := ocr.New(ocr.Config{})
+	defer c.Close()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := c.Convert(context.Background(), tt.name, tt.data)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %v (doc %v), want %v", err, doc != nil, tt.want)
+			}
+		})
+	}
+}
+
+// renderReal renders pages of the real report with pdftoppm into a
+// temporary directory, or skips.
+func renderReal(t testing.TB, dpi string, first, last string) []string {
+	t.Helper()
+	src := filepath.Join("..", "..", "..", "shared", "real", "hzq2024.pdf")
+	if _, err := os.Stat(src); err != nil {
+		t.Skipf("%s is absent: %v", src, err)
+	}
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm is not installed")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("pdftoppm", "-r", dpi, "-gray", "-jpeg", "-f", first, "-l", last, src, filepath.Join(dir, "p"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "p-*.jpg"))
+	slices.Sort(files)
+	return files
+}
+
+// TestRealReport reads the tables of the real report's pages 2 and 3 (the
+// active disclosure table and the start of the applications table)
+// rendered at 300 dpi, and checks the values printed there.
+func TestRealReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR of real pages: not in -short")
+	}
+	files := renderReal(t, "300", "2", "3")
+	c := ocr.New(ocr.Config{})
+	defer c.Close()
+	var values []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := c.Convert(context.Background(), f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Method != "image-ocr" {
+			t.Errorf("method %q", doc.Method)
+		}
+		for _, b := range doc.Blocks {
+			if b.Kind != layout.Table {
+				continue
+			}
+			for _, row := range b.Table.Rows {
+				for _, cell := range row {
+					if cell.Text != "" && strings.Trim(cell.Text, "0123456789.") == "" {
+						if cell.Prov.Confidence <= 0 || cell.Prov.Confidence > 1 {
+							t.Errorf("%q: confidence %v", cell.Text, cell.Prov.Confidence)
+						}
+						values = append(values, cell.Text)
+					}
+				}
+			}
+		}
+	}
+	// Page 2: 规章 0 0 0, 行政规范性文件 3 0 8, 行政许可 9487. Page 3: 2776, 84,
+	// 7545, then the applications rows down to 本机关不掌握 (31).
+	for _, want := range []string{"3", "8", "9487", "2776", "84", "7545", "95", "50", "9", "31"} {
+		if !slices.Contains(values, want) {
+			t.Errorf("value %s not read; read %v", want, values)
+		}
+	}
+}
+
+// BenchmarkPage measures this converter's whole page-to-layout path on a
+// real table page (the report's page 3, 300 dpi) against one full-page pass
+// of the tesseract command on the same image and language. Run with
+// OMP_THREAD_LIMIT=1 for both.
+func BenchmarkPage(b *testing.B) {
+	files := renderReal(b, "300", "3", "3")
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("converter", func(b *testing.B) {
+		c := ocr.New(ocr.Config{})
+		defer c.Close()
+		for b.Loop() {
+			if _, err := c.Convert(context.Background(), files[0], data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("tesseract-cli", func(b *testing.B) {
+		if _, err := exec.LookPath("tesseract"); err != nil {
+			b.Skip("no tesseract command")
+		}
+		out := filepath.Join(b.TempDir(), "out")
+		for b.Loop() {
+			if o, err := exec.Command("tesseract", files[0], out, "-l", "chi_sim").CombinedOutput(); err != nil {
+				b.Fatalf("%v: %s", err, o)
+			}
+		}
+	})
+}

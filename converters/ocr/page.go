@@ -1,0 +1,212 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"sync"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
+	"github.com/nianbao/nianbao/converters/ocr/table"
+	"github.com/nianbao/nianbao/internal/layout"
+)
+
+// Tesseract's models for the two scripts.
+const (
+	langSimplified  = "chi_sim"
+	langTraditional = "chi_tra"
+)
+
+// docState is what the pages of one document share: its script, settled by
+// the first page with text.
+type docState struct {
+	mu   sync.Mutex
+	lang string
+}
+
+func (s *docState) get() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lang
+}
+
+func (s *docState) settle(lang string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lang == "" {
+		s.lang = lang
+	}
+	return s.lang
+}
+
+// minWidth is the narrowest page read as it is: an A4 page scanned below
+// about 200 dpi is upscaled, since Tesseract reads small glyphs poorly.
+const minWidth = 2400
+
+// page is one page being read: its upright gray image, binary image and
+// the tables and ruling lines found on it.
+type page struct {
+	gray  *image.Gray
+	bin   *imgproc.Bin
+	found *table.Page
+	unit  float64 // pixels per pixel of an A4 page at 300 dpi
+}
+
+// readPage reads one page image into blocks in reading order.
+func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num int, st *docState) ([]layout.Block, error) {
+	if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
+		g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
+	}
+	p, probe, err := orient(ctx, e, g)
+	if err != nil {
+		return nil, err
+	}
+	lang := st.get()
+	if lang == "" && probe != nil {
+		l, err := script(e, probe)
+		if err != nil {
+			return nil, err
+		}
+		lang = st.settle(l)
+	}
+	if lang == "" {
+		lang = langSimplified
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.blocks(ctx, e, p, num, lang)
+}
+
+// Orientation test: a page whose probe reads upright with this mean
+// confidence is taken as upright; otherwise the four quarter turns are
+// tried and the best read wins, upright given a small lead. Profiles of
+// the ink cannot tell: a page of narrow table columns projects as sharply
+// down as across.
+const (
+	uprightConf = 0.8
+	uprightLead = 0.05
+)
+
+// orient returns the page turned upright and deskewed, with its probe (nil
+// when the page has no text).
+func orient(ctx context.Context, e *engine, g *image.Gray) (*page, *image.Gray, error) {
+	var best *page
+	var bestProbe *image.Gray
+	bestConf := -1.0
+	for i, q := range []int{0, 2, 1, 3} {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		p := upright(imgproc.Turn(g, q))
+		probe := p.probe()
+		if probe == nil {
+			if i == 0 {
+				return p, nil, nil
+			}
+			continue
+		}
+		conf, err := meanConf(e, probe, langSimplified)
+		if err != nil {
+			return nil, nil, err
+		}
+		if i == 0 {
+			if conf >= uprightConf {
+				return p, probe, nil
+			}
+			conf += uprightLead
+		}
+		if conf > bestConf {
+			best, bestProbe, bestConf = p, probe, conf
+		}
+	}
+	return best, bestProbe, nil
+}
+
+// upright straightens g's tilt and finds its tables.
+func upright(g *image.Gray) *page {
+	b := imgproc.Binarize(g)
+	if angle := imgproc.Skew(b); angle > 0.04 || angle < -0.04 {
+		g = imgproc.Rotate(g, angle)
+		b = imgproc.Binarize(g)
+	}
+	return &page{gray: g, bin: b, found: table.Find(g, b), unit: float64(g.Rect.Dx()) / 2480}
+}
+
+// script tells the model of the script of the probe: whichever of the two
+// reads it with more confidence.
+func script(e *engine, probe *image.Gray) (string, error) {
+	sim, err := meanConf(e, probe, langSimplified)
+	if err != nil {
+		return "", err
+	}
+	tra, err := meanConf(e, probe, langTraditional)
+	if err != nil {
+		return "", err
+	}
+	// The simplified model reads traditional text fairly well and the
+	// reverse less so: ask the traditional one to be clearly better.
+	if tra > sim+0.05 {
+		return langTraditional, nil
+	}
+	return langSimplified, nil
+}
+
+// meanConf is the mean word confidence of a block read of img.
+func meanConf(e *engine, img *image.Gray, lang string) (float64, error) {
+	words, err := e.read(img, lang, psmBlock, "", gosseract.RIL_WORD)
+	if err != nil {
+		return 0, err
+	}
+	if len(words) == 0 {
+		return 0, nil
+	}
+	sum, n := 0.0, 0
+	for _, w := range words {
+		k := len([]rune(w.text))
+		sum += w.conf * float64(k)
+		n += k
+	}
+	return sum / float64(n), nil
+}
+
+// probeLines is how many text lines the orientation probe holds.
+const probeLines = 4
+
+// probe returns a strip of the page with a few lines of text, cleared of
+// ruling lines, for the orientation and script tests; nil on a page
+// without ink.
+func (p *page) probe() *image.Gray {
+	h := p.bin.H
+	// Ink per row, ruling lines left out.
+	rows := make([]int, h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < p.bin.W; x++ {
+			i := y*p.bin.W + x
+			if p.bin.Pix[i] != 0 && p.found.Lines.Pix[i] == 0 {
+				rows[y]++
+			}
+		}
+	}
+	win := int(float64(probeLines*70) * p.unit)
+	best, bestY := 0, -1
+	sum := 0
+	for y := 0; y < h; y++ {
+		sum += rows[y]
+		if y >= win {
+			sum -= rows[y-win]
+		}
+		if sum > best {
+			best, bestY = sum, y
+		}
+	}
+	if bestY < 0 || best < int(200*p.unit*p.unit) {
+		return nil
+	}
+	r := image.Rect(0, max(0, bestY-win+1), p.bin.W, bestY+1)
+	if c := p.clean(r); c != nil {
+		return c.img
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"strings"
+	"unicode"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/nianbao/nianbao/internal/layout"
+)
+
+// blocks reads a page: the bands of text between its tables as paragraphs,
+// and the tables as grids, top to bottom.
+func (c *Converter) blocks(ctx context.Context, e *engine, p *page, num int, lang string) ([]layout.Block, error) {
+	var out []layout.Block
+	top := 0
+	for _, t := range p.found.Tables {
+		if t.Box.Min.Y > top {
+			paras, err := c.prose(e, p, image.Rect(0, top, p.bin.W, t.Box.Min.Y), num, lang)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, paras...)
+		}
+		grid, err := c.readTable(ctx, e, p, t, num, lang)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, layout.Block{Kind: layout.Table, Table: grid,
+			Prov: layout.Provenance{Page: num, Box: rectBox(t.Box)}})
+		top = max(top, t.Box.Max.Y)
+	}
+	if top < p.bin.H {
+		paras, err := c.prose(e, p, image.Rect(0, top, p.bin.W, p.bin.H), num, lang)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, paras...)
+	}
+	return out, nil
+}
+
+// textLine is one line of prose as read.
+type textLine struct {
+	text string
+	box  image.Rectangle
+	conf float64
+}
+
+// prose reads a band of the page as lines of text and joins them into
+// paragraphs: a line continues the one above when that one runs to the
+// right edge of the text and this one is not indented.
+func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang string) ([]layout.Block, error) {
+	rg := p.clean(r)
+	if rg == nil {
+		return nil, nil
+	}
+	found, err := e.read(rg.img, lang, psmColumn, "", gosseract.RIL_TEXTLINE)
+	if err != nil {
+		return nil, err
+	}
+	var lines []textLine
+	left, right := rg.img.Rect.Dx(), 0
+	for _, s := range found {
+		t := cleanLine(s.text)
+		if t == "" {
+			continue
+		}
+		lines = append(lines, textLine{text: t, box: s.box, conf: s.conf})
+		left, right = min(left, s.box.Min.X), max(right, s.box.Max.X)
+	}
+	var out []layout.Block
+	var para []textLine
+	flush := func() {
+		if len(para) == 0 {
+			return
+		}
+		var b strings.Builder
+		conf := 0.0
+		box := para[0].box
+		for i, l := range para {
+			if i > 0 && !joinsWithoutSpace(para[i-1].text, l.text) {
+				b.WriteByte(' ')
+			}
+			b.WriteString(l.text)
+			conf += l.conf
+			box = box.Union(l.box)
+		}
+		out = append(out, layout.Block{Kind: layout.Paragraph, Text: b.String(), Prov: layout.Provenance{
+			Page: num, Box: rectBox(box.Add(rg.box.Min)), Confidence: max(minConfidence, conf/float64(len(para))),
+		}})
+		para = para[:0]
+	}
+	for _, l := range lines {
+		if n := len(para); n > 0 {
+			prev := para[n-1]
+			em := max(1, prev.box.Dy())
+			full := prev.box.Max.X >= right-em*3/2
+			indented := l.box.Min.X > left+em/2
+			gap := l.box.Min.Y-prev.box.Max.Y > em
+			if !full || indented || gap {
+				flush()
+			}
+		}
+		para = append(para, l)
+	}
+	flush()
+	return out, nil
+}
+
+// cleanLine removes the spaces Tesseract puts between Chinese characters
+// and the bars a stray line stub reads as.
+func cleanLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '|' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, s)
+	fields := strings.Fields(s)
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 && !joinsWithoutSpace(fields[i-1], f) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+// joinsWithoutSpace reports whether two pieces of text meet without a
+// space: where either side is Chinese (or full-width punctuation).
+func joinsWithoutSpace(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 || len(rb) == 0 {
+		return true
+	}
+	return wide(ra[len(ra)-1]) || wide(rb[0])
+}
+
+func wide(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF) ||
+		r == '“' || r == '”' || r == '‘' || r == '’' || r == '—' || r == '…'
+}

@@ -1,0 +1,274 @@
+// Package scans makes scan-like page images from PDFs, for testing the OCR:
+// it renders pages with pdftoppm, degrades them as a scanner, fax or phone
+// would (tilt, noise, blur, JPEG loss, a page turned sideways), and writes
+// them as JPEG, PNG, multi-page TIFF or an image-only PDF.
+package scans
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
+)
+
+// Render renders every page of the PDF at dpi in grayscale with pdftoppm
+// and returns the pages.
+func Render(pdf string, dpi int) ([]*image.Gray, error) {
+	dir, err := os.MkdirTemp("", "scans")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	cmd := exec.Command("pdftoppm", "-r", fmt.Sprint(dpi), "-gray", "-png", pdf, filepath.Join(dir, "p"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pdftoppm %s: %v: %s", pdf, err, out)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "p-*.png"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files) // pdftoppm pads page numbers to the same width
+	pages := make([]*image.Gray, 0, len(files))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		img, err := imgproc.Open(data, 1<<30)
+		if err != nil {
+			return nil, err
+		}
+		g, err := img.Page(0)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, g)
+	}
+	return pages, nil
+}
+
+// Damage says how to degrade a page.
+type Damage struct {
+	Tilt     float64 // degrees
+	Turn     int     // quarter turns clockwise
+	Noise    float64 // standard deviation of gray noise
+	Blur     bool    // a 3x3 box blur, as a soft focus
+	Specks   int     // black specks per million pixels
+	Quality  int     // JPEG quality the page goes through; 0 for none
+	Bilevel  bool    // thresholded to black and white, as a fax
+	Upturned bool    // turned upside down
+}
+
+// RandomDamage draws a damage within the ranges of the test set: a tilt of
+// 0.5 to 2 degrees either way, noise, sometimes blur, JPEG loss, and one
+// page in sideways out of turnEvery (0: never).
+func RandomDamage(r *rand.Rand, turnEvery int) Damage {
+	d := Damage{
+		Tilt:    (0.5 + 1.5*r.Float64()) * float64(1-2*r.IntN(2)),
+		Noise:   3 + 6*r.Float64(),
+		Blur:    r.IntN(2) == 0,
+		Specks:  r.IntN(40),
+		Quality: 45 + r.IntN(35),
+	}
+	if turnEvery > 0 && r.IntN(turnEvery) == 0 {
+		d.Turn = 1 + 2*r.IntN(2)
+	}
+	return d
+}
+
+// Apply returns the page degraded; r draws the noise.
+func (d Damage) Apply(g *image.Gray, r *rand.Rand) (*image.Gray, error) {
+	g = imgproc.Rotate(g, d.Tilt)
+	if d.Blur {
+		g = blur(g)
+	}
+	if d.Noise > 0 || d.Specks > 0 {
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		for i := range g.Pix {
+			v := float64(g.Pix[i]) + r.NormFloat64()*d.Noise
+			g.Pix[i] = uint8(math.Max(0, math.Min(255, v)))
+		}
+		for n := d.Specks * w * h / 1_000_000; n > 0; n-- {
+			x, y := r.IntN(w-2), r.IntN(h-2)
+			for k := 0; k < 4; k++ {
+				g.Pix[(y+k/2)*g.Stride+x+k%2] = 30
+			}
+		}
+	}
+	if d.Bilevel {
+		for i, v := range g.Pix {
+			if v < 150 {
+				g.Pix[i] = 0
+			} else {
+				g.Pix[i] = 255
+			}
+		}
+	}
+	if d.Quality > 0 {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, g, &jpeg.Options{Quality: d.Quality}); err != nil {
+			return nil, err
+		}
+		img, err := jpeg.Decode(&buf)
+		if err != nil {
+			return nil, err
+		}
+		g = imgproc.Gray(img)
+	}
+	if d.Upturned {
+		g = imgproc.Turn(g, 2)
+	}
+	return imgproc.Turn(g, d.Turn), nil
+}
+
+func blur(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(g.Rect)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			s, n := 0, 0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if xx, yy := x+dx, y+dy; xx >= 0 && yy >= 0 && xx < w && yy < h {
+						s += int(g.Pix[yy*g.Stride+xx])
+						n++
+					}
+				}
+			}
+			out.Pix[y*out.Stride+x] = uint8(s / n)
+		}
+	}
+	return out
+}
+
+// JPEG encodes a page as a grayscale JPEG.
+func JPEG(g *image.Gray, quality int) ([]byte, error) {
+	var buf bytes.Buffer
+	err := jpeg.Encode(&buf, g, &jpeg.Options{Quality: quality})
+	return buf.Bytes(), err
+}
+
+// TIFF encodes pages as one multi-page TIFF, black and white (threshold
+// 160, as a fax), deflate-compressed, at dpi.
+func TIFF(pages []*image.Gray, dpi int) ([]byte, error) {
+	var out bytes.Buffer
+	le := binary.LittleEndian
+	out.WriteString("II*\x00\x00\x00\x00\x00")
+	prevNext := 4 // where the offset of the next IFD goes
+	for _, g := range pages {
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		stride := (w + 7) / 8
+		raw := make([]byte, stride*h)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				if g.Pix[y*g.Stride+x] < 160 {
+					raw[y*stride+x/8] |= 0x80 >> (x % 8)
+				}
+			}
+		}
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(raw)
+		zw.Close()
+		for out.Len()%2 != 0 {
+			out.WriteByte(0)
+		}
+		stripAt := out.Len()
+		out.Write(z.Bytes())
+		for out.Len()%2 != 0 {
+			out.WriteByte(0)
+		}
+		resAt := out.Len()
+		binary.Write(&out, le, [2]uint32{uint32(dpi), 1})
+		ifdAt := out.Len()
+		b := out.Bytes()
+		le.PutUint32(b[prevNext:], uint32(ifdAt))
+		type entry struct {
+			tag, typ uint16
+			count    uint32
+			value    uint32
+		}
+		entries := []entry{
+			{256, 4, 1, uint32(w)},       // ImageWidth
+			{257, 4, 1, uint32(h)},       // ImageLength
+			{258, 3, 1, 1},               // BitsPerSample
+			{259, 3, 1, 8},               // Compression: deflate
+			{262, 3, 1, 0},               // Photometric: white is zero
+			{273, 4, 1, uint32(stripAt)}, // StripOffsets
+			{277, 3, 1, 1},               // SamplesPerPixel
+			{278, 4, 1, uint32(h)},       // RowsPerStrip
+			{279, 4, 1, uint32(z.Len())}, // StripByteCounts
+			{282, 5, 1, uint32(resAt)},   // XResolution
+			{283, 5, 1, uint32(resAt)},   // YResolution
+			{296, 3, 1, 2},               // ResolutionUnit: inch
+		}
+		binary.Write(&out, le, uint16(len(entries)))
+		for _, e := range entries {
+			binary.Write(&out, le, e.tag)
+			binary.Write(&out, le, e.typ)
+			binary.Write(&out, le, e.count)
+			binary.Write(&out, le, e.value) // SHORT values sit in the first two bytes, little-endian
+		}
+		prevNext = out.Len()
+		binary.Write(&out, le, uint32(0))
+	}
+	return out.Bytes(), nil
+}
+
+// PDF writes an image-only PDF: one page per JPEG, each drawn full page
+// (DCTDecode, grayscale) at dpi, as a scanner's PDF export does.
+func PDF(jpegs [][]byte, dpi int) ([]byte, error) {
+	var out bytes.Buffer
+	var offsets []int
+	obj := func(body string, stream []byte) {
+		offsets = append(offsets, out.Len())
+		fmt.Fprintf(&out, "%d 0 obj\n%s", len(offsets), body)
+		if stream != nil {
+			out.WriteString("\nstream\n")
+			out.Write(stream)
+			out.WriteString("\nendstream")
+		}
+		out.WriteString("\nendobj\n")
+	}
+	out.WriteString("%PDF-1.4\n%\xE2\xE3\xCF\xD3\n")
+	n := len(jpegs)
+	// Objects: 1 catalog, 2 pages, then per page: page, image, content.
+	kids := ""
+	for i := range jpegs {
+		kids += fmt.Sprintf("%d 0 R ", 3+3*i)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, n), nil)
+	for i, j := range jpegs {
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(j))
+		if err != nil {
+			return nil, err
+		}
+		wpt := float64(cfg.Width) * 72 / float64(dpi)
+		hpt := float64(cfg.Height) * 72 / float64(dpi)
+		img, content := 4+3*i, 5+3*i
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im%d %d 0 R >> >> /Contents %d 0 R >>",
+			wpt, hpt, i, img, content), nil)
+		obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>",
+			cfg.Width, cfg.Height, len(j)), j)
+		draw := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im%d Do Q", wpt, hpt, i)
+		obj(fmt.Sprintf("<< /Length %d >>", len(draw)), []byte(draw))
+	}
+	xref := out.Len()
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, o := range offsets {
+		fmt.Fprintf(&out, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	return out.Bytes(), nil
+}

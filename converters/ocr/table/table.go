@@ -1,0 +1,365 @@
+// Package table finds ruled tables in a binarized, deskewed page image: it
+// detects the ruling lines, builds each table's grid, merges the cells no
+// line divides, and returns every cell's box. It reads no text.
+package table
+
+import (
+	"image"
+	"slices"
+	"sort"
+
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
+)
+
+// Cell is one cell of a table, merged cells once, with its grid position.
+type Cell struct {
+	Row, Col         int
+	RowSpan, ColSpan int
+	Box              image.Rectangle // inside the ruling lines around it
+}
+
+// Table is one ruled table on the page.
+type Table struct {
+	Box   image.Rectangle
+	Rows  int // grid rows
+	Cols  int // grid columns
+	Cells []Cell
+}
+
+// Page is what Find found on a page.
+type Page struct {
+	Tables []Table
+	// Lines has the pixels of every ruling line (within and outside the
+	// tables), so that they can be cleared before text is read.
+	Lines *imgproc.Bin
+}
+
+// segment is one ruling line: horizontal (y fixed, from a to b in x) or
+// vertical (x fixed, from a to b in y); pos is its centre across.
+type segment struct {
+	pos, a, b int
+	thick     int
+}
+
+// Line detection: each direction's lines are looked for in the page
+// averaged along that direction and thresholded leniently, so a thin line
+// that a low-resolution scan, noise or JPEG loss left faint and broken is
+// found whole, while text, whose strokes are short, is not.
+const (
+	lineDarker = 0.12 // Threshold's fraction for line pixels
+)
+
+// Find returns the tables of the page g, binarized as b (both deskewed).
+func Find(g *image.Gray, b *imgproc.Bin) *Page {
+	// Sizes follow the page's short side, so a landscape page is measured
+	// as a portrait one: 2480 pixels for A4 at 300 dpi.
+	side := min(b.W, b.H)
+	// The shortest run read as a line: longer than any stroke of a
+	// character (a 一 or 丨 at a large size) or a digit with the blur
+	// around it, shorter than a narrow cell.
+	minH := max(24, side/28)
+	minV := max(20, side/34)
+	gap := max(3, side/400)
+	radius := max(1, side/600)
+	apart := max(3, side/250)
+	hmask := runs(thin(imgproc.Threshold(imgproc.Smooth(g, radius, false), lineDarker), apart, false), minH, gap, false)
+	vmask := runs(thin(imgproc.Threshold(imgproc.Smooth(g, radius, true), lineDarker), apart, true), minV, gap, true)
+	lines := imgproc.NewBin(b.W, b.H)
+	for i := range lines.Pix {
+		lines.Pix[i] = hmask.Pix[i] | vmask.Pix[i]
+	}
+	hs := segments(hmask, false)
+	vs := segments(vmask, true)
+	tol := max(4, side/250)
+	p := &Page{Lines: lines}
+	for _, g := range groups(hs, vs, tol) {
+		if t, ok := build(b, lines, g.h, g.v, tol); ok {
+			p.Tables = append(p.Tables, t)
+		}
+	}
+	sort.Slice(p.Tables, func(i, j int) bool { return p.Tables[i].Box.Min.Y < p.Tables[j].Box.Min.Y })
+	return p
+}
+
+// thin keeps the ink of b that has paper at d pixels on both sides across
+// the direction of the lines sought (above and below for horizontal
+// lines): a ruling line up to d pixels thick passes, a line of text,
+// dark on and around the row, does not.
+func thin(b *imgproc.Bin, d int, vertical bool) *imgproc.Bin {
+	out := imgproc.NewBin(b.W, b.H)
+	for y := 0; y < b.H; y++ {
+		for x := 0; x < b.W; x++ {
+			i := y*b.W + x
+			if b.Pix[i] == 0 {
+				continue
+			}
+			if vertical {
+				out.Pix[i] = b2u(!b.At(x-d, y) && !b.At(x+d, y))
+			} else {
+				out.Pix[i] = b2u(!b.At(x, y-d) && !b.At(x, y+d))
+			}
+		}
+	}
+	return out
+}
+
+func b2u(v bool) uint8 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// runs marks the pixels of b in straight runs of ink at least min long,
+// across rows (or down columns when vertical), bridging gaps of up to gap
+// pixels that noise or JPEG blocks leave in a printed line.
+func runs(b *imgproc.Bin, minLen, gap int, vertical bool) *imgproc.Bin {
+	out := imgproc.NewBin(b.W, b.H)
+	n, m := b.H, b.W // lines, length along
+	if vertical {
+		n, m = b.W, b.H
+	}
+	at := func(i, j int) int {
+		if vertical {
+			return j*b.W + i
+		}
+		return i*b.W + j
+	}
+	for i := 0; i < n; i++ {
+		start, last := -1, -1
+		flush := func() {
+			if start >= 0 && last-start+1 >= minLen {
+				for j := start; j <= last; j++ {
+					out.Pix[at(i, j)] = 1
+				}
+			}
+		}
+		for j := 0; j < m; j++ {
+			if b.Pix[at(i, j)] == 0 {
+				continue
+			}
+			if start < 0 || j-last > gap+1 {
+				flush()
+				start = j
+			}
+			last = j
+		}
+		flush()
+	}
+	return out
+}
+
+// segments groups the marked pixels of a line mask into connected lines.
+func segments(mask *imgproc.Bin, vertical bool) []segment {
+	labels, _ := imgproc.Label(mask)
+	type acc struct {
+		minA, maxA, minP, maxP int
+		sumP, n                int
+	}
+	accs := map[int32]*acc{}
+	for y := 0; y < mask.H; y++ {
+		for x := 0; x < mask.W; x++ {
+			l := labels[y*mask.W+x]
+			if l == 0 {
+				continue
+			}
+			a, p := x, y
+			if vertical {
+				a, p = y, x
+			}
+			s := accs[l]
+			if s == nil {
+				s = &acc{minA: a, maxA: a, minP: p, maxP: p}
+				accs[l] = s
+			}
+			s.minA, s.maxA = min(s.minA, a), max(s.maxA, a)
+			s.minP, s.maxP = min(s.minP, p), max(s.maxP, p)
+			s.sumP += p
+			s.n++
+		}
+	}
+	out := make([]segment, 0, len(accs))
+	for _, s := range accs {
+		length := s.maxA - s.minA + 1
+		out = append(out, segment{pos: s.sumP / s.n, a: s.minA, b: s.maxA, thick: max(1, s.n/length)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos || out[i].pos == out[j].pos && out[i].a < out[j].a })
+	return out
+}
+
+type group struct{ h, v []segment }
+
+// groups puts crossing horizontal and vertical lines together: each group is
+// one table's lines.
+func groups(hs, vs []segment, tol int) []group {
+	n := len(hs) + len(vs)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for i, h := range hs {
+		for j, v := range vs {
+			if v.pos >= h.a-tol && v.pos <= h.b+tol && h.pos >= v.a-tol && h.pos <= v.b+tol {
+				parent[find(i)] = find(len(hs) + j)
+			}
+		}
+	}
+	byRoot := map[int]*group{}
+	var roots []int
+	for i := 0; i < n; i++ {
+		r := find(i)
+		g := byRoot[r]
+		if g == nil {
+			g = &group{}
+			byRoot[r] = g
+			roots = append(roots, r)
+		}
+		if i < len(hs) {
+			g.h = append(g.h, hs[i])
+		} else {
+			g.v = append(g.v, vs[i-len(hs)])
+		}
+	}
+	out := make([]group, 0, len(roots))
+	for _, r := range roots {
+		if g := byRoot[r]; len(g.h) >= 2 && len(g.v) >= 1 {
+			out = append(out, *g)
+		}
+	}
+	return out
+}
+
+// cluster merges positions closer than tol into their mean, sorted.
+func cluster(pos []int, tol int) []int {
+	slices.Sort(pos)
+	var out []int
+	for i := 0; i < len(pos); {
+		j, sum := i, 0
+		for j < len(pos) && pos[j]-pos[i] <= tol {
+			sum += pos[j]
+			j++
+		}
+		out = append(out, sum/(j-i))
+		i = j
+	}
+	return out
+}
+
+// build makes one table from its lines: the grid from the lines'
+// positions (and the table's outer edges where a side is not ruled), then the
+// cells, merged where no line divides them.
+func build(b, lines *imgproc.Bin, hs, vs []segment, tol int) (Table, bool) {
+	var ys, xs []int
+	minX, maxX, minY, maxY := b.W, 0, b.H, 0
+	for _, h := range hs {
+		ys = append(ys, h.pos)
+		minX, maxX = min(minX, h.a), max(maxX, h.b)
+	}
+	for _, v := range vs {
+		xs = append(xs, v.pos)
+		minY, maxY = min(minY, v.a), max(maxY, v.b)
+	}
+	xs = append(xs, minX, maxX)
+	ys = append(ys, minY, maxY)
+	xs, ys = cluster(xs, tol), cluster(ys, tol)
+	if len(xs) < 2 || len(ys) < 2 {
+		return Table{}, false
+	}
+	rows, cols := len(ys)-1, len(xs)-1
+	// vline[r][c]: a line divides grid cells (r, c-1) and (r, c);
+	// hline[r][c]: a line divides (r-1, c) and (r, c).
+	vline := make([][]bool, rows)
+	hline := make([][]bool, rows+1)
+	for r := 0; r <= rows; r++ {
+		hline[r] = make([]bool, cols)
+		if r < rows {
+			vline[r] = make([]bool, cols+1)
+		}
+		for c := 0; c <= cols; c++ {
+			if r < rows {
+				vline[r][c] = c == 0 || c == cols || ruled(lines, xs[c], ys[r], ys[r+1], tol, true)
+			}
+			if c < cols {
+				hline[r][c] = r == 0 || r == rows || ruled(lines, ys[r], xs[c], xs[c+1], tol, false)
+			}
+		}
+	}
+	// Merged cells are rectangles: from each grid cell not yet taken, grow
+	// right while no line divides, then down while the whole row below
+	// joins without a line across or within it. A line missing in one
+	// place then merges two cells rather than a staircase of them.
+	taken := make([]bool, rows*cols)
+	t := Table{Box: image.Rect(xs[0], ys[0], xs[cols], ys[rows]), Rows: rows, Cols: cols}
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			if taken[r*cols+c] {
+				continue
+			}
+			c1 := c
+			for c1+1 < cols && !vline[r][c1+1] && !taken[r*cols+c1+1] {
+				c1++
+			}
+			r1 := r
+			for r1+1 < rows && joins(r1+1, c, c1, cols, vline, hline, taken) {
+				r1++
+			}
+			for rr := r; rr <= r1; rr++ {
+				for cc := c; cc <= c1; cc++ {
+					taken[rr*cols+cc] = true
+				}
+			}
+			t.Cells = append(t.Cells, Cell{
+				Row: r, Col: c, RowSpan: r1 - r + 1, ColSpan: c1 - c + 1,
+				Box: image.Rect(xs[c], ys[r], xs[c1+1], ys[r1+1]),
+			})
+		}
+	}
+	sort.Slice(t.Cells, func(i, j int) bool {
+		a, c := t.Cells[i], t.Cells[j]
+		return a.Row < c.Row || a.Row == c.Row && a.Col < c.Col
+	})
+	return t, true
+}
+
+// joins reports whether grid row r, columns c0 to c1, continues the cell
+// above it: free, with no line above any of it and none within it.
+func joins(r, c0, c1, cols int, vline, hline [][]bool, taken []bool) bool {
+	for c := c0; c <= c1; c++ {
+		if taken[r*cols+c] || hline[r][c] || c > c0 && vline[r][c] {
+			return false
+		}
+	}
+	return true
+}
+
+// ruled reports whether a line runs at pos (an x when vertical, else a y)
+// along most of the stretch from a to b, within tol across.
+func ruled(lines *imgproc.Bin, pos, a, b, tol int, vertical bool) bool {
+	// Leave out the ends, where the crossing lines are.
+	a, b = a+tol, b-tol
+	if b <= a {
+		return true
+	}
+	hit := 0
+	for t := a; t < b; t++ {
+		for d := -tol; d <= tol; d++ {
+			x, y := pos+d, t
+			if !vertical {
+				x, y = t, pos+d
+			}
+			if lines.At(x, y) {
+				hit++
+				break
+			}
+		}
+	}
+	return hit*10 >= (b-a)*6
+}

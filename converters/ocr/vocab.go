@@ -1,0 +1,90 @@
+package ocr
+
+import (
+	"strings"
+
+	"github.com/nianbao/nianbao/internal/textnorm"
+)
+
+// vocabulary is the closed set of labels table cells are matched to,
+// compared folded (simplified script, half width, no spaces) and without
+// their list numbers, since those are printed in many styles.
+type vocabulary struct {
+	norm    *textnorm.Tables
+	entries [][]rune // folded bodies, distinct
+}
+
+func newVocabulary(labels []string) *vocabulary {
+	v := &vocabulary{norm: textnorm.New()}
+	seen := map[string]bool{}
+	for _, l := range labels {
+		body := textnorm.StripListNumber(v.norm.Fold(l))
+		if body == "" || seen[body] {
+			continue
+		}
+		seen[body] = true
+		v.entries = append(v.entries, []rune(body))
+	}
+	return v
+}
+
+// match returns the entry closest to what was read, with the list number as
+// read kept in front and in the document's script, and its similarity;
+// ok is false when none is at least least similar or two are equally close.
+func (v *vocabulary) match(read string, least float64, script string) (label string, sim float64, ok bool) {
+	if len(v.entries) == 0 || read == "" {
+		return "", 0, false
+	}
+	folded := v.norm.Fold(read)
+	body := textnorm.StripListNumber(folded)
+	prefix := strings.TrimSuffix(folded, body)
+	rb := []rune(body)
+	best, second := -1.0, -1.0
+	var bestEntry []rune
+	for _, e := range v.entries {
+		s := similarity(rb, e)
+		switch {
+		case s > best:
+			best, second, bestEntry = s, best, e
+		case s > second:
+			second = s
+		}
+	}
+	if best < least || second >= best {
+		return "", 0, false
+	}
+	label = prefix + string(bestEntry)
+	if script == langTraditional {
+		label = v.norm.Traditional(label)
+	}
+	return label, best, true
+}
+
+// similarity is 1 minus the edit distance over the longer length.
+func similarity(a, b []rune) float64 {
+	n := max(len(a), len(b))
+	if n == 0 {
+		return 1
+	}
+	return 1 - float64(levenshtein(a, b))/float64(n)
+}
+
+func levenshtein(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

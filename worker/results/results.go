@@ -1,0 +1,179 @@
+// Package results writes what the worker makes of each document under an
+// output directory that mirrors the inputs' relative paths: NAME.json for a
+// record, NAME.error.json for a document that failed. Every file is written
+// atomically (a temporary file in the same directory, then a rename), so a
+// reader never sees half a record, even when a worker is killed mid-write.
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nianbao/nianbao/internal/record"
+)
+
+// Suffixes of the files a Sink writes.
+const (
+	RecordSuffix = ".json"
+	ErrorSuffix  = ".error.json"
+)
+
+// Failure is the content of NAME.error.json: why a document gave no record.
+type Failure struct {
+	File   string    `json:"file"`
+	SHA256 string    `json:"sha256,omitempty"`
+	Format string    `json:"format,omitempty"`
+	Reason string    `json:"reason"`
+	Kind   string    `json:"kind"` // KindBadInput or KindFailed
+	Time   time.Time `json:"time"`
+}
+
+// Failure kinds.
+const (
+	// KindBadInput: the document itself cannot give a record (corrupt,
+	// encrypted, too large, not a report…); trying again will not help.
+	KindBadInput = "bad_input"
+	// KindFailed: every retry failed for another reason (I/O, time out).
+	KindFailed = "failed"
+)
+
+// Sink writes results under Dir.
+type Sink struct {
+	Dir string
+}
+
+// RecordPath returns where the record of the document at rel is written.
+func (s *Sink) RecordPath(rel string) (string, error) {
+	return s.path(rel, RecordSuffix)
+}
+
+// ErrorPath returns where the failure of the document at rel is written.
+func (s *Sink) ErrorPath(rel string) (string, error) {
+	return s.path(rel, ErrorSuffix)
+}
+
+func (s *Sink) path(rel, suffix string) (string, error) {
+	local := filepath.FromSlash(rel)
+	if !filepath.IsLocal(local) {
+		return "", fmt.Errorf("results: %q is not a relative path inside the output directory", rel)
+	}
+	return filepath.Join(s.Dir, local+suffix), nil
+}
+
+// Marshal returns a record as the Sink writes it: indented JSON, Chinese
+// unescaped, ending in a newline.
+func Marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteRecord writes the record of the document at rel and removes a failure
+// left by an earlier attempt. It returns the JSON written.
+func (s *Sink) WriteRecord(rel string, rec *record.Record) ([]byte, error) {
+	path, err := s.RecordPath(rel)
+	if err != nil {
+		return nil, err
+	}
+	data, err := Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("results: %s: %w", rel, err)
+	}
+	if err := WriteFile(path, data); err != nil {
+		return nil, err
+	}
+	if ep, _ := s.ErrorPath(rel); ep != "" {
+		if err := os.Remove(ep); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("results: %w", err)
+		}
+	}
+	return data, nil
+}
+
+// WriteFailure writes NAME.error.json for the document at rel.
+func (s *Sink) WriteFailure(rel string, f Failure) error {
+	path, err := s.ErrorPath(rel)
+	if err != nil {
+		return err
+	}
+	data, err := Marshal(f)
+	if err != nil {
+		return fmt.Errorf("results: %s: %w", rel, err)
+	}
+	return WriteFile(path, data)
+}
+
+// Record returns the record already written for the document at rel, or an
+// error wrapping fs.ErrNotExist when there is none.
+func (s *Sink) Record(rel string) (*record.Record, []byte, error) {
+	path, err := s.RecordPath(rel)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rec record.Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, nil, fmt.Errorf("results: %s: %w", path, err)
+	}
+	return &rec, data, nil
+}
+
+// WriteFile writes data to path atomically: into a hidden temporary file in
+// the same directory, synced, then renamed over path. Missing directories
+// are made.
+func WriteFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	// Hidden, so exports and watchers never pick up a half-written file.
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("results: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// IsResult tells whether a file name (not a path) is one a Sink writes, and
+// which: a record or a failure. Hidden and temporary files are neither.
+func IsResult(name string) (isRecord, isFailure bool) {
+	if strings.HasPrefix(name, ".") {
+		return false, false
+	}
+	if strings.HasSuffix(name, ErrorSuffix) {
+		return false, true
+	}
+	return strings.HasSuffix(name, RecordSuffix), false
+}

@@ -1,0 +1,168 @@
+// Package worker runs nianbao as an Asynq worker: one task per document,
+// named by the document's SHA-256 so that the same document enqueued twice
+// is processed once; a watched drop folder; records written atomically under
+// an output directory; metrics.
+package worker
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/nianbao/nianbao/internal/pipeline"
+	"github.com/nianbao/nianbao/worker/ziparchive"
+)
+
+// TypeDocument is the type of the task that turns one document into a record.
+const TypeDocument = "nianbao:document"
+
+// Queues. Drop is weighted above bulk, so a file dropped into the watched
+// folder is not stuck behind a 50,000-file archive.
+const (
+	QueueDrop = "drop"
+	QueueBulk = "bulk"
+)
+
+// DefaultQueues is Config.Queues' default: of ten tasks taken while both
+// queues hold work, about nine come from drop.
+var DefaultQueues = map[string]int{QueueDrop: 9, QueueBulk: 1}
+
+// Doc is one document: a file, or an entry of a .zip archive read in place.
+// It is the payload of a TypeDocument task. Paths are on a volume every
+// worker sees.
+type Doc struct {
+	// Path is the file, or the archive that holds Entry; absolute.
+	Path string `json:"path"`
+	// Entry is the entry's name in the archive at Path; "" for a plain file.
+	Entry string `json:"entry,omitempty"`
+	// Rel is the slash-separated path the record mirrors under the output
+	// directory: Rel + ".json".
+	Rel string `json:"rel"`
+	// SHA256 is the content's hash, hex; the task ID derives from it.
+	SHA256 string `json:"sha256"`
+	// Format is the format pipeline.Detect tells; it picks the timeout.
+	Format string `json:"format,omitempty"`
+	// Inbox is the watched folder the file was dropped into, if it was: the
+	// file moves to Inbox/done/ or Inbox/failed/ once processed.
+	Inbox string `json:"inbox,omitempty"`
+}
+
+// String names the document in messages.
+func (d Doc) String() string {
+	if d.Entry != "" {
+		return d.Path + ":" + d.Entry
+	}
+	return d.Path
+}
+
+// TaskID returns the ID of the task of a document with the content hash sum.
+func TaskID(sum string) string { return "doc:" + sum }
+
+// TaskConfig configures the tasks an Enqueuer makes. Zero fields take their
+// defaults.
+type TaskConfig struct {
+	// Timeouts is how long a document of each format may take, by
+	// pipeline.Format*; formats not listed get DefaultTimeout.
+	Timeouts map[string]time.Duration
+	// MaxRetry is how often a transient failure (I/O, Redis) is retried.
+	// Default 8.
+	MaxRetry int
+	// Retention is how long a processed task, with its record as the task's
+	// result, stays in Redis; while it does, enqueueing the same document
+	// again is a duplicate. Default 7 days.
+	Retention time.Duration
+}
+
+// DefaultTimeouts are TaskConfig.Timeouts' defaults: parsing text takes
+// milliseconds, OCR of a scanned PDF minutes.
+var DefaultTimeouts = map[string]time.Duration{
+	pipeline.FormatText:  time.Minute,
+	pipeline.FormatHTML:  time.Minute,
+	pipeline.FormatDOCX:  3 * time.Minute,
+	pipeline.FormatPDF:   20 * time.Minute,
+	pipeline.FormatImage: 5 * time.Minute,
+}
+
+// Defaults of TaskConfig.
+const (
+	DefaultTimeout   = 5 * time.Minute
+	DefaultMaxRetry  = 8
+	DefaultRetention = 7 * 24 * time.Hour
+)
+
+func (c TaskConfig) withDefaults() TaskConfig {
+	if c.Timeouts == nil {
+		c.Timeouts = DefaultTimeouts
+	}
+	if c.MaxRetry <= 0 {
+		c.MaxRetry = DefaultMaxRetry
+	}
+	if c.Retention <= 0 {
+		c.Retention = DefaultRetention
+	}
+	return c
+}
+
+// Timeout returns the timeout of a document of the format.
+func (c TaskConfig) Timeout(format string) time.Duration {
+	if t, ok := c.withDefaults().Timeouts[format]; ok {
+		return t
+	}
+	return DefaultTimeout
+}
+
+// NewTask returns the task of a document on a queue.
+func NewTask(doc Doc, queue string, cfg TaskConfig) (*asynq.Task, error) {
+	if doc.SHA256 == "" {
+		return nil, fmt.Errorf("worker: %s: no content hash", doc)
+	}
+	payload, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	return asynq.NewTask(TypeDocument, payload,
+		asynq.TaskID(TaskID(doc.SHA256)),
+		asynq.Queue(queue),
+		asynq.Timeout(cfg.Timeout(doc.Format)),
+		asynq.MaxRetry(cfg.MaxRetry),
+		asynq.Retention(cfg.Retention),
+	), nil
+}
+
+// Open opens the document's content: the file, or the entry of its archive.
+func (d Doc) Open(lim ziparchive.Limits) (io.ReadCloser, error) {
+	if d.Entry != "" {
+		return ziparchive.Open(d.Path, d.Entry, lim)
+	}
+	return os.Open(d.Path)
+}
+
+// Identify fills in the document's hash and format from its content.
+func (d *Doc) Identify(lim ziparchive.Limits) error {
+	rc, err := d.Open(lim)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	head := make([]byte, 512)
+	n, err := io.ReadFull(rc, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return fmt.Errorf("read %s: %w", d, err)
+	}
+	head = head[:n]
+	h.Write(head)
+	if _, err := io.Copy(h, rc); err != nil {
+		return fmt.Errorf("read %s: %w", d, err)
+	}
+	d.SHA256 = hex.EncodeToString(h.Sum(nil))
+	d.Format = pipeline.Detect(d.Rel, head)
+	return nil
+}
