@@ -152,7 +152,7 @@ func TestKillWorker(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	startWorker(t, "a2", args...)
 
-	waitFor(t, 110*time.Second, "every task to complete", func() bool {
+	waitFor(t, leaseRecovery, "every task to complete", func() bool {
 		pending, active, retry, archived, completed := queueState(t, ins)
 		return pending+active+retry+archived == 0 && completed == len(want)
 	})
@@ -169,6 +169,11 @@ func TestKillWorker(t *testing.T) {
 		}
 	}
 }
+
+// leaseRecovery bounds the wait for an orphaned task to be handed out again:
+// asynq v0.26 lets its 30 s lease expire, reclaims it 30 s later, and looks
+// once a minute, so up to two minutes, plus processing on a loaded machine.
+const leaseRecovery = 150 * time.Second
 
 // TestRedisOutage stops Redis for 10 s while two workers are busy, then
 // starts it again: the workers recover and finish every document.
@@ -204,7 +209,7 @@ func TestRedisOutage(t *testing.T) {
 	ins := inspector(t, redis.URL())
 	restarted := time.Now()
 	last := time.Now()
-	waitFor(t, 90*time.Second, "every task to complete", func() bool {
+	waitFor(t, leaseRecovery, "every task to complete", func() bool {
 		pending, active, retry, archived, completed := queueState(t, ins)
 		if time.Since(last) > 10*time.Second {
 			last = time.Now()
