@@ -194,6 +194,12 @@ var extensions = map[string]string{
 	".tiff": FormatImage, ".bmp": FormatImage, ".gif": FormatImage, ".webp": FormatImage,
 }
 
+// notReports are text formats that sniff as text but hold data, not a
+// report: nianbao's own records and exports among them.
+var notReports = map[string]bool{
+	".json": true, ".jsonl": true, ".csv": true, ".xml": true, ".js": true, ".css": true,
+}
+
 // Detect tells a file's format from its content and name; "" when unknown.
 func Detect(name string, data []byte) string {
 	for _, m := range magic {
@@ -201,8 +207,12 @@ func Detect(name string, data []byte) string {
 			return m.format
 		}
 	}
-	if f, ok := extensions[strings.ToLower(filepath.Ext(name))]; ok {
+	ext := strings.ToLower(filepath.Ext(name))
+	if f, ok := extensions[ext]; ok {
 		return f
+	}
+	if notReports[ext] {
+		return ""
 	}
 	switch ct := http.DetectContentType(data); {
 	case strings.HasPrefix(ct, "text/html"):

@@ -101,6 +101,8 @@ func TestDetect(t *testing.T) {
 		{"ascii text, no name", "", []byte("annual report 2023\n"), pipeline.FormatText},
 		{"random bytes, no extension", "blob", binaryBytes, ""},
 		{"random bytes, unknown extension", "blob.bin", binaryBytes, ""},
+		{"a record, not a report", "000.json", []byte(`{"title":"年度报告"}`), ""},
+		{"an export", "reports.csv", []byte("file,agency\n"), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := pipeline.Detect(tc.file, tc.data); got != tc.want {
