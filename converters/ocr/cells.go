@@ -214,10 +214,9 @@ func (rg *region) oneLine() *image.Gray {
 	return out
 }
 
-// Glyph heights, in pixels, the crops are scaled to: Tesseract's models
-// read best at about these sizes.
+// Glyph height, in pixels, text crops are scaled to (numbers: see
+// numberHeights): Tesseract's models read best at about this size.
 const (
-	digitHeight = 30
 	hanziHeight = 40
 	cropPad     = 12 // white border around a crop handed to Tesseract
 )
@@ -248,10 +247,9 @@ const langDigits = "eng"
 const digitWhitelist = "0123456789.,+-/"
 
 // readCell reads one table cell. A numeric cell is read as one line of
-// whitelisted characters, with the lowest confidence of its characters; if
-// the count of characters read differs from the pieces of ink seen, a digit
-// was lost or made up and the confidence is capped low. Any other cell is
-// read as Chinese text and matched to the vocabulary.
+// whitelisted characters (see readNumber). Any other cell, or one whose
+// number reads found nothing, is read as Chinese text and matched to the
+// vocabulary.
 func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (layout.Cell, error) {
 	inset := max(3, int(8*p.unit))
 	cell := layout.Cell{RowSpan: tc.RowSpan, ColSpan: tc.ColSpan}
@@ -262,13 +260,9 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 		return cell, nil
 	}
 	if rg.numeric() {
-		syms, err := e.read(prepared(rg.oneLine(), rg.tall, digitHeight), langDigits, psmLine, digitWhitelist, gosseract.RIL_SYMBOL)
+		text, conf, err := c.readNumber(e, rg)
 		if err != nil {
 			return cell, err
-		}
-		text, conf := joinSymbols(syms)
-		if n := len([]rune(strings.Trim(text, ".,"))); n > 0 && n != rg.glyphs() {
-			conf = min(conf, lowConfidence)
 		}
 		cell.Text, cell.Prov.Confidence = text, max(conf, minConfidence)
 		if text != "" {
@@ -284,8 +278,85 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 	if label, sim, ok := c.vocab.match(text, c.cfg.MinLabelSimilarity, lang); ok {
 		text, conf = label, sim
 	}
-	cell.Text, cell.Prov.Confidence = text, conf
+	cell.Text, cell.Prov.Confidence = foldBrackets(text), conf
 	return cell, nil
+}
+
+// Digit heights a number is read at: first, second, and a third to settle
+// a disagreement or a read that found nothing. The English model
+// sometimes returns nothing, or another number, for the same digits at
+// one size and reads them right at another, a lone 0 most of all.
+var numberHeights = [3]int{30, 20, 40}
+
+// Confidences of a number whose reads disagree: settled by a majority of
+// the three (a warning), or not at all (below the floor where the value is
+// taken as unread).
+const (
+	majorityConfidence = 0.55
+	splitConfidence    = 0.2
+)
+
+// readNumber reads a numeric region at two sizes and, when the reads
+// differ or one found nothing, at a third. A number two reads agree on
+// keeps their lowest confidence if they were the first two, else at most
+// majorityConfidence; with no two agreeing, the first non-empty read is
+// returned with splitConfidence. If the count of characters read differs
+// from the pieces of ink seen, a digit was lost or made up and the
+// confidence is capped at lowConfidence.
+func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
+	line := rg.oneLine()
+	var texts [3]string
+	var confs [3]float64
+	read := func(i int) error {
+		syms, err := e.read(prepared(line, rg.tall, numberHeights[i]), langDigits, psmLine, digitWhitelist, gosseract.RIL_SYMBOL)
+		if err != nil {
+			return err
+		}
+		texts[i], confs[i] = joinSymbols(syms)
+		return nil
+	}
+	for i := 0; i < 2; i++ {
+		if err := read(i); err != nil {
+			return "", 0, err
+		}
+	}
+	text, conf := texts[0], min(confs[0], confs[1])
+	if texts[0] != texts[1] || text == "" {
+		if err := read(2); err != nil {
+			return "", 0, err
+		}
+		switch {
+		case texts[2] != "" && (texts[2] == texts[0] || texts[2] == texts[1]):
+			text = texts[2]
+			conf = majorityConfidence
+			for i := range texts {
+				if texts[i] == text {
+					conf = min(conf, confs[i])
+				}
+			}
+		default:
+			text, conf = "", 0
+			for i := range texts {
+				if texts[i] != "" {
+					text, conf = texts[i], min(confs[i], splitConfidence)
+					break
+				}
+			}
+		}
+	}
+	if n := len(text) - strings.Count(text, ".") - strings.Count(text, ","); n > 0 && n != rg.glyphs() {
+		conf = min(conf, lowConfidence)
+	}
+	return text, conf, nil
+}
+
+// foldBrackets writes the angle bracket the Chinese models often read for
+// an opening parenthesis as the parenthesis, where a closing one follows.
+func foldBrackets(s string) string {
+	if i := strings.IndexRune(s, '〈'); i >= 0 && strings.ContainsAny(s[i:], ")）") {
+		return strings.ReplaceAll(s, "〈", "（")
+	}
+	return s
 }
 
 // Confidences set on values that Tesseract's own confidence would not flag:

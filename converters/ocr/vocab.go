@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nianbao/nianbao/internal/textnorm"
@@ -50,7 +51,12 @@ func (v *vocabulary) match(read string, least float64, script string) (label str
 			second = s
 		}
 	}
-	if best < least || second >= best {
+	if best < least {
+		// Ink beside the label (a revision bar, a line stub) reads as
+		// characters around it: look for an entry inside what was read.
+		return v.within(rb, least, script)
+	}
+	if second >= best {
 		return "", 0, false
 	}
 	label = prefix + string(bestEntry)
@@ -58,6 +64,54 @@ func (v *vocabulary) match(read string, least float64, script string) (label str
 		label = v.norm.Traditional(label)
 	}
 	return label, best, true
+}
+
+// within finds the entry that best matches a stretch of what was read,
+// when it makes up at least half of it: its similarity is 1 minus the
+// edit distance to the closest stretch over the entry's length, returned
+// scaled by the share of the read it covers, since the rest is unexplained.
+func (v *vocabulary) within(read []rune, least float64, script string) (string, float64, bool) {
+	best, second := -1.0, -1.0
+	var bestEntry []rune
+	for _, e := range v.entries {
+		if len(e) < 4 || 2*len(e) < len(read) || len(e) > len(read) {
+			continue
+		}
+		s := 1 - float64(infix(e, read))/float64(len(e))
+		switch {
+		case s > best:
+			best, second, bestEntry = s, best, e
+		case s > second:
+			second = s
+		}
+	}
+	if best < max(least, 0.75) || second >= best {
+		return "", 0, false
+	}
+	label := string(bestEntry)
+	if script == langTraditional {
+		label = v.norm.Traditional(label)
+	}
+	return label, best * float64(len(bestEntry)) / float64(len(read)), true
+}
+
+// infix is the edit distance from a to the closest stretch of b: skipping
+// b's start and end is free.
+func infix(a, b []rune) int {
+	prev := make([]int, len(b)+1) // row 0: any start in b is free
+	cur := make([]int, len(b)+1)
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return slices.Min(prev) // any end in b is free
 }
 
 // similarity is 1 minus the edit distance over the longer length.

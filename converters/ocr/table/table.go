@@ -41,12 +41,14 @@ type segment struct {
 	thick     int
 }
 
-// Line detection: each direction's lines are looked for in the page
-// averaged along that direction and thresholded leniently, so a thin line
-// that a low-resolution scan, noise or JPEG loss left faint and broken is
-// found whole, while text, whose strokes are short, is not.
+// Line detection. Lines are runs of ink in the page averaged a little
+// along them (JPEG blocks, noise and the dashes a black-and-white scan
+// makes of a thin tilted line fade), binarized as text is; a gap a
+// line's run does not bridge, such as a stretch of faint line in a
+// low-resolution scan, is checked between two crossing lines against a
+// lenient threshold instead (see ruled).
 const (
-	lineDarker = 0.12 // Threshold's fraction for line pixels
+	faintDarker = 0.12 // Threshold's fraction for a faint stretch of line
 )
 
 // Find returns the tables of the page g, binarized as b (both deskewed).
@@ -59,11 +61,10 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	// around it, shorter than a narrow cell.
 	minH := max(24, side/28)
 	minV := max(20, side/34)
+	radius := max(1, side/1200)
 	gap := max(3, side/400)
-	radius := max(1, side/600)
-	apart := max(3, side/250)
-	hmask := runs(thin(imgproc.Threshold(imgproc.Smooth(g, radius, false), lineDarker), apart, false), minH, gap, false)
-	vmask := runs(thin(imgproc.Threshold(imgproc.Smooth(g, radius, true), lineDarker), apart, true), minV, gap, true)
+	hmask := runs(imgproc.Binarize(imgproc.Smooth(g, radius, false)), minH, gap, false)
+	vmask := runs(imgproc.Binarize(imgproc.Smooth(g, radius, true)), minV, gap, true)
 	lines := imgproc.NewBin(b.W, b.H)
 	for i := range lines.Pix {
 		lines.Pix[i] = hmask.Pix[i] | vmask.Pix[i]
@@ -72,8 +73,9 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	vs := segments(vmask, true)
 	tol := max(4, side/250)
 	p := &Page{Lines: lines}
-	for _, g := range groups(hs, vs, tol) {
-		if t, ok := build(b, lines, g.h, g.v, tol); ok {
+	ev := &evidence{g: g, radius: max(2, side/600), lines: lines, tol: tol}
+	for _, gr := range groups(hs, vs, tol) {
+		if t, ok := build(b, ev, gr.h, gr.v, tol); ok {
 			p.Tables = append(p.Tables, t)
 		}
 	}
@@ -81,38 +83,11 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	return p
 }
 
-// thin keeps the ink of b that has paper at d pixels on both sides across
-// the direction of the lines sought (above and below for horizontal
-// lines): a ruling line up to d pixels thick passes, a line of text,
-// dark on and around the row, does not.
-func thin(b *imgproc.Bin, d int, vertical bool) *imgproc.Bin {
-	out := imgproc.NewBin(b.W, b.H)
-	for y := 0; y < b.H; y++ {
-		for x := 0; x < b.W; x++ {
-			i := y*b.W + x
-			if b.Pix[i] == 0 {
-				continue
-			}
-			if vertical {
-				out.Pix[i] = b2u(!b.At(x-d, y) && !b.At(x+d, y))
-			} else {
-				out.Pix[i] = b2u(!b.At(x, y-d) && !b.At(x, y+d))
-			}
-		}
-	}
-	return out
-}
-
-func b2u(v bool) uint8 {
-	if v {
-		return 1
-	}
-	return 0
-}
-
 // runs marks the pixels of b in straight runs of ink at least min long,
 // across rows (or down columns when vertical), bridging gaps of up to gap
-// pixels that noise or JPEG blocks leave in a printed line.
+// pixels that noise or JPEG blocks leave in a printed line. A pixel counts
+// as ink when it or a neighbour across the run is: a thin line that a
+// rotation left wavering from one row (column) to the next stays whole.
 func runs(b *imgproc.Bin, minLen, gap int, vertical bool) *imgproc.Bin {
 	out := imgproc.NewBin(b.W, b.H)
 	n, m := b.H, b.W // lines, length along
@@ -125,17 +100,20 @@ func runs(b *imgproc.Bin, minLen, gap int, vertical bool) *imgproc.Bin {
 		}
 		return i*b.W + j
 	}
+	ink := func(i, j int) bool {
+		return b.Pix[at(i, j)] != 0 || i > 0 && b.Pix[at(i-1, j)] != 0 || i+1 < n && b.Pix[at(i+1, j)] != 0
+	}
 	for i := 0; i < n; i++ {
 		start, last := -1, -1
 		flush := func() {
 			if start >= 0 && last-start+1 >= minLen {
 				for j := start; j <= last; j++ {
-					out.Pix[at(i, j)] = 1
+					out.Pix[at(i, j)] = b.Pix[at(i, j)]
 				}
 			}
 		}
 		for j := 0; j < m; j++ {
-			if b.Pix[at(i, j)] == 0 {
+			if !ink(i, j) {
 				continue
 			}
 			if start < 0 || j-last > gap+1 {
@@ -256,7 +234,7 @@ func cluster(pos []int, tol int) []int {
 // build makes one table from its lines: the grid from the lines'
 // positions (and the table's outer edges where a side is not ruled), then the
 // cells, merged where no line divides them.
-func build(b, lines *imgproc.Bin, hs, vs []segment, tol int) (Table, bool) {
+func build(b *imgproc.Bin, ev *evidence, hs, vs []segment, tol int) (Table, bool) {
 	var ys, xs []int
 	minX, maxX, minY, maxY := b.W, 0, b.H, 0
 	for _, h := range hs {
@@ -270,7 +248,9 @@ func build(b, lines *imgproc.Bin, hs, vs []segment, tol int) (Table, bool) {
 	xs = append(xs, minX, maxX)
 	ys = append(ys, minY, maxY)
 	xs, ys = cluster(xs, tol), cluster(ys, tol)
-	if len(xs) < 2 || len(ys) < 2 {
+	// A table is a quarter of the page wide at least: the strokes of
+	// bold or dense text can cross like a tiny grid.
+	if len(xs) < 2 || len(ys) < 2 || xs[len(xs)-1]-xs[0] < min(b.W, b.H)/4 {
 		return Table{}, false
 	}
 	rows, cols := len(ys)-1, len(xs)-1
@@ -285,10 +265,10 @@ func build(b, lines *imgproc.Bin, hs, vs []segment, tol int) (Table, bool) {
 		}
 		for c := 0; c <= cols; c++ {
 			if r < rows {
-				vline[r][c] = c == 0 || c == cols || ruled(lines, xs[c], ys[r], ys[r+1], tol, true)
+				vline[r][c] = c == 0 || c == cols || ev.ruled(xs[c], ys[r], ys[r+1], true)
 			}
 			if c < cols {
-				hline[r][c] = r == 0 || r == rows || ruled(lines, ys[r], xs[c], xs[c+1], tol, false)
+				hline[r][c] = r == 0 || r == rows || ev.ruled(ys[r], xs[c], xs[c+1], false)
 			}
 		}
 	}
@@ -340,26 +320,68 @@ func joins(r, c0, c1, cols int, vline, hline [][]bool, taken []bool) bool {
 	return true
 }
 
+// evidence tells whether a line divides two grid cells.
+type evidence struct {
+	g      *image.Gray
+	radius int
+	lines  *imgproc.Bin
+	tol    int
+	// faint[0] (horizontal) and faint[1] (vertical): the page averaged
+	// along that direction and thresholded leniently, made when first
+	// needed.
+	faint [2]*imgproc.Bin
+}
+
 // ruled reports whether a line runs at pos (an x when vertical, else a y)
-// along most of the stretch from a to b, within tol across.
-func ruled(lines *imgproc.Bin, pos, a, b, tol int, vertical bool) bool {
-	// Leave out the ends, where the crossing lines are.
-	a, b = a+tol, b-tol
-	if b <= a {
-		return true
+// along the stretch from a to b: the line mask covers most of it, or a
+// faint line runs along all of it, from one crossing line to the other.
+// Text never touches both ends, since cells are padded.
+func (ev *evidence) ruled(pos, a, b int, vertical bool) bool {
+	tol := ev.tol
+	at := func(m *imgproc.Bin, t, d int) bool {
+		if vertical {
+			return m.At(pos+d, t)
+		}
+		return m.At(t, pos+d)
 	}
-	hit := 0
-	for t := a; t < b; t++ {
-		for d := -tol; d <= tol; d++ {
-			x, y := pos+d, t
-			if !vertical {
-				x, y = t, pos+d
-			}
-			if lines.At(x, y) {
-				hit++
-				break
+	// The line mask, leaving out the ends where the crossing lines are.
+	if a2, b2 := a+tol, b-tol; b2 <= a2 {
+		return true
+	} else {
+		hit := 0
+		for t := a2; t < b2; t++ {
+			for d := -tol; d <= tol; d++ {
+				if at(ev.lines, t, d) {
+					hit++
+					break
+				}
 			}
 		}
+		if hit*10 >= (b2-a2)*6 {
+			return true
+		}
 	}
-	return hit*10 >= (b-a)*6
+	k := 0
+	if vertical {
+		k = 1
+	}
+	if ev.faint[k] == nil {
+		ev.faint[k] = imgproc.Threshold(imgproc.Smooth(ev.g, ev.radius, vertical), faintDarker)
+	}
+	// A faint line, within a few pixels of where the rest of it runs.
+	const near = 2
+	best := 0
+	for d := -near; d <= near; d++ {
+		hit := 0
+		for t := a; t <= b; t++ {
+			for e := d - 1; e <= d+1; e++ {
+				if at(ev.faint[k], t, e) {
+					hit++
+					break
+				}
+			}
+		}
+		best = max(best, hit)
+	}
+	return best*20 >= (b-a+1)*19
 }

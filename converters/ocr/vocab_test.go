@@ -1,0 +1,26 @@
+package ocr
+
+import "testing"
+
+func TestVocabularyMatch(t *testing.T) {
+	v := newVocabulary([]string{"一、本年新收政府信息公开申请数量", "3.其他", "（1）属于国家秘密", "商业企业"})
+	tests := []struct {
+		read, want string
+		ok         bool
+	}{
+		{"一、本年新收政府信息公开申请数最", "一、本年新收政府信息公开申请数量", true},
+		// Noise from a revision bar in front of the label.
+		{"Armr全纲rr-七米[、林年缠收政府信息公开引请数量", "本年新收政府信息公开申请数量", true},
+		{"（1）属于国家秘密", "（1）属于国家秘密", true},
+		{"商业企业", "商业企业", true},
+		{"总计", "", false},
+		// A short entry inside a long text is no match.
+		{"（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "", false},
+	}
+	for _, tt := range tests {
+		got, sim, ok := v.match(tt.read, DefaultMinLabelSimilarity, langSimplified)
+		if ok != tt.ok || ok && v.norm.Fold(got) != v.norm.Fold(tt.want) {
+			t.Errorf("match(%q) = %q, %.2f, %v; want %q, %v", tt.read, got, sim, ok, tt.want, tt.ok)
+		}
+	}
+}
