@@ -240,8 +240,17 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		return table, sp
 	}
 	scan := scanRows(p.rows[t], lines, from, to)
+	placed := scan.placeOrphans()
 	if len(scan.hits) == 0 {
 		return nil, scan.span
+	}
+	for _, pl := range placed {
+		where := "between " + orEnd(pl.before, "the table's start") + " and " + orEnd(pl.next, "its end")
+		rec.Findings = append(rec.Findings, record.Finding{
+			Rule: validate.RuleLowConfidence, Severity: record.Warning, Table: t.Key, Row: pl.row.Key,
+			Message: fmt.Sprintf("%s: OCR read this row's label as %q, which names no row; its values are taken as this row's, the only one missing %s. Check it against the page.",
+				pl.row.Label, pl.label, where),
+		})
 	}
 	// A row printed in place of others leaves them out, not null.
 	replaced := t.Replaced(func(k string) bool { return scan.hits[k] != nil })
@@ -299,6 +308,14 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 		row.Set(col.Key, v)
 	}
 	return row
+}
+
+// orEnd returns label, or end when it is "".
+func orEnd(label, end string) string {
+	if label == "" {
+		return end
+	}
+	return label
 }
 
 // blank reports a line with no text in any cell, such as a run of pipes.

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -53,9 +54,14 @@ type rowScan struct {
 	candNamesNone bool
 	// candLine is the line of cand's first cell.
 	candLine int
-	cur      *rowHit
-	hits     map[string]*rowHit
-	span     span
+	// blanks are the blank cells since cand, which an orphan row takes.
+	blanks []*cell
+	cur    *rowHit
+	hits   map[string]*rowHit
+	// orphans are rows whose label was read by OCR and names no row, in
+	// order; placeOrphans gives each one a row where only one can be its.
+	orphans []*rowHit
+	span    span
 }
 
 // rowHit is a row found: the cells after its label, values and blanks alike.
@@ -63,6 +69,8 @@ type rowHit struct {
 	key    string
 	line   int // the line its label ended on
 	values []*cell
+	// label is an orphan's label as read.
+	label string
 }
 
 // started reports whether the row has a value that is not blank.
@@ -109,6 +117,7 @@ func (s *rowScan) line(i int, l *line) {
 				s.candLine = i
 			}
 			s.candNamesNone = false
+			s.blanks = s.blanks[:0]
 			if len(s.cand) == maxLabelCells {
 				// Header cells far before a row are not its label.
 				s.cand = append(s.cand[:0], s.cand[1:]...)
@@ -122,6 +131,9 @@ func (s *rowScan) line(i int, l *line) {
 			s.span.add(i)
 		case number.Empty:
 			if s.cur == nil && !s.start(i, false) {
+				if len(s.cand) > 0 {
+					s.blanks = append(s.blanks, c)
+				}
 				continue
 			}
 			s.cur.values = append(s.cur.values, c)
@@ -142,24 +154,119 @@ func (s *rowScan) start(i int, clear bool) bool {
 	if !s.candNamesNone {
 		key = s.index.matchRow(s.cand)
 	}
+	if key == "" && clear && s.hits[key] == nil && readByOCR(s.cand) {
+		// A label OCR could not read still heads a row of values.
+		var label strings.Builder
+		for _, c := range s.cand {
+			label.WriteString(c.raw)
+		}
+		s.cur = &rowHit{line: i, label: label.String(), values: append([]*cell(nil), s.blanks...)}
+		s.span.add(s.candLine)
+		s.cand, s.blanks = nil, s.blanks[:0]
+		return true
+	}
 	if key == "" || s.hits[key] != nil {
 		s.candNamesNone = true
 		if clear {
-			s.cand = nil
+			s.cand, s.blanks = nil, s.blanks[:0]
 		}
 		return false
 	}
 	s.cur = &rowHit{key: key, line: i}
 	s.span.add(s.candLine)
-	s.cand = nil
+	s.cand, s.blanks = nil, s.blanks[:0]
 	return true
 }
 
-func (s *rowScan) finish() {
-	if s.cur != nil {
-		s.hits[s.cur.key] = s.cur
-		s.cur = nil
+// readByOCR reports whether label cells came from OCR.
+func readByOCR(cand []*cell) bool {
+	for _, c := range cand {
+		if c.conf > 0 {
+			return true
+		}
 	}
+	return false
+}
+
+func (s *rowScan) finish() {
+	switch {
+	case s.cur == nil:
+	case s.cur.key != "":
+		s.hits[s.cur.key] = s.cur
+	case s.cur.started():
+		s.orphans = append(s.orphans, s.cur)
+	}
+	s.cur = nil
+}
+
+// placement is an orphan row given the one row it can be: the only row of
+// the template missing between the rows found before and after it.
+type placement struct {
+	row          *template.Row
+	label        string // as OCR read it
+	before, next string // the labels of the rows found around it; "" at an end
+}
+
+// placeOrphans gives rows to the orphans that can only be one row: between
+// the rows found before and after an orphan, the template has exactly one
+// row not found, and no other orphan sits there. Others stay unplaced, so
+// their rows read as missing. Rows that stand in for others (a single （六）
+// 其他处理) are never guessed.
+func (s *rowScan) placeOrphans() []placement {
+	rows := s.table.Rows
+	var placed []placement
+	for k, o := range s.orphans {
+		before, next := s.around(o.line)
+		var missing []int
+		for i := before + 1; i < next; i++ {
+			if s.hits[rows[i].Key] == nil && len(rows[i].Replaces) == 0 {
+				missing = append(missing, i)
+			}
+		}
+		shares := false
+		for j, other := range s.orphans {
+			if b, n := s.around(other.line); j != k && b == before && n == next {
+				shares = true
+			}
+		}
+		if len(missing) != 1 || shares {
+			continue
+		}
+		p := placement{row: &rows[missing[0]], label: o.label}
+		if before >= 0 {
+			p.before = rows[before].Label
+		}
+		if next < len(rows) {
+			p.next = rows[next].Label
+		}
+		placed = append(placed, p)
+		o.key = p.row.Key
+	}
+	for _, o := range s.orphans {
+		if o.key != "" {
+			s.hits[o.key] = o
+		}
+	}
+	return placed
+}
+
+// around returns the template positions of the rows found nearest before
+// and after line: -1 and len(rows) where there is none.
+func (s *rowScan) around(line int) (before, after int) {
+	rows := s.table.Rows
+	before, after = -1, len(rows)
+	beforeLine, afterLine := -1, math.MaxInt
+	for i := range rows {
+		h := s.hits[rows[i].Key]
+		switch {
+		case h == nil:
+		case h.line < line && h.line > beforeLine:
+			before, beforeLine = i, h.line
+		case h.line > line && h.line < afterLine:
+			after, afterLine = i, h.line
+		}
+	}
+	return before, after
 }
 
 // scanFlat reads a table printed as one row of values under its headers: the
