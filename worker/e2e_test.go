@@ -31,7 +31,7 @@ func TestEndToEnd(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(inbox, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	files := corpusFiles(t, 200)
+	files := everyFormat(t, 200)
 	// A few files are there before the workers start: they are taken at start.
 	want := map[string][]byte{}
 	place := func(i int) (rel string, data []byte) {

@@ -118,6 +118,22 @@ func (p *proc) logText() string {
 	return string(b)
 }
 
+// everyFormat returns n report files of testdata as corpusFiles does, one
+// of them a page image read by OCR (slow, so a single page: the scan of an
+// applications table), so that every format goes through the workers.
+func everyFormat(t *testing.T, n int) []string {
+	t.Helper()
+	var images []string
+	for _, pattern := range []string{"testdata/scans/*.jpg"} {
+		m, err := filepath.Glob(filepath.Join(repoRoot, pattern))
+		if err != nil || len(m) == 0 {
+			t.Fatalf("no %s: %v", pattern, err)
+		}
+		images = append(images, m[0])
+	}
+	return append(corpusFiles(t, n-len(images)), images...)
+}
+
 // corpusFiles returns n report files of testdata, the generated corpus and
 // the seeds, each content once, of every format this build reads: the text
 // styles, HTML, and DOCX and PDF where their converters are in.
