@@ -17,7 +17,8 @@ TEST_PACKAGES := ca-certificates $(OCR_PACKAGES) poppler-utils redis-server libr
 
 SAMPLES := $(filter-out %/README.md,$(wildcard testdata/seeds/*.txt) \
 	$(wildcard testdata/corpus/*.html) $(wildcard testdata/corpus/*.txt) $(wildcard testdata/corpus/*.md) \
-	$(wildcard testdata/corpus/*.docx) $(wildcard testdata/corpus/*.pdf))
+	$(wildcard testdata/corpus/*.docx) $(wildcard testdata/corpus/*.pdf) \
+	$(wildcard testdata/scans/*.jpg) $(wildcard testdata/scans/*.png))
 FUZZTIME ?= 3m
 # Minimising each new input for the default minute leaves little time to fuzz.
 FUZZFLAGS = -run '^$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
