@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -47,13 +48,31 @@ func (p *Parser) newCell(text string, conf float64) cell {
 	return cell{raw: raw, folded: p.norm.Fold(raw), val: number.Parse(raw), conf: conf}
 }
 
-// lines flattens the document into lines, in reading order. Page breaks
-// vanish, so a table cut by one reads on as one.
-func (p *Parser) lines(doc *layout.Document) []line {
-	out := make([]line, 0, len(doc.Blocks))
-	// Every line's cells are cut from one buffer: a report has hundreds of
-	// small lines, and a slice each would cost more than reading them.
-	buf := make([]cell, 0, cellCount(doc))
+// scratch holds the buffers one Parse call cuts its lines and cells from.
+// A report splits into hundreds of each, so they are reused across calls
+// rather than allocated and collected each time.
+type scratch struct {
+	lines []line
+	cells []cell
+}
+
+// release clears what the buffers refer to, so that a pooled scratch keeps
+// no document alive.
+func (s *scratch) release() {
+	clear(s.lines)
+	clear(s.cells)
+	s.lines, s.cells = s.lines[:0], s.cells[:0]
+}
+
+// lines flattens the document into lines, in reading order, cut from s.
+// Page breaks vanish, so a table cut by one reads on as one.
+func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
+	out := slices.Grow(s.lines[:0], len(doc.Blocks))
+	// Every line's cells are cut from one buffer, never reallocated, so the
+	// lines' slices of it stay valid: a report has hundreds of small lines,
+	// and a slice each would cost more than reading them.
+	buf := slices.Grow(s.cells[:0], cellCount(doc))
+	defer func() { s.lines, s.cells = out, buf }()
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:

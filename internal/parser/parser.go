@@ -8,6 +8,7 @@ package parser
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/layout"
@@ -36,6 +37,8 @@ type Parser struct {
 	norm *textnorm.Tables
 	// rows indexes each template table's row labels. Read only after New.
 	rows map[*template.Table]*rowIndex
+	// scratch pools the buffers of Parse calls.
+	scratch sync.Pool
 }
 
 // New returns a Parser.
@@ -59,7 +62,15 @@ func New(cfg Config) *Parser {
 // Parse reads doc into a record. The record's source, findings from the
 // validator and status are left for the caller.
 func (p *Parser) Parse(doc *layout.Document) *record.Record {
-	lines := p.lines(doc)
+	s, _ := p.scratch.Get().(*scratch)
+	if s == nil {
+		s = &scratch{}
+	}
+	defer func() {
+		s.release()
+		p.scratch.Put(s)
+	}()
+	lines := p.lines(doc, s)
 	rec := &record.Record{
 		Schema:   record.Schema,
 		Script:   p.script(lines),
