@@ -224,24 +224,32 @@ func (c *checker) missingRows(t *template.Table, tbl *record.Table) {
 
 // rowTotals checks that each row's 总计 is the sum of its other columns.
 func (c *checker) rowTotals(t *template.Table, tbl *record.Table, rule string) {
-	for _, rowKey := range tbl.Keys() {
-		r := t.Row(rowKey)
-		if r == nil {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		row, printed := tbl.Get(r.Key)
+		if !printed {
 			continue
-		}
-		row, _ := tbl.Get(rowKey)
-		var parts []string
-		for _, col := range t.ColumnsOf(r) {
-			if col.Key != template.ColumnTotal {
-				parts = append(parts, col.Key)
-			}
 		}
 		total, ok := row.Get(template.ColumnTotal)
-		want, sumOK := sum(row.Get, parts)
-		if !ok || !total.Valid || !sumOK || !differ(want, total.Num) {
+		if !ok || !total.Valid {
 			continue
 		}
-		c.add(record.Finding{Rule: rule, Severity: record.Error, Table: t.Key, Row: rowKey, Column: template.ColumnTotal,
+		want, sumOK := 0.0, true
+		for _, col := range t.ColumnsOf(r) {
+			if col.Key == template.ColumnTotal {
+				continue
+			}
+			v, found := row.Get(col.Key)
+			if !found || !v.Valid {
+				sumOK = false
+				break
+			}
+			want += v.Num
+		}
+		if !sumOK || !differ(want, total.Num) {
+			continue
+		}
+		c.add(record.Finding{Rule: rule, Severity: record.Error, Table: t.Key, Row: r.Key, Column: template.ColumnTotal,
 			Expected: val(want), Actual: val(total.Num),
 			Message: fmt.Sprintf("%s: 总计 reads %s but its columns add up to %s; correct the total or the column that is wrong",
 				r.Label, total, record.Num(want))})
@@ -262,23 +270,38 @@ func column(tbl *record.Table, col string) func(string) (record.Value, bool) {
 // processedTotal checks that （七）总计 is the sum of the outcome rows the
 // report prints, column by column.
 func (c *checker) processedTotal(t *template.Table, tbl *record.Table) {
-	var outcomes []string
+	totals, ok := tbl.Get(template.RowProcessedTotal)
+	if !ok {
+		return
+	}
+	// Sum the printed outcome rows column by column, reading each row once.
+	want := make([]float64, len(t.Columns))
+	readable := make([]bool, len(t.Columns))
+	for i := range readable {
+		readable[i] = true
+	}
 	for _, k := range t.Outcomes() {
-		if _, printed := tbl.Get(k); printed {
-			outcomes = append(outcomes, k)
+		row, printed := tbl.Get(k)
+		if !printed {
+			continue
+		}
+		for i, col := range t.Columns {
+			v, found := row.Get(col.Key)
+			if !found || !v.Valid {
+				readable[i] = false
+			}
+			want[i] += v.Num
 		}
 	}
-	for _, col := range t.Columns {
-		get := column(tbl, col.Key)
-		total, ok := get(template.RowProcessedTotal)
-		want, sumOK := sum(get, outcomes)
-		if !ok || !total.Valid || !sumOK || !differ(want, total.Num) {
+	for i, col := range t.Columns {
+		total, ok := totals.Get(col.Key)
+		if !ok || !total.Valid || !readable[i] || !differ(want[i], total.Num) {
 			continue
 		}
 		c.add(record.Finding{Rule: RuleProcessedTotal, Severity: record.Error, Table: t.Key,
-			Row: template.RowProcessedTotal, Column: col.Key, Expected: val(want), Actual: val(total.Num),
+			Row: template.RowProcessedTotal, Column: col.Key, Expected: val(want[i]), Actual: val(total.Num),
 			Message: fmt.Sprintf("%s: （七）总计 reads %s but the outcome rows (一)–(六) above it add up to %s",
-				col.Label, total, record.Num(want))})
+				col.Label, total, record.Num(want[i]))})
 	}
 }
 
