@@ -142,10 +142,15 @@ func (rg *region) numeric() bool {
 		return false
 	}
 	for _, c := range rg.comps {
-		if dot(c, rg.tall) {
+		if dot(c, rg.tall) || sign(c, rg.tall) {
 			continue
 		}
-		if c.Box.Dy()*10 < rg.tall*6 || c.Box.Dx()*20 > rg.tall*17 {
+		if c.Box.Dy()*10 < rg.tall*6 {
+			return false
+		}
+		// Wider than a digit: digits run together, as tall as the
+		// tallest and clearly wider than a square character.
+		if wideGlyph(c, rg.tall) && (c.Box.Dy()*10 < rg.tall*8 || c.Box.Dx()*4 < rg.tall*5 || c.Box.Dx() > 4*rg.tall) {
 			return false
 		}
 	}
@@ -157,25 +162,170 @@ func (rg *region) numeric() bool {
 		if bottom-top > rg.tall*13/10 {
 			return false
 		}
+		// Between the digits, a dot sits at their foot: the small
+		// strokes of characters are anywhere. One speck may not.
+		left, right, foot, off := rg.img.Rect.Dx(), 0, 0, 0
+		for _, c := range l {
+			if !dot(c, rg.tall) && !sign(c, rg.tall) {
+				left, right, foot = min(left, c.Box.Min.X), max(right, c.Box.Max.X), max(foot, c.Box.Max.Y)
+			}
+		}
+		for _, c := range l {
+			if mid := (c.Box.Min.X + c.Box.Max.X) / 2; dot(c, rg.tall) && mid > left && mid < right && c.Box.Max.Y < foot-rg.tall/3 {
+				off++
+			}
+		}
+		if off > 1 {
+			return false
+		}
 	}
 	return true
 }
 
 // dot reports a piece too small to be a digit: a decimal point or comma.
 func dot(c imgproc.Component, tall int) bool {
-	return c.Box.Dy()*3 < tall && c.Box.Dx()*3 < tall
+	return c.Box.Dy()*2 < tall && c.Box.Dx()*3 < tall
 }
 
-// glyphs counts the pieces of a numeric region that are characters rather
-// than dots, for checking the digits read.
-func (rg *region) glyphs() int {
-	n := 0
+// sign reports a flat piece, wider than a dot: a minus sign.
+func sign(c imgproc.Component, tall int) bool {
+	return !dot(c, tall) && c.Box.Dy()*3 < tall && c.Box.Dx() < tall
+}
+
+// wideGlyph reports a piece wider than one digit.
+func wideGlyph(c imgproc.Component, tall int) bool {
+	return c.Box.Dx()*20 > tall*17
+}
+
+// runTogether reports whether a piece of the region is wider than a digit.
+func (rg *region) runTogether() bool {
 	for _, c := range rg.comps {
-		if !dot(c, rg.tall) {
-			n++
+		if !dot(c, rg.tall) && !sign(c, rg.tall) && wideGlyph(c, rg.tall) {
+			return true
 		}
 	}
-	return n
+	return false
+}
+
+// unspecked returns the region without the dots that cannot be a decimal
+// point or a thousands comma, which noise leaves and the model reads as
+// points: those not between two digits of their line, or not at its foot.
+func (rg *region) unspecked() *region {
+	var drop []image.Rectangle
+	for _, l := range rg.lines() {
+		left, right, bottom := rg.img.Rect.Dx(), 0, 0
+		for _, c := range l {
+			if !dot(c, rg.tall) {
+				left, right, bottom = min(left, c.Box.Min.X), max(right, c.Box.Max.X), max(bottom, c.Box.Max.Y)
+			}
+		}
+		for _, c := range l {
+			if !dot(c, rg.tall) {
+				continue
+			}
+			mid := (c.Box.Min.X + c.Box.Max.X) / 2
+			// A minus sign: just left of the digits, about halfway up.
+			if midY := (c.Box.Min.Y + c.Box.Max.Y) / 2; mid < left && c.Box.Max.X >= left-rg.tall/2 &&
+				midY > bottom-rg.tall*3/4 && midY < bottom-rg.tall/4 {
+				continue
+			}
+			if mid < left || mid > right || c.Box.Max.Y < bottom-rg.tall/3 {
+				drop = append(drop, c.Box)
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return rg
+	}
+	// The ink left, cropped to its pieces with the margin.
+	var kept []imgproc.Component
+	var box image.Rectangle
+	for _, c := range rg.comps {
+		if !slices.Contains(drop, c.Box) {
+			kept = append(kept, c)
+			box = box.Union(c.Box)
+		}
+	}
+	box = box.Inset(-margin).Intersect(rg.img.Rect)
+	img := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
+	for y := 0; y < box.Dy(); y++ {
+		copy(img.Pix[y*img.Stride:], rg.img.Pix[(box.Min.Y+y)*rg.img.Stride+box.Min.X:(box.Min.Y+y)*rg.img.Stride+box.Max.X])
+	}
+	for _, r := range drop {
+		r = r.Intersect(box).Sub(box.Min)
+		overlaps := false
+		for _, c := range kept {
+			overlaps = overlaps || c.Box.Sub(box.Min).Overlaps(r)
+		}
+		if overlaps {
+			continue
+		}
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				img.Pix[y*img.Stride+x] = 255
+			}
+		}
+	}
+	out := &region{img: img, box: box.Add(rg.box.Min), tall: rg.tall}
+	for _, c := range kept {
+		c.Box = c.Box.Sub(box.Min)
+		out.comps = append(out.comps, c)
+	}
+	return out
+}
+
+// separator tells what the dots between the digits of a one-line numeric
+// region are: ',' when all are commas (reaching below the digits' foot or
+// taller than wide), '.' when none is, 0 when the region has none, several
+// lines, or both kinds. The model reads a comma for a point and the
+// reverse.
+func (rg *region) separator() byte {
+	lines := rg.lines()
+	if len(lines) != 1 {
+		return 0
+	}
+	left, right, bottom := rg.img.Rect.Dx(), 0, 0
+	for _, c := range lines[0] {
+		if !dot(c, rg.tall) {
+			left, right, bottom = min(left, c.Box.Min.X), max(right, c.Box.Max.X), max(bottom, c.Box.Max.Y)
+		}
+	}
+	commas, points := 0, 0
+	for _, c := range lines[0] {
+		if mid := (c.Box.Min.X + c.Box.Max.X) / 2; !dot(c, rg.tall) || mid < left || mid > right {
+			continue
+		}
+		if c.Box.Max.Y > bottom+max(1, rg.tall/10) || c.Box.Dy()*10 > c.Box.Dx()*14 {
+			commas++
+		} else {
+			points++
+		}
+	}
+	switch {
+	case commas > 0 && points == 0:
+		return ','
+	case points > 0 && commas == 0:
+		return '.'
+	}
+	return 0
+}
+
+// glyphs returns the least and most characters the pieces of a numeric
+// region other than dots and signs can be, for checking the digits read: a
+// piece wider than a digit is two or more run together.
+func (rg *region) glyphs() (lo, hi int) {
+	for _, c := range rg.comps {
+		switch {
+		case dot(c, rg.tall) || sign(c, rg.tall):
+		case wideGlyph(c, rg.tall):
+			lo += 2
+			hi += max(2, c.Box.Dx()*20/(rg.tall*9))
+		default:
+			lo++
+			hi++
+		}
+	}
+	return lo, hi
 }
 
 // oneLine returns the region's ink with its lines set side by side, so that
@@ -259,34 +409,83 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 	if rg == nil {
 		return cell, nil
 	}
+	var number string
+	var numberConf float64
 	if rg.numeric() {
-		text, conf, err := c.readNumber(e, rg)
+		text, conf, err := c.readNumber(e, rg.unspecked())
 		if err != nil {
 			return cell, err
 		}
-		cell.Text, cell.Prov.Confidence = text, max(conf, minConfidence)
-		if text != "" {
+		number, numberConf = text, max(conf, minConfidence)
+		// Characters run together pass for digits run together: a cell
+		// with such a piece whose reads do not agree is read as text
+		// too.
+		if text != "" && (conf > splitConfidence || !rg.runTogether()) {
+			cell.Text, cell.Prov.Confidence = number, numberConf
 			return cell, nil
 		}
 	}
-	syms, err := e.read(prepared(rg.img, rg.tall, hanziHeight), lang, psmBlock, "", gosseract.RIL_SYMBOL)
+	text, conf, matched, err := c.readLabel(e, rg, lang)
 	if err != nil {
 		return cell, err
 	}
-	text, conf := joinSymbols(syms)
-	conf = max(conf, minConfidence)
-	if label, sim, ok := c.vocab.match(text, c.cfg.MinLabelSimilarity, lang); ok {
-		text, conf = label, sim
+	switch {
+	case number != "" && !matched:
+		text, conf = number, numberConf
+	case numberText(text):
+		// A number read as text, from ink that is not a number's (a
+		// value struck out and written again, a stamp over it) or that
+		// the digit reads could not settle: the Chinese models misread
+		// digits with high confidence.
+		conf = min(conf, lowConfidence)
 	}
 	cell.Text, cell.Prov.Confidence = foldBrackets(text), conf
 	return cell, nil
 }
 
+// numberText reports whether s holds digits and nothing a number may not.
+func numberText(s string) bool {
+	return strings.ContainsAny(s, "0123456789") && strings.Trim(s, digitWhitelist) == ""
+}
+
+// labelReads are the ways a text cell is read, in turn until a read
+// matches the vocabulary: a block at the usual glyph height, then larger
+// and smaller. A label misread at one size (a stroke lost in a speck, two
+// characters run together) is often read right at another; a cell read
+// as none of the labels is read all three ways.
+var labelReads = [...]struct{ height, psm int }{{hanziHeight, psmBlock}, {56, psmBlock}, {30, psmBlock}}
+
+// readLabel reads a text cell and matches it to the vocabulary. It returns
+// the entry matched with its similarity as the confidence, or the first
+// read with its OCR confidence when none matches.
+func (c *Converter) readLabel(e *engine, rg *region, lang string) (text string, conf float64, matched bool, err error) {
+	for i, how := range labelReads {
+		syms, err := e.read(prepared(rg.img, rg.tall, how.height), lang, how.psm, "", gosseract.RIL_SYMBOL)
+		if err != nil {
+			return "", 0, false, err
+		}
+		read, readConf := joinSymbols(syms)
+		if i == 0 {
+			text, conf = read, max(readConf, minConfidence)
+		}
+		if label, sim, ok := c.vocab.match(read, c.cfg.MinLabelSimilarity, lang); ok {
+			return label, sim, true, nil
+		}
+		// Nothing Tesseract takes for text (specks, a stamp), a number,
+		// or no vocabulary: no other read would match.
+		if i == 0 && (read == "" || numberText(read) || len(c.vocab.entries) == 0) {
+			break
+		}
+	}
+	return text, conf, false, nil
+}
+
 // Digit heights a number is read at: first, second, and a third to settle
 // a disagreement or a read that found nothing. The English model
 // sometimes returns nothing, or another number, for the same digits at
-// one size and reads them right at another, a lone 0 most of all.
-var numberHeights = [3]int{30, 20, 40}
+// one size and reads them right at another, a lone 0 most of all. At the
+// smallest, two narrow digits (11) run together most often: it comes last.
+var numberHeights = [3]int{30, 40, 20}
 
 // Confidences of a number whose reads disagree: settled by a majority of
 // the three (a warning), or not at all (below the floor where the value is
@@ -303,8 +502,18 @@ const (
 // returned with splitConfidence. If the count of characters read differs
 // from the pieces of ink seen, a digit was lost or made up and the
 // confidence is capped at lowConfidence.
+//
+// A lone glyph is read twice over, set beside a copy of itself: the English
+// model often returns nothing for a lone digit, a 0 most of all, or another
+// digit (0 as 6), and reads the pair right; a read whose halves differ
+// counts as finding nothing.
 func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 	line := rg.oneLine()
+	lo, hi := rg.glyphs()
+	lone := lo == 1 && hi == 1
+	if lone {
+		line = doubled(line, rg.tall)
+	}
 	var texts [3]string
 	var confs [3]float64
 	read := func(i int) error {
@@ -313,6 +522,14 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 			return err
 		}
 		texts[i], confs[i] = joinSymbols(syms)
+		if lone {
+			// No separator belongs to one glyph: one read in the gap
+			// between the two is made up.
+			texts[i] = half(strings.NewReplacer(".", "", ",", "").Replace(texts[i]))
+		}
+		// A number neither starts nor ends with a separator: one read
+		// there is a speck beside the digits.
+		texts[i] = strings.Trim(texts[i], ".,")
 		return nil
 	}
 	for i := 0; i < 2; i++ {
@@ -344,10 +561,46 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 			}
 		}
 	}
-	if n := len(text) - strings.Count(text, ".") - strings.Count(text, ","); n > 0 && n != rg.glyphs() {
+	switch rg.separator() {
+	case ',':
+		text = strings.ReplaceAll(text, ".", ",")
+	case '.':
+		text = strings.ReplaceAll(text, ",", ".")
+	}
+	n := len(text)
+	for _, sep := range ".,+-" {
+		n -= strings.Count(text, string(sep))
+	}
+	if n > 0 && (n < lo || n > hi) {
 		conf = min(conf, lowConfidence)
 	}
 	return text, conf, nil
+}
+
+// doubled returns img beside a copy of itself, a glyph's width apart at
+// most.
+func doubled(img *image.Gray, tall int) *image.Gray {
+	gap := max(2, tall/3)
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, 2*w+gap, h))
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	for y := 0; y < h; y++ {
+		row := img.Pix[y*img.Stride : y*img.Stride+w]
+		copy(out.Pix[y*out.Stride:], row)
+		copy(out.Pix[y*out.Stride+w+gap:], row)
+	}
+	return out
+}
+
+// half returns the first half of a read of a doubled image when its two
+// halves are the same, else "".
+func half(s string) string {
+	if n := len(s); n%2 == 0 && s[:n/2] == s[n/2:] {
+		return s[:n/2]
+	}
+	return ""
 }
 
 // foldBrackets writes the angle bracket the Chinese models often read for

@@ -58,13 +58,13 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 	if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
 		g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
 	}
-	p, probe, err := orient(ctx, e, g)
+	p, probe, simConf, err := orient(ctx, e, g)
 	if err != nil {
 		return nil, err
 	}
 	lang := st.get()
 	if lang == "" && probe != nil {
-		l, err := script(e, probe)
+		l, err := script(e, probe, simConf)
 		if err != nil {
 			return nil, err
 		}
@@ -83,45 +83,49 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 // confidence is taken as upright; otherwise the four quarter turns are
 // tried and the best read wins, upright given a small lead. Profiles of
 // the ink cannot tell: a page of narrow table columns projects as sharply
-// down as across.
+// down as across. On the scan set and the real report, probes of turned
+// pages read at 0.1-0.32 and those of upright pages at 0.5-0.87 (most
+// tables at 0.58-0.8), so 0.5 spares most upright pages three more tries.
 const (
-	uprightConf = 0.8
+	uprightConf = 0.5
 	uprightLead = 0.05
 )
 
 // orient returns the page turned upright and deskewed, with its probe (nil
-// when the page has no text).
-func orient(ctx context.Context, e *engine, g *image.Gray) (*page, *image.Gray, error) {
+// when the page has no text) and the probe's mean confidence read as
+// simplified script.
+func orient(ctx context.Context, e *engine, g *image.Gray) (*page, *image.Gray, float64, error) {
 	var best *page
 	var bestProbe *image.Gray
-	bestConf := -1.0
+	bestConf, bestRaw := -1.0, 0.0
 	for i, q := range []int{0, 2, 1, 3} {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		p := upright(imgproc.Turn(g, q))
 		probe := p.probe()
 		if probe == nil {
 			if i == 0 {
-				return p, nil, nil
+				return p, nil, 0, nil
 			}
 			continue
 		}
-		conf, err := meanConf(e, probe, langSimplified)
+		raw, err := meanConf(e, probe, langSimplified)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
+		conf := raw
 		if i == 0 {
 			if conf >= uprightConf {
-				return p, probe, nil
+				return p, probe, raw, nil
 			}
 			conf += uprightLead
 		}
 		if conf > bestConf {
-			best, bestProbe, bestConf = p, probe, conf
+			best, bestProbe, bestConf, bestRaw = p, probe, conf, raw
 		}
 	}
-	return best, bestProbe, nil
+	return best, bestProbe, bestRaw, nil
 }
 
 // upright straightens g's tilt and finds its tables.
@@ -135,12 +139,8 @@ func upright(g *image.Gray) *page {
 }
 
 // script tells the model of the script of the probe: whichever of the two
-// reads it with more confidence.
-func script(e *engine, probe *image.Gray) (string, error) {
-	sim, err := meanConf(e, probe, langSimplified)
-	if err != nil {
-		return "", err
-	}
+// reads it with more confidence, given sim, the simplified model's.
+func script(e *engine, probe *image.Gray, sim float64) (string, error) {
 	tra, err := meanConf(e, probe, langTraditional)
 	if err != nil {
 		return "", err

@@ -36,7 +36,7 @@ func (v *vocabulary) match(read string, least float64, script string) (label str
 	if len(v.entries) == 0 || read == "" {
 		return "", 0, false
 	}
-	folded := v.norm.Fold(read)
+	folded := v.norm.Fold(brackets.Replace(read))
 	body := textnorm.StripListNumber(folded)
 	prefix := strings.TrimSuffix(folded, body)
 	rb := []rune(body)
@@ -65,6 +65,10 @@ func (v *vocabulary) match(read string, least float64, script string) (label str
 	}
 	return label, best, true
 }
+
+// brackets writes the marks the models read for a list number's round
+// brackets as those, so that the number is recognised and set apart.
+var brackets = strings.NewReplacer("{", "(", "}", ")", "[", "(", "]", ")", "〈", "(", "〉", ")", "【", "(", "】", ")")
 
 // within finds the entry that best matches a stretch of what was read,
 // when it makes up at least half of it: its similarity is 1 minus the

@@ -12,6 +12,8 @@ func TestVocabularyMatch(t *testing.T) {
 		// Noise from a revision bar in front of the label.
 		{"Armr全纲rr-七米[、林年缠收政府信息公开引请数量", "本年新收政府信息公开申请数量", true},
 		{"（1）属于国家秘密", "（1）属于国家秘密", true},
+		// Brackets read as braces still set the list number apart.
+		{"{1}属于国家秘密", "（1）属于国家秘密", true},
 		{"商业企业", "商业企业", true},
 		{"总计", "", false},
 		// A short entry inside a long text is no match.

@@ -39,6 +39,7 @@ type Page struct {
 type segment struct {
 	pos, a, b int
 	thick     int
+	label     int32 // in the mask's labels
 }
 
 // Line detection. Lines are runs of ink in the page averaged a little
@@ -65,13 +66,23 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	gap := max(3, side/400)
 	hmask := runs(imgproc.Binarize(imgproc.Smooth(g, radius, false)), minH, gap, false)
 	vmask := runs(imgproc.Binarize(imgproc.Smooth(g, radius, true)), minV, gap, true)
+	hs, hlabels := segments(hmask, false)
+	vs, vlabels := segments(vmask, true)
+	tol := max(4, side/250)
+	// The horizontal strokes of a line of characters, bridged from one
+	// character to the next, make runs as long as a short line: a run is
+	// taken for a ruling line when it is long or meets a long line, which
+	// text, padded inside its cell, does not.
+	long := side / 8
+	hs0 := hs
+	hs, hkeep := ruling(hs, vs, long, tol)
+	vs, vkeep := ruling(vs, hs0, long, tol)
 	lines := imgproc.NewBin(b.W, b.H)
 	for i := range lines.Pix {
-		lines.Pix[i] = hmask.Pix[i] | vmask.Pix[i]
+		if hkeep[hlabels[i]] || vkeep[vlabels[i]] {
+			lines.Pix[i] = 1
+		}
 	}
-	hs := segments(hmask, false)
-	vs := segments(vmask, true)
-	tol := max(4, side/250)
 	p := &Page{Lines: lines}
 	ev := &evidence{g: g, radius: max(2, side/600), lines: lines, tol: tol}
 	for _, gr := range groups(hs, vs, tol) {
@@ -127,14 +138,42 @@ func runs(b *imgproc.Bin, minLen, gap int, vertical bool) *imgproc.Bin {
 	return out
 }
 
-// segments groups the marked pixels of a line mask into connected lines.
-func segments(mask *imgproc.Bin, vertical bool) []segment {
-	labels, _ := imgproc.Label(mask)
+// ruling returns the segments of ss that are at least long or meet a long
+// line of cross (at an end, or crossing it), and which of ss's labels they
+// are, indexed by label (0, the background, is false).
+func ruling(ss, cross []segment, long, tol int) ([]segment, []bool) {
+	meets := func(s segment) bool {
+		for _, c := range cross {
+			if c.b-c.a+1 >= long && c.pos >= s.a-tol && c.pos <= s.b+tol && s.pos >= c.a-tol && s.pos <= c.b+tol {
+				return true
+			}
+		}
+		return false
+	}
+	var out []segment
+	top := int32(0)
+	for _, s := range ss {
+		top = max(top, s.label)
+	}
+	keep := make([]bool, top+1)
+	for _, s := range ss {
+		if s.b-s.a+1 >= long || meets(s) {
+			out = append(out, s)
+			keep[s.label] = true
+		}
+	}
+	return out, keep
+}
+
+// segments groups the marked pixels of a line mask into connected lines,
+// and returns the mask's labels, by which the segments are known.
+func segments(mask *imgproc.Bin, vertical bool) ([]segment, []int32) {
+	labels, n := imgproc.Label(mask)
 	type acc struct {
 		minA, maxA, minP, maxP int
 		sumP, n                int
 	}
-	accs := map[int32]*acc{}
+	accs := make([]*acc, n)
 	for y := 0; y < mask.H; y++ {
 		for x := 0; x < mask.W; x++ {
 			l := labels[y*mask.W+x]
@@ -157,12 +196,15 @@ func segments(mask *imgproc.Bin, vertical bool) []segment {
 		}
 	}
 	out := make([]segment, 0, len(accs))
-	for _, s := range accs {
+	for l, s := range accs {
+		if s == nil {
+			continue
+		}
 		length := s.maxA - s.minA + 1
-		out = append(out, segment{pos: s.sumP / s.n, a: s.minA, b: s.maxA, thick: max(1, s.n/length)})
+		out = append(out, segment{pos: s.sumP / s.n, a: s.minA, b: s.maxA, thick: max(1, s.n/length), label: int32(l)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos || out[i].pos == out[j].pos && out[i].a < out[j].a })
-	return out
+	return out, labels
 }
 
 type group struct{ h, v []segment }
