@@ -3,6 +3,7 @@ package parser_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nianbao/nianbao/internal/layout"
@@ -120,5 +121,37 @@ func TestMisreadLabels(t *testing.T) {
 				t.Errorf("placement warnings for %v, want %v", warned, tc.placed)
 			}
 		})
+	}
+}
+
+// TestTooManyValues checks that a row with more values than columns takes
+// none of them, rather than guessing which are its own.
+func TestTooManyValues(t *testing.T) {
+	doc := applicationsGrid(nil, 0)
+	grid := doc.Blocks[1].Table
+	for i, row := range grid.Rows {
+		if row[len(row)-8].Text == "（七）总计" {
+			for v := range 8 {
+				grid.Rows[i] = append(grid.Rows[i], layout.Cell{Text: fmt.Sprint(900 + v)})
+			}
+		}
+	}
+	rec := parser.New(parser.Config{}).Parse(doc)
+	validate.Check(rec)
+	row, _ := rec.Applications.Get(template.RowProcessedTotal)
+	for _, col := range []string{"natural_person", "total"} {
+		if v, _ := row.Get(col); v.Valid {
+			t.Errorf("processed_total.%s = %v, want null", col, v)
+		}
+	}
+	noted := false
+	for _, n := range rec.Notes {
+		noted = noted || n.Row == template.RowProcessedTotal && strings.HasPrefix(n.Text, "15 values for 7 columns")
+	}
+	if !noted {
+		t.Errorf("no note keeps the 15 values printed; notes: %+v", rec.Notes)
+	}
+	if rec.Status == record.Valid {
+		t.Error("status valid with a row that could not be read")
 	}
 }

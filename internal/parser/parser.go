@@ -277,7 +277,17 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		if hit != nil {
 			cells = hit.values
 		}
-		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r)))))
+		n := len(t.ColumnsOf(r))
+		if nonBlank(cells) > n {
+			// More values than columns: the label took cells that are not
+			// its row's (a header above another table, a misread row). Which
+			// of them are its own cannot be told, so none is taken; they are
+			// kept as a note and the row reads as unreadable.
+			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key,
+				Text: fmt.Sprintf("%d values for %d columns: %s", nonBlank(cells), n, joinValues(cells))})
+			cells = nil
+		}
+		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, n)))
 	}
 	return table, scan.span
 }
@@ -319,6 +329,31 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 		row.Set(col.Key, v)
 	}
 	return row
+}
+
+// nonBlank counts the cells that are not blank.
+func nonBlank(cells []*cell) int {
+	n := 0
+	for _, c := range cells {
+		if c.val.Class != number.Empty {
+			n++
+		}
+	}
+	return n
+}
+
+// joinValues returns the text of the cells that are not blank, spaced.
+func joinValues(cells []*cell) string {
+	var b strings.Builder
+	for _, c := range cells {
+		if c.val.Class != number.Empty {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(c.raw)
+		}
+	}
+	return b.String()
 }
 
 // orEnd returns label, or end when it is "".
