@@ -17,7 +17,8 @@ import (
 // (its group labels repeated in cells before its own), every cell read with conf;
 // garbled replaces the label of the rows it names. Row i's values are
 // i*10+1, i*10+2, …, so each row's values tell which row they came from.
-func applicationsGrid(garbled map[string]string, conf float64) *layout.Document {
+// An extra row, not the template's, follows the row extraAfter names.
+func applicationsGrid(garbled map[string]string, conf float64, extraAfter ...string) *layout.Document {
 	t := template.Lookup(template.V2021).Tables[1]
 	grid := &layout.TableGrid{}
 	for i, r := range t.Rows {
@@ -36,6 +37,13 @@ func applicationsGrid(garbled map[string]string, conf float64) *layout.Document 
 			row = append(row, layout.Cell{Text: fmt.Sprint(i*10 + c + 1), Prov: layout.Provenance{Confidence: conf}})
 		}
 		grid.Rows = append(grid.Rows, row)
+		if slices.Contains(extraAfter, r.Key) {
+			extra := []layout.Cell{{Text: "另计", Prov: layout.Provenance{Confidence: conf}}}
+			for c := range t.ColumnsOf(&r) {
+				extra = append(extra, layout.Cell{Text: fmt.Sprint(800 + c), Prov: layout.Provenance{Confidence: conf}})
+			}
+			grid.Rows = append(grid.Rows, extra)
+		}
 	}
 	return &layout.Document{Blocks: []layout.Block{
 		{Kind: layout.Paragraph, Text: "三、收到和处理政府信息公开申请情况"},
@@ -60,6 +68,7 @@ func TestMisreadLabels(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		garbled map[string]string
+		extra   string // a row not the template's follows this one
 		conf    float64
 		placed  []string // rows whose values are recovered, with a warning
 		missing []string // rows left null
@@ -77,10 +86,17 @@ func TestMisreadLabels(t *testing.T) {
 			placed:  []string{"new_received"},
 		},
 		{
-			name:    "two misread side by side",
+			name:    "two misread side by side pair up in order",
 			garbled: map[string]string{"withheld_prohibited": "()禁", "withheld_security": "3.危"},
 			conf:    0.9,
-			missing: []string{"withheld_prohibited", "withheld_security"},
+			placed:  []string{"withheld_prohibited", "withheld_security"},
+		},
+		{
+			name:    "a row not the template's leaves two rows for one gap",
+			garbled: map[string]string{"withheld_prohibited": "()禁"},
+			extra:   "withheld_prohibited",
+			conf:    0.9,
+			missing: []string{"withheld_prohibited"},
 		},
 		{
 			name:    "not read by OCR",
@@ -90,7 +106,7 @@ func TestMisreadLabels(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := parser.New(parser.Config{}).Parse(applicationsGrid(tc.garbled, tc.conf))
+			rec := parser.New(parser.Config{}).Parse(applicationsGrid(tc.garbled, tc.conf, tc.extra))
 			validate.Check(rec)
 			warned := map[string]bool{}
 			for _, f := range rec.Findings {

@@ -255,6 +255,14 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 	if len(scan.hits) == 0 {
 		return nil, scan.span
 	}
+	// A row left unread for printing more values than it has columns keeps
+	// them as a note, so nothing printed is lost.
+	for _, o := range scan.overflows {
+		if scan.hits[o.key] == nil {
+			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: o.key,
+				Text: fmt.Sprintf("%d values for %d columns: %s", nonBlank(o.values), len(t.ColumnsOf(t.Row(o.key))), joinValues(o.values))})
+		}
+	}
 	for _, pl := range placed {
 		where := "between " + orEnd(pl.before, "the table's start") + " and " + orEnd(pl.next, "its end")
 		rec.Findings = append(rec.Findings, record.Finding{
@@ -277,17 +285,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		if hit != nil {
 			cells = hit.values
 		}
-		n := len(t.ColumnsOf(r))
-		if nonBlank(cells) > n {
-			// More values than columns: the label took cells that are not
-			// its row's (a header above another table, a misread row). Which
-			// of them are its own cannot be told, so none is taken; they are
-			// kept as a note and the row reads as unreadable.
-			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key,
-				Text: fmt.Sprintf("%d values for %d columns: %s", nonBlank(cells), n, joinValues(cells))})
-			cells = nil
-		}
-		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, n)))
+		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r)))))
 	}
 	return table, scan.span
 }

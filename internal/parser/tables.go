@@ -61,7 +61,9 @@ type rowScan struct {
 	// orphans are rows whose label was read by OCR and names no row, in
 	// order; placeOrphans gives each one a row where only one can be its.
 	orphans []*rowHit
-	span    span
+	// overflows are rows with more values than columns, taken as no row.
+	overflows []*rowHit
+	span      span
 }
 
 // rowHit is a row found: the cells after its label, values and blanks alike.
@@ -191,16 +193,22 @@ func readByOCR(cand []*cell) bool {
 func (s *rowScan) finish() {
 	switch {
 	case s.cur == nil:
-	case s.cur.key != "":
+	case s.cur.key == "":
+		if s.cur.started() {
+			s.orphans = append(s.orphans, s.cur)
+		}
+	case nonBlank(s.cur.values) > len(s.table.ColumnsOf(s.table.Row(s.cur.key))):
+		// More values than columns: the label took cells that are not its
+		// row's alone (a header above another table, a misread row), and
+		// which are its own cannot be told.
+		s.overflows = append(s.overflows, s.cur)
+	default:
 		s.hits[s.cur.key] = s.cur
-	case s.cur.started():
-		s.orphans = append(s.orphans, s.cur)
 	}
 	s.cur = nil
 }
 
-// placement is an orphan row given the one row it can be: the only row of
-// the template missing between the rows found before and after it.
+// placement is an orphan row given the row it can only be.
 type placement struct {
 	row          *template.Row
 	label        string // as OCR read it
@@ -208,39 +216,46 @@ type placement struct {
 }
 
 // placeOrphans gives rows to the orphans that can only be one row: between
-// the rows found before and after an orphan, the template has exactly one
-// row not found, and no other orphan sits there. Others stay unplaced, so
-// their rows read as missing. Rows that stand in for others (a single （六）
-// 其他处理) are never guessed.
+// the rows found before and after some orphans, the template has exactly as
+// many rows not found as there are orphans, so they pair up in order.
+// Others stay unplaced, so their rows read as missing. Rows that stand in
+// for others (a single （六）其他处理) are never guessed.
 func (s *rowScan) placeOrphans() []placement {
 	rows := s.table.Rows
+	type gap struct{ before, next int }
+	groups := map[gap][]*rowHit{}
+	var order []gap
+	for _, o := range s.orphans {
+		var g gap
+		g.before, g.next = s.around(o.line)
+		if groups[g] == nil {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], o)
+	}
 	var placed []placement
-	for k, o := range s.orphans {
-		before, next := s.around(o.line)
+	for _, g := range order {
 		var missing []int
-		for i := before + 1; i < next; i++ {
+		for i := g.before + 1; i < g.next; i++ {
 			if s.hits[rows[i].Key] == nil && len(rows[i].Replaces) == 0 {
 				missing = append(missing, i)
 			}
 		}
-		shares := false
-		for j, other := range s.orphans {
-			if b, n := s.around(other.line); j != k && b == before && n == next {
-				shares = true
-			}
-		}
-		if len(missing) != 1 || shares {
+		orphans := groups[g]
+		if len(missing) != len(orphans) {
 			continue
 		}
-		p := placement{row: &rows[missing[0]], label: o.label}
-		if before >= 0 {
-			p.before = rows[before].Label
+		for k, o := range orphans {
+			p := placement{row: &rows[missing[k]], label: o.label}
+			if g.before >= 0 {
+				p.before = rows[g.before].Label
+			}
+			if g.next < len(rows) {
+				p.next = rows[g.next].Label
+			}
+			placed = append(placed, p)
+			o.key = p.row.Key
 		}
-		if next < len(rows) {
-			p.next = rows[next].Label
-		}
-		placed = append(placed, p)
-		o.key = p.row.Key
 	}
 	for _, o := range s.orphans {
 		if o.key != "" {
