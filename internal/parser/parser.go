@@ -260,14 +260,14 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 	for _, o := range scan.overflows {
 		if scan.hits[o.key] == nil {
 			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: o.key,
-				Text: fmt.Sprintf("%d values for %d columns: %s", nonBlank(o.values), len(t.ColumnsOf(t.Row(o.key))), joinValues(o.values))})
+				Text: fmt.Sprintf("%d values for %d columns: %s", countValues(o.values), len(t.ColumnsOf(t.Row(o.key))), joinValues(o.values))})
 		}
 	}
 	for _, pl := range placed {
 		where := "between " + orEnd(pl.before, "the table's start") + " and " + orEnd(pl.next, "its end")
 		rec.Findings = append(rec.Findings, record.Finding{
 			Rule: validate.RuleLowConfidence, Severity: record.Warning, Table: t.Key, Row: pl.row.Key,
-			Message: fmt.Sprintf("%s: OCR read this row's label as %q, which names no row; its values are taken as this row's, the only one missing %s. Check it against the page.",
+			Message: fmt.Sprintf("%s: OCR read this row's label as %q, which names no row; its values are taken as this row's by their place, as the rows missing %s are as many as the rows read there. Check it against the page.",
 				pl.row.Label, pl.label, where),
 		})
 	}
@@ -329,8 +329,8 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 	return row
 }
 
-// nonBlank counts the cells that are not blank.
-func nonBlank(cells []*cell) int {
+// countValues counts the cells that are not blank.
+func countValues(cells []*cell) int {
 	n := 0
 	for _, c := range cells {
 		if c.val.Class != number.Empty {

@@ -197,7 +197,7 @@ func (s *rowScan) finish() {
 		if s.cur.started() {
 			s.orphans = append(s.orphans, s.cur)
 		}
-	case nonBlank(s.cur.values) > len(s.table.ColumnsOf(s.table.Row(s.cur.key))):
+	case countValues(s.cur.values) > len(s.table.ColumnsOf(s.table.Row(s.cur.key))):
 		// More values than columns: the label took cells that are not its
 		// row's alone (a header above another table, a misread row), and
 		// which are its own cannot be told.
@@ -242,7 +242,7 @@ func (s *rowScan) placeOrphans() []placement {
 			}
 		}
 		orphans := groups[g]
-		if len(missing) != len(orphans) {
+		if len(missing) != len(orphans) || !fits(s.table, missing, orphans) {
 			continue
 		}
 		for k, o := range orphans {
@@ -263,6 +263,17 @@ func (s *rowScan) placeOrphans() []placement {
 		}
 	}
 	return placed
+}
+
+// fits reports whether each orphan has no more values than the columns of
+// the row it would be.
+func fits(t *template.Table, rows []int, orphans []*rowHit) bool {
+	for k, o := range orphans {
+		if countValues(o.values) > len(t.ColumnsOf(&t.Rows[rows[k]])) {
+			return false
+		}
+	}
+	return true
 }
 
 // around returns the template positions of the rows found nearest before
