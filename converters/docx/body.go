@@ -58,24 +58,8 @@ func (w *walker) document() ([]layout.Block, error) {
 // content reads the children of the element whose start tag is current,
 // through its end tag.
 func (w *walker) content() error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
-			return nil
-		}
-		// Character data outside w:t is the file's own whitespace.
-		if w.s.kind == tokStart {
-			if err := w.element(); err != nil {
-				return err
-			}
-		}
-	}
+	// Character data outside w:t is the file's own whitespace.
+	return w.s.descend(func(bool) error { return w.element() })
 }
 
 // skipped elements hold nothing shown as text, or text Word does not show.
@@ -164,63 +148,31 @@ func (w *walker) text() error {
 
 // run reads a w:r, leaving it out if its properties hide it.
 func (w *walker) run() error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return err
+	return w.s.descend(func(bool) error {
+		if !w.s.is(nsW, "rPr") {
+			return w.element()
 		}
-		if len(w.s.open) < depth {
-			return nil
+		hidden, err := w.hiddenRun()
+		if err == nil && hidden {
+			return errStop // skip the rest of the run
 		}
-		if w.s.kind != tokStart {
-			continue
-		}
-		if w.s.is(nsW, "rPr") {
-			hidden, err := w.hiddenRun()
-			if err != nil || !hidden {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			// Skip the rest of the run.
-			for len(w.s.open) >= depth {
-				if err := w.s.next(); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		if err := w.element(); err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // hiddenRun reads a run's w:rPr and reports whether it hides the run.
 func (w *walker) hiddenRun() (bool, error) {
-	if w.s.selfClose {
-		return false, w.s.skip()
-	}
-	depth := len(w.s.open)
 	hidden := false
-	for {
-		if err := w.s.next(); err != nil {
-			return false, err
-		}
-		if len(w.s.open) < depth {
-			return hidden, nil
-		}
-		if w.s.kind != tokStart || len(w.s.open) != depth+1 {
-			continue
-		}
-		if w.s.is(nsW, "vanish") {
+	err := w.s.descend(func(child bool) error {
+		if child && w.s.is(nsW, "vanish") {
 			hidden = onOff(w.s)
 		}
+		return nil
+	})
+	if err != nil {
+		return false, err
 	}
+	return hidden, nil
 }
 
 // paraProps is what a paragraph's w:pPr says that the reader uses.
@@ -261,57 +213,34 @@ func (w *walker) paragraph() error {
 // number, as Word shows it.
 func (w *walker) paragraphContent() (string, error) {
 	var props paraProps
-	if w.s.selfClose {
-		return w.label(props), w.s.skip()
-	}
-	depth := len(w.s.open)
 	label, numbered := "", false
-	for {
-		if err := w.s.next(); err != nil {
-			return "", err
-		}
-		if len(w.s.open) < depth {
-			if !numbered {
-				label = w.label(props)
-			}
-			return label, nil
-		}
-		if w.s.kind != tokStart {
-			continue
-		}
+	err := w.s.descend(func(bool) error {
 		if !numbered && w.s.is(nsW, "pPr") {
 			var err error
-			if props, err = w.paragraphProps(); err != nil {
-				return "", err
-			}
-			continue
+			props, err = w.paragraphProps()
+			return err
 		}
 		if !numbered {
 			// The list counters advance in document order, before any
 			// text box this paragraph anchors.
 			label, numbered = w.label(props), true
 		}
-		if err := w.element(); err != nil {
-			return "", err
-		}
+		return w.element()
+	})
+	if err != nil {
+		return "", err
 	}
+	if !numbered {
+		label = w.label(props)
+	}
+	return label, nil
 }
 
 func (w *walker) paragraphProps() (paraProps, error) {
 	var p paraProps
-	if w.s.selfClose {
-		return p, w.s.skip()
-	}
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return p, err
-		}
-		if len(w.s.open) < depth {
-			return p, nil
-		}
-		if w.s.kind != tokStart || w.s.ns != nsW {
-			continue
+	err := w.s.descend(func(bool) error {
+		if w.s.ns != nsW {
+			return nil
 		}
 		switch string(w.s.local) {
 		case "pStyle":
@@ -321,11 +250,11 @@ func (w *walker) paragraphProps() (paraProps, error) {
 		case "ilvl":
 			p.ilvl, p.hasIlvl = intAttr(w.s, "val")
 		case "rPr", "sectPr", "pPrChange", "tabs":
-			if err := w.s.skip(); err != nil {
-				return p, err
-			}
+			return w.s.skip()
 		}
-	}
+		return nil
+	})
+	return p, err
 }
 
 // label returns a paragraph's list number, advancing the list's counters:
@@ -366,82 +295,45 @@ func (w *walker) label(p paraProps) string {
 // when it has none. Both hold the same text (a text box as a DrawingML
 // shape and again as VML), which must be read once.
 func (w *walker) alternate() error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
 	chosen := false
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
-			return nil
-		}
-		if w.s.kind != tokStart {
-			continue
-		}
+	return w.s.descend(func(bool) error {
 		if !chosen && w.s.ns == nsMC && (string(w.s.local) == "Choice" || string(w.s.local) == "Fallback") {
 			chosen = true
-			if err := w.content(); err != nil {
-				return err
-			}
-			continue
+			return w.content()
 		}
-		if err := w.s.skip(); err != nil {
-			return err
-		}
-	}
+		return w.s.skip()
+	})
 }
 
 // sdt reads a content control, leaving out the placeholder text an empty
 // one shows (单击或点击此处输入文字).
 func (w *walker) sdt() error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
 	placeholder := false
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
-			return nil
-		}
-		if w.s.kind != tokStart || len(w.s.open) != depth+1 {
-			continue
-		}
-		var err error
+	// Each child is read whole, so only children are visited.
+	return w.s.descend(func(bool) error {
 		switch {
 		case w.s.is(nsW, "sdtPr"):
+			var err error
 			placeholder, err = w.showsPlaceholder()
-		case w.s.is(nsW, "sdtContent") && !placeholder:
-			err = w.content()
-		default:
-			err = w.s.skip()
-		}
-		if err != nil {
 			return err
+		case w.s.is(nsW, "sdtContent") && !placeholder:
+			return w.content()
+		default:
+			return w.s.skip()
 		}
-	}
+	})
 }
 
 func (w *walker) showsPlaceholder() (bool, error) {
-	if w.s.selfClose {
-		return false, w.s.skip()
-	}
-	depth := len(w.s.open)
 	shows := false
-	for {
-		if err := w.s.next(); err != nil {
-			return false, err
-		}
-		if len(w.s.open) < depth {
-			return shows, nil
-		}
-		if w.s.kind == tokStart && len(w.s.open) == depth+1 && w.s.is(nsW, "showingPlcHdr") {
+	err := w.s.descend(func(child bool) error {
+		if child && w.s.is(nsW, "showingPlcHdr") {
 			shows = onOff(w.s)
 		}
+		return nil
+	})
+	if err != nil {
+		return false, err
 	}
+	return shows, nil
 }

@@ -106,26 +106,13 @@ func onOff(s *scanner) bool {
 
 func readAbstract(s *scanner) (*abstractNum, error) {
 	a := &abstractNum{}
-	if s.selfClose {
-		return a, s.skip()
-	}
-	depth := len(s.open)
-	for {
-		if err := s.next(); err != nil {
-			return nil, err
-		}
-		if len(s.open) < depth {
-			return a, nil
-		}
-		if s.kind != tokStart {
-			continue
-		}
+	err := s.descend(func(bool) error {
 		switch {
 		case s.is(nsW, "lvl"):
 			i, ok := intAttr(s, "ilvl")
 			l, err := readLevel(s)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if ok && i >= 0 && i < maxLevels {
 				a.levels[i] = l
@@ -133,24 +120,19 @@ func readAbstract(s *scanner) (*abstractNum, error) {
 		case s.is(nsW, "numStyleLink"):
 			a.numStyleLink, _ = s.attr("val")
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return a, nil
 }
 
 func readLevel(s *scanner) (*level, error) {
 	l := &level{start: 1, format: "decimal", restart: -1, suffix: "\t"}
-	if s.selfClose {
-		return l, s.skip()
-	}
-	depth := len(s.open)
-	for {
-		if err := s.next(); err != nil {
-			return nil, err
-		}
-		if len(s.open) < depth {
-			return l, nil
-		}
-		if s.kind != tokStart || s.ns != nsW || len(s.open) != depth+1 {
-			continue
+	err := s.descend(func(child bool) error {
+		if !child || s.ns != nsW {
+			return nil
 		}
 		v, _ := s.attr("val")
 		switch string(s.local) {
@@ -178,28 +160,21 @@ func readLevel(s *scanner) (*level, error) {
 		case "pStyle":
 			l.style = v
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return l, nil
 }
 
 func readNum(s *scanner) (*num, error) {
 	m := &num{abstract: -1}
-	if s.selfClose {
-		return m, s.skip()
-	}
-	depth := len(s.open)
 	ilvl := -1 // the w:lvlOverride being read
-	for {
-		if err := s.next(); err != nil {
-			return nil, err
-		}
-		if len(s.open) < depth {
-			return m, nil
-		}
-		if s.kind == tokEnd && s.is(nsW, "lvlOverride") {
-			ilvl = -1
-		}
-		if s.kind != tokStart || s.ns != nsW {
-			continue
+	var visit func(bool) error
+	visit = func(bool) error {
+		if s.ns != nsW {
+			return nil
 		}
 		switch string(s.local) {
 		case "abstractNumId":
@@ -211,6 +186,10 @@ func readNum(s *scanner) (*num, error) {
 			if i, ok := intAttr(s, "ilvl"); ok && i >= 0 && i < maxLevels {
 				ilvl = i
 			}
+			// Its contents see its level; what follows its end, none.
+			err := s.descend(visit)
+			ilvl = -1
+			return err
 		case "startOverride":
 			if i, ok := intAttr(s, "val"); ok && ilvl >= 0 && i >= 0 {
 				m.starts[ilvl], m.hasStart[ilvl] = i, true
@@ -218,13 +197,18 @@ func readNum(s *scanner) (*num, error) {
 		case "lvl":
 			l, err := readLevel(s)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if ilvl >= 0 {
 				m.overrides[ilvl] = l
 			}
 		}
+		return nil
 	}
+	if err := s.descend(visit); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // abstractOf returns the definition a list instance uses, following a

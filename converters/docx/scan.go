@@ -454,9 +454,47 @@ func (s *scanner) attr(local string) (string, bool) {
 	return "", false
 }
 
+// errStop, returned by a descend visit function, ends descend early: the
+// rest of the element is consumed and descend returns nil.
+var errStop = errors.New("stop descending")
+
+// descend calls visit at each start tag inside the element whose start tag
+// is current, until that element's end tag has been read. visit may consume
+// the element it is at (skip it or read it whole); if it does not, descend
+// goes on into it. child tells a direct child from a deeper element. visit
+// returns errStop to skip the rest of the element.
+func (s *scanner) descend(visit func(child bool) error) error {
+	if s.selfClose {
+		return s.skip()
+	}
+	depth := len(s.open)
+	for {
+		if err := s.next(); err != nil {
+			return err
+		}
+		if len(s.open) < depth {
+			return nil
+		}
+		if s.kind != tokStart {
+			continue
+		}
+		err := visit(len(s.open) == depth+1)
+		if errors.Is(err, errStop) {
+			return s.skipTo(depth)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 // skip consumes the rest of the element whose start tag is current.
 func (s *scanner) skip() error {
-	depth := len(s.open)
+	return s.skipTo(len(s.open))
+}
+
+// skipTo reads on until fewer than depth elements are open.
+func (s *scanner) skipTo(depth int) error {
 	for len(s.open) >= depth {
 		if err := s.next(); err != nil {
 			return err

@@ -58,19 +58,9 @@ func readStyles(data []byte) (*styles, error) {
 
 func readStyle(s *scanner) (*style, error) {
 	one := &style{}
-	if s.selfClose {
-		return one, s.skip()
-	}
-	depth := len(s.open)
-	for {
-		if err := s.next(); err != nil {
-			return nil, err
-		}
-		if len(s.open) < depth {
-			return one, nil
-		}
-		if s.kind != tokStart || s.ns != nsW {
-			continue
+	err := s.descend(func(bool) error {
+		if s.ns != nsW {
+			return nil
 		}
 		switch string(s.local) {
 		case "basedOn":
@@ -80,7 +70,12 @@ func readStyle(s *scanner) (*style, error) {
 		case "ilvl":
 			one.ilvl, one.hasIlvl = intAttr(s, "val")
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return one, nil
 }
 
 // numPr returns the list instance and level style id gives its paragraphs,

@@ -60,139 +60,72 @@ func (w *walker) table() error {
 // rows reads the rows of the element whose start tag is current: a w:tbl,
 // or a content control or custom XML element wrapping rows.
 func (w *walker) rows(rows *[]tr) error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
-			return nil
-		}
-		if w.s.kind != tokStart {
-			continue
-		}
-		var err error
+	return w.s.descend(func(bool) error {
 		switch {
 		case w.s.ns == nsW && skipped[string(w.s.local)]:
-			err = w.s.skip()
+			return w.s.skip()
 		case w.s.is(nsW, "tr"):
 			var r tr
-			err = w.cells(&r)
+			err := w.cells(&r)
 			*rows = append(*rows, r)
-		default:
-			err = w.rows(rows)
-		}
-		if err != nil {
 			return err
+		default:
+			return w.rows(rows)
 		}
-	}
+	})
 }
 
 // cells reads the cells of a w:tr, or of an element wrapping cells.
 func (w *walker) cells(r *tr) error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
-			return nil
-		}
-		if w.s.kind != tokStart {
-			continue
-		}
-		var err error
+	return w.s.descend(func(bool) error {
 		switch {
 		case w.s.is(nsW, "trPr"):
-			err = w.rowProps(r)
+			return w.rowProps(r)
 		case w.s.ns == nsW && skipped[string(w.s.local)]:
-			err = w.s.skip()
+			return w.s.skip()
 		case w.s.is(nsW, "tc"):
-			err = w.cell(r)
+			return w.cell(r)
 		default:
-			err = w.cells(r)
+			return w.cells(r)
 		}
-		if err != nil {
-			return err
-		}
-	}
+	})
 }
 
 func (w *walker) rowProps(r *tr) error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
-			return nil
-		}
-		if w.s.kind == tokStart && w.s.is(nsW, "gridBefore") && len(w.s.open) == depth+1 {
+	return w.s.descend(func(child bool) error {
+		if child && w.s.is(nsW, "gridBefore") {
 			if n, ok := intAttr(w.s, "val"); ok {
 				r.before = min(max(n, 0), maxSpan)
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // cell reads a w:tc: its properties, then its paragraphs and tables into a
 // list of its own.
 func (w *walker) cell(r *tr) error {
 	c := tc{span: 1}
-	if w.s.selfClose {
-		r.cells = append(r.cells, c)
-		return w.s.skip()
-	}
 	saved := w.sink
 	w.sink = &c.blocks
-	defer func() { w.sink = saved }()
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
-			r.cells = append(r.cells, c)
-			return nil
-		}
-		if w.s.kind != tokStart {
-			continue
-		}
-		var err error
+	err := w.s.descend(func(bool) error {
 		if w.s.is(nsW, "tcPr") {
-			err = w.cellProps(&c)
-		} else {
-			err = w.element()
+			return w.cellProps(&c)
 		}
-		if err != nil {
-			return err
-		}
+		return w.element()
+	})
+	w.sink = saved
+	if err != nil {
+		return err
 	}
+	r.cells = append(r.cells, c)
+	return nil
 }
 
 func (w *walker) cellProps(c *tc) error {
-	if w.s.selfClose {
-		return w.s.skip()
-	}
-	depth := len(w.s.open)
-	for {
-		if err := w.s.next(); err != nil {
-			return err
-		}
-		if len(w.s.open) < depth {
+	return w.s.descend(func(child bool) error {
+		if !child || w.s.ns != nsW {
 			return nil
-		}
-		if w.s.kind != tokStart || w.s.ns != nsW || len(w.s.open) != depth+1 {
-			continue
 		}
 		switch string(w.s.local) {
 		case "gridSpan":
@@ -209,7 +142,8 @@ func (w *walker) cellProps(c *tc) error {
 			v, _ := w.s.attr("val")
 			c.hCont = v != "restart"
 		}
-	}
+		return nil
+	})
 }
 
 // buildGrid lays the rows out as the layout model wants them: a cell merged
