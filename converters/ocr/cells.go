@@ -566,6 +566,14 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 		text = strings.ReplaceAll(text, ".", ",")
 	case '.':
 		text = strings.ReplaceAll(text, ",", ".")
+		fallthrough
+	default:
+		// 1.878 is more likely 1,878 misread, the two look alike at low
+		// resolution, than a value with three decimals: without a
+		// comma's tail in the ink, the value is left unread.
+		if thousands(text) {
+			conf = min(conf, splitConfidence)
+		}
 	}
 	n := len(text)
 	for _, sep := range ".,+-" {
@@ -575,6 +583,23 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 		conf = min(conf, lowConfidence)
 	}
 	return text, conf, nil
+}
+
+// thousands reports whether s reads as a number with points where
+// thousands commas would be: 1.878, 12.345.678.
+func thousands(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	i := strings.IndexByte(s, '.')
+	// 0.125 has no thousands to separate.
+	if i < 1 || i > 3 || s[0] == '0' {
+		return false
+	}
+	for _, g := range strings.Split(s[i+1:], ".") {
+		if len(g) != 3 || strings.Trim(g, "0123456789") != "" {
+			return false
+		}
+	}
+	return strings.Trim(s[:i], "0123456789") == ""
 }
 
 // doubled returns img beside a copy of itself, a glyph's width apart at

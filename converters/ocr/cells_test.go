@@ -36,3 +36,26 @@ func TestNumberText(t *testing.T) {
 		}
 	}
 }
+
+func TestThousands(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"1.878", true},
+		{"12.345.678", true},
+		{"-1.514", true},
+		{"656.04", false},
+		{"0.125", false},
+		{"1.8789", false},
+		{"1234.567", false},
+		{"1,878", false},
+		{"1.878.", false},
+		{"12", false},
+	}
+	for _, tt := range tests {
+		if got := thousands(tt.s); got != tt.want {
+			t.Errorf("thousands(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

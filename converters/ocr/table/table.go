@@ -307,10 +307,10 @@ func build(b *imgproc.Bin, ev *evidence, hs, vs []segment, tol int) (Table, bool
 		}
 		for c := 0; c <= cols; c++ {
 			if r < rows {
-				vline[r][c] = c == 0 || c == cols || ev.ruled(xs[c], ys[r], ys[r+1], true)
+				vline[r][c] = c == 0 || c == cols || ev.ruled(xs[c], ys[r], ys[r+1], true) && !ev.crossesText(b, xs[c], ys[r], ys[r+1], true)
 			}
 			if c < cols {
-				hline[r][c] = r == 0 || r == rows || ev.ruled(ys[r], xs[c], xs[c+1], false)
+				hline[r][c] = r == 0 || r == rows || ev.ruled(ys[r], xs[c], xs[c+1], false) && !ev.crossesText(b, ys[r], xs[c], xs[c+1], false)
 			}
 		}
 	}
@@ -426,4 +426,37 @@ func (ev *evidence) ruled(pos, a, b int, vertical bool) bool {
 		best = max(best, hit)
 	}
 	return best*20 >= (b-a+1)*19
+}
+
+// crossesText reports whether the line at pos from a to b runs through
+// characters rather than between cells: ink touches it on both sides at
+// the same place along it, as where a label centred in a merged cell is
+// drawn over with the line of the grid below it. Text in a cell is padded
+// away from the lines that bound it.
+func (ev *evidence) crossesText(bin *imgproc.Bin, pos, a, b int, vertical bool) bool {
+	at := func(m *imgproc.Bin, t, d int) bool {
+		if vertical {
+			return m.At(pos+d, t)
+		}
+		return m.At(t, pos+d)
+	}
+	// The line's blurred edge is ink beyond its mask: a stroke reaches
+	// further.
+	off := max(2, ev.tol/3)
+	// ink reports a stroke beyond the line's edge, going in direction dir.
+	ink := func(t, dir int) bool {
+		d := 0
+		for d*dir < ev.tol && at(ev.lines, t, d) {
+			d += dir
+		}
+		d += off * dir
+		return at(bin, t, d) && at(bin, t, d+dir) && !at(ev.lines, t, d)
+	}
+	n := 0
+	for t := a + ev.tol; t < b-ev.tol; t++ {
+		if ink(t, -1) && ink(t, 1) {
+			n++
+		}
+	}
+	return n >= max(3, ev.tol/2)
 }

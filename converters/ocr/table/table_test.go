@@ -41,10 +41,11 @@ func TestFind(t *testing.T) {
 		name  string
 		shade func(vertical bool, pos, a int) uint8
 		cells int
-		want  Cell // one cell to check
+		want  Cell              // one cell to check
+		ink   func(*image.Gray) // drawn over the grid
 	}{
 		{"plain", func(bool, int, int) uint8 { return 0 }, 16,
-			Cell{Row: 1, Col: 1, RowSpan: 1, ColSpan: 1}},
+			Cell{Row: 1, Col: 1, RowSpan: 1, ColSpan: 1}, nil},
 		// The first column's cells below the first row merged into one.
 		{"merged down", func(v bool, pos, a int) uint8 {
 			if !v && pos > 520 && pos < 880 && a < 900 {
@@ -52,7 +53,7 @@ func TestFind(t *testing.T) {
 			}
 			return 0
 		}, 14,
-			Cell{Row: 1, Col: 0, RowSpan: 3, ColSpan: 1}},
+			Cell{Row: 1, Col: 0, RowSpan: 3, ColSpan: 1}, nil},
 		// A line gone faint for a stretch (a thin line in a blurred
 		// low-resolution scan), too faint for the mask of solid lines,
 		// still divides.
@@ -62,11 +63,27 @@ func TestFind(t *testing.T) {
 			}
 			return 60
 		}, 16,
-			Cell{Row: 2, Col: 1, RowSpan: 1, ColSpan: 1}},
+			Cell{Row: 2, Col: 1, RowSpan: 1, ColSpan: 1}, nil},
+		// A label centred in a merged cell, with the line of the grid
+		// below drawn through its characters: the line divides nothing.
+		{"line through text", func(bool, int, int) uint8 { return 0 }, 15,
+			Cell{Row: 1, Col: 1, RowSpan: 1, ColSpan: 2},
+			func(g *image.Gray) {
+				for y := 560; y < 610; y += 12 {
+					for x := 1170; x < 1232; x++ {
+						for k := 0; k < 3; k++ {
+							g.Pix[(y+k)*g.Stride+x] = 0
+						}
+					}
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := page(xs, ys, tt.shade)
+			if tt.ink != nil {
+				tt.ink(g)
+			}
 			p := Find(g, imgproc.Binarize(g))
 			if len(p.Tables) != 1 {
 				t.Fatalf("%d tables, want 1", len(p.Tables))
