@@ -119,22 +119,25 @@ func (f *File) Page(i int) (*image.Gray, error) {
 	return Gray(img), nil
 }
 
+// codecs are the decoders of each format, by File.Format.
+var codecs = map[string]struct {
+	config func(io.Reader) (image.Config, error)
+	decode func(io.Reader) (image.Image, error)
+}{
+	"png":  {png.DecodeConfig, png.Decode},
+	"jpeg": {jpeg.DecodeConfig, jpeg.Decode},
+	"tiff": {tiff.DecodeConfig, tiff.Decode},
+	"bmp":  {bmp.DecodeConfig, bmp.Decode},
+	"webp": {webp.DecodeConfig, webp.Decode},
+	"gif":  {gif.DecodeConfig, gif.Decode},
+}
+
 func (f *File) config(r io.Reader) (image.Config, error) {
-	switch f.Format {
-	case "png":
-		return png.DecodeConfig(r)
-	case "jpeg":
-		return jpeg.DecodeConfig(r)
-	case "tiff":
-		return tiff.DecodeConfig(r)
-	case "bmp":
-		return bmp.DecodeConfig(r)
-	case "webp":
-		return webp.DecodeConfig(r)
-	case "gif":
-		return gif.DecodeConfig(r)
+	c, ok := codecs[f.Format]
+	if !ok {
+		return image.Config{}, ErrFormat
 	}
-	return image.Config{}, ErrFormat
+	return c.config(r)
 }
 
 // decode decodes one image; a GIF gives its first frame. Decoders panic on
@@ -145,21 +148,11 @@ func (f *File) decode(r io.Reader) (img image.Image, err error) {
 			img, err = nil, fmt.Errorf("decoder failed: %v", p)
 		}
 	}()
-	switch f.Format {
-	case "png":
-		return png.Decode(r)
-	case "jpeg":
-		return jpeg.Decode(r)
-	case "tiff":
-		return tiff.Decode(r)
-	case "bmp":
-		return bmp.Decode(r)
-	case "webp":
-		return webp.Decode(r)
-	case "gif":
-		return gif.Decode(r)
+	c, ok := codecs[f.Format]
+	if !ok {
+		return nil, ErrFormat
 	}
-	return nil, ErrFormat
+	return c.decode(r)
 }
 
 // tiffPages walks a TIFF's chain of image file directories and returns their
