@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode"
@@ -67,15 +68,7 @@ func buildLines(glyphs []glyph) []textLine {
 			gs = append(gs, g)
 		}
 	}
-	byY := func(a, b glyph) int {
-		switch {
-		case a.box.cy() < b.box.cy():
-			return -1
-		case a.box.cy() > b.box.cy():
-			return 1
-		}
-		return 0
-	}
+	byY := func(a, b glyph) int { return cmp.Compare(a.box.cy(), b.box.cy()) }
 	slices.SortStableFunc(gs, byY)
 	var lines []textLine
 	var cur []glyph
@@ -162,15 +155,7 @@ func orderColumns(lines []textLine, h int) []textLine {
 // makeLine orders a line's glyphs left to right, drops overprinted copies
 // (a bold face faked by printing twice) and cuts it into runs.
 func makeLine(gs []glyph) textLine {
-	slices.SortStableFunc(gs, func(a, b glyph) int {
-		switch {
-		case a.box.x0 < b.box.x0:
-			return -1
-		case a.box.x0 > b.box.x0:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(a.box.x0, b.box.x0) })
 	l := textLine{box: gs[0].box}
 	for _, g := range gs {
 		l.size = max(l.size, g.size)

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -332,15 +333,7 @@ func alignedTable(ls []*textLine) (*table, int) {
 			}
 		}
 	}
-	slices.SortFunc(cols, func(a, b rect) int {
-		switch {
-		case a.x0 < b.x0:
-			return -1
-		case a.x0 > b.x0:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(cols, func(a, b rect) int { return cmp.Compare(a.x0, b.x0) })
 	t := &table{rows: len(ls)}
 	t.box = ls[0].box
 	for r, l := range ls {

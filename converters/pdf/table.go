@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -49,15 +50,7 @@ func mergeSegments(segs []segment) []segment {
 		return nil
 	}
 	s := slices.Clone(segs)
-	slices.SortFunc(s, func(a, b segment) int {
-		switch {
-		case a.pos < b.pos:
-			return -1
-		case a.pos > b.pos:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(s, func(a, b segment) int { return cmp.Compare(a.pos, b.pos) })
 	var out []segment
 	for i := 0; i < len(s); {
 		j := i + 1
@@ -68,15 +61,7 @@ func mergeSegments(segs []segment) []segment {
 		}
 		pos := sum / float64(j-i)
 		group := s[i:j]
-		slices.SortFunc(group, func(a, b segment) int {
-			switch {
-			case a.a < b.a:
-				return -1
-			case a.a > b.a:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(group, func(a, b segment) int { return cmp.Compare(a.a, b.a) })
 		cur := group[0]
 		cur.pos = pos
 		for _, g := range group[1:] {
@@ -148,15 +133,7 @@ func findTables(segs []segment) []*table {
 			tables = append(tables, t)
 		}
 	}
-	slices.SortFunc(tables, func(a, b *table) int {
-		switch {
-		case a.box.y0 < b.box.y0:
-			return -1
-		case a.box.y0 > b.box.y0:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(tables, func(a, b *table) int { return cmp.Compare(a.box.y0, b.box.y0) })
 	return tables
 }
 
