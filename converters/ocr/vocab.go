@@ -101,22 +101,7 @@ func (v *vocabulary) within(read []rune, least float64, script string) (string, 
 
 // infix is the edit distance from a to the closest stretch of b: skipping
 // b's start and end is free.
-func infix(a, b []rune) int {
-	prev := make([]int, len(b)+1) // row 0: any start in b is free
-	cur := make([]int, len(b)+1)
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return slices.Min(prev) // any end in b is free
-}
+func infix(a, b []rune) int { return editDistance(a, b, true) }
 
 // similarity is 1 minus the edit distance over the longer length.
 func similarity(a, b []rune) float64 {
@@ -127,11 +112,18 @@ func similarity(a, b []rune) float64 {
 	return 1 - float64(levenshtein(a, b))/float64(n)
 }
 
-func levenshtein(a, b []rune) int {
+func levenshtein(a, b []rune) int { return editDistance(a, b, false) }
+
+// editDistance is the edit distance from a to b or, with infix, to the
+// closest stretch of b.
+func editDistance(a, b []rune, infix bool) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	if !infix {
+		// Else row 0 stays 0: any start in b is free.
+		for j := range prev {
+			prev[j] = j
+		}
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
@@ -143,6 +135,9 @@ func levenshtein(a, b []rune) int {
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
 		prev, cur = cur, prev
+	}
+	if infix {
+		return slices.Min(prev) // any end in b is free
 	}
 	return prev[len(b)]
 }
