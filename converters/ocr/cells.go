@@ -150,7 +150,7 @@ func (rg *region) numeric() bool {
 		}
 		// Wider than a digit: digits run together, as tall as the
 		// tallest and clearly wider than a square character.
-		if wideGlyph(c, rg.tall) && (c.Box.Dy()*10 < rg.tall*8 || c.Box.Dx()*4 < rg.tall*5 || c.Box.Dx() > 4*rg.tall) {
+		if wideGlyph(c.Box, rg.tall) && (c.Box.Dy()*10 < rg.tall*8 || c.Box.Dx()*4 < rg.tall*5 || c.Box.Dx() > 4*rg.tall) {
 			return false
 		}
 	}
@@ -192,19 +192,9 @@ func sign(c imgproc.Component, tall int) bool {
 	return !dot(c, tall) && c.Box.Dy()*3 < tall && c.Box.Dx() < tall
 }
 
-// wideGlyph reports a piece wider than one digit.
-func wideGlyph(c imgproc.Component, tall int) bool {
-	return c.Box.Dx()*20 > tall*17
-}
-
-// runTogether reports whether a piece of the region is wider than a digit.
-func (rg *region) runTogether() bool {
-	for _, c := range rg.comps {
-		if !dot(c, rg.tall) && !sign(c, rg.tall) && wideGlyph(c, rg.tall) {
-			return true
-		}
-	}
-	return false
+// wideGlyph reports a piece, of box b, wider than one digit.
+func wideGlyph(b image.Rectangle, tall int) bool {
+	return b.Dx()*20 > tall*17
 }
 
 // unspecked returns the region without the dots that cannot be a decimal
@@ -312,20 +302,42 @@ func (rg *region) separator() byte {
 
 // glyphs returns the least and most characters the pieces of a numeric
 // region other than dots and signs can be, for checking the digits read: a
-// piece wider than a digit is two or more run together.
+// piece wider than a digit is two or more run together, and pieces one
+// above the other in a line are one glyph broken (a thin stroke lost in a
+// black-and-white scan), since digits of a line stand side by side.
 func (rg *region) glyphs() (lo, hi int) {
-	for _, c := range rg.comps {
-		switch {
-		case dot(c, rg.tall) || sign(c, rg.tall):
-		case wideGlyph(c, rg.tall):
-			lo += 2
-			hi += max(2, c.Box.Dx()*20/(rg.tall*9))
-		default:
-			lo++
-			hi++
+	for _, l := range rg.lines() {
+		var boxes []image.Rectangle
+		for _, c := range l {
+			if !dot(c, rg.tall) && !sign(c, rg.tall) {
+				boxes = append(boxes, c.Box)
+			}
+		}
+		slices.SortFunc(boxes, func(a, b image.Rectangle) int { return a.Min.X - b.Min.X })
+		var merged []image.Rectangle
+		for _, b := range boxes {
+			if n := len(merged); n > 0 && overlapX(merged[n-1], b)*2 > min(merged[n-1].Dx(), b.Dx()) {
+				merged[n-1] = merged[n-1].Union(b)
+				continue
+			}
+			merged = append(merged, b)
+		}
+		for _, b := range merged {
+			if wideGlyph(b, rg.tall) {
+				lo += 2
+				hi += max(2, b.Dx()*20/(rg.tall*9))
+			} else {
+				lo++
+				hi++
+			}
 		}
 	}
 	return lo, hi
+}
+
+// overlapX is how many columns a and b share.
+func overlapX(a, b image.Rectangle) int {
+	return max(0, min(a.Max.X, b.Max.X)-max(a.Min.X, b.Min.X))
 }
 
 // oneLine returns the region's ink with its lines set side by side, so that
@@ -417,10 +429,10 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 			return cell, err
 		}
 		number, numberConf = text, max(conf, minConfidence)
-		// Characters run together pass for digits run together: a cell
-		// with such a piece whose reads do not agree is read as text
-		// too.
-		if text != "" && (conf > splitConfidence || !rg.runTogether()) {
+		// Characters can pass for digits by their shapes (总计 stacked
+		// in a narrow header cell): a cell whose reads do not agree is
+		// read as text too, and a label matched wins.
+		if text != "" && conf > splitConfidence {
 			cell.Text, cell.Prov.Confidence = number, numberConf
 			return cell, nil
 		}
@@ -480,86 +492,116 @@ func (c *Converter) readLabel(e *engine, rg *region, lang string) (text string, 
 	return text, conf, false, nil
 }
 
-// Digit heights a number is read at: first, second, and a third to settle
-// a disagreement or a read that found nothing. The English model
-// sometimes returns nothing, or another number, for the same digits at
-// one size and reads them right at another, a lone 0 most of all. At the
-// smallest, two narrow digits (11) run together most often: it comes last.
-var numberHeights = [3]int{30, 40, 20}
+// numberRead is one way of reading a numeric region: scaled so its digits
+// are height pixels tall, and set beside a copy of itself or not.
+type numberRead struct {
+	height  int
+	doubled bool
+}
 
-// Confidences of a number whose reads disagree: settled by a majority of
-// the three (a warning), or not at all (below the floor where the value is
-// taken as unread).
+// The ways a numeric region is read, in turn until two reads agree. The
+// English model misreads some digits at one size and reads them right at
+// another, depending on the font and the scan: a sans-serif 11 reads as 44
+// below about 36 pixels, a serif 11 as 1 above 40, and the digits of a
+// black-and-white fax right at 20 pixels only. A copy beside the digits
+// settles many such reads, and a lone glyph, a 0 most of all, often reads
+// as nothing or another digit on its own but right when doubled; but
+// doubling makes a sans-serif 1 read as 14 at some sizes, so a lone glyph
+// is read both ways.
+var (
+	numberReads = [...]numberRead{{30, false}, {40, false}, {48, false}, {20, false}, {32, true}, {20, true}}
+	loneReads   = [...]numberRead{{30, true}, {30, false}, {40, true}, {40, false}, {20, true}, {20, false}}
+)
+
+// Confidences of a number whose reads disagree: settled by two agreeing
+// reads after a disagreement (a warning), or not at all (below the floor
+// where the value is taken as unread). A read below voteConfidence does
+// not vote: the model's wrong reads at a bad size are mostly unsure.
 const (
 	majorityConfidence = 0.55
 	splitConfidence    = 0.2
+	voteConfidence     = 0.5
 )
 
-// readNumber reads a numeric region at two sizes and, when the reads
-// differ or one found nothing, at a third. A number two reads agree on
-// keeps their lowest confidence if they were the first two, else at most
-// majorityConfidence; with no two agreeing, the first non-empty read is
-// returned with splitConfidence. If the count of characters read differs
-// from the pieces of ink seen, a digit was lost or made up and the
-// confidence is capped at lowConfidence.
-//
-// A lone glyph is read twice over, set beside a copy of itself: the English
-// model often returns nothing for a lone digit, a 0 most of all, or another
-// digit (0 as 6), and reads the pair right; a read whose halves differ
-// counts as finding nothing.
+// readNumber reads a numeric region in the ways of numberReads (loneReads
+// for a single glyph) until two reads agree, each sure enough and with as
+// many digits as the ink has glyphs. A number no sure read contradicted
+// keeps the lower confidence of the two, one settled over another sure
+// read at most majorityConfidence. Failing that, two reads agreeing on a
+// count of digits the ink does not show give their number, and with no
+// two agreeing the first non-empty read is returned with splitConfidence.
+// If the count of characters read differs from the glyphs seen, a digit
+// was lost or made up and the confidence is capped at lowConfidence.
 func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 	line := rg.oneLine()
 	lo, hi := rg.glyphs()
 	lone := lo == 1 && hi == 1
+	reads := numberReads[:]
 	if lone {
-		line = doubled(line, rg.tall)
+		reads = loneReads[:]
 	}
-	var texts [3]string
-	var confs [3]float64
-	read := func(i int) error {
-		syms, err := e.read(prepared(line, rg.tall, numberHeights[i]), langDigits, psmLine, digitWhitelist, gosseract.RIL_SYMBOL)
-		if err != nil {
-			return err
+	var pair *image.Gray
+	type vote struct {
+		text string
+		conf float64
+	}
+	var votes []vote
+	first, unfit := "", ""
+	unfitConf := 0.0
+	text, conf := "", 0.0
+	for _, how := range reads {
+		img := line
+		if how.doubled {
+			if pair == nil {
+				pair = doubled(line, rg.tall)
+			}
+			img = pair
 		}
-		texts[i], confs[i] = joinSymbols(syms)
-		if lone {
-			// No separator belongs to one glyph: one read in the gap
-			// between the two is made up.
-			texts[i] = half(strings.NewReplacer(".", "", ",", "").Replace(texts[i]))
+		syms, err := e.read(prepared(img, rg.tall, how.height), langDigits, psmLine, digitWhitelist, gosseract.RIL_SYMBOL)
+		if err != nil {
+			return "", 0, err
+		}
+		t, tc := joinSymbols(syms)
+		if how.doubled {
+			// No separator belongs between the copies of one glyph, and
+			// the copies read differently count as nothing read.
+			if lone {
+				t = strings.NewReplacer(".", "", ",", "").Replace(t)
+			}
+			t = half(t)
 		}
 		// A number neither starts nor ends with a separator: one read
 		// there is a speck beside the digits.
-		texts[i] = strings.Trim(texts[i], ".,")
-		return nil
-	}
-	for i := 0; i < 2; i++ {
-		if err := read(i); err != nil {
-			return "", 0, err
+		t = strings.Trim(t, ".,")
+		if first == "" {
+			first, conf = t, tc
 		}
-	}
-	text, conf := texts[0], min(confs[0], confs[1])
-	if texts[0] != texts[1] || text == "" {
-		if err := read(2); err != nil {
-			return "", 0, err
+		if t == "" || tc < voteConfidence {
+			continue
 		}
-		switch {
-		case texts[2] != "" && (texts[2] == texts[0] || texts[2] == texts[1]):
-			text = texts[2]
-			conf = majorityConfidence
-			for i := range texts {
-				if texts[i] == text {
-					conf = min(conf, confs[i])
-				}
+		if k := slices.IndexFunc(votes, func(v vote) bool { return v.text == t }); k >= 0 {
+			agreed := min(tc, votes[k].conf)
+			if len(votes) > 1 {
+				agreed = min(agreed, majorityConfidence)
 			}
-		default:
-			text, conf = "", 0
-			for i := range texts {
-				if texts[i] != "" {
-					text, conf = texts[i], min(confs[i], splitConfidence)
-					break
-				}
+			if fits(t, lo, hi) {
+				text, conf = t, agreed
+				break
 			}
+			// Agreed, but not with the ink: kept if no read fits, and
+			// flagged below.
+			if unfit == "" {
+				unfit, unfitConf = t, agreed
+			}
+			continue
 		}
+		votes = append(votes, vote{t, tc})
+	}
+	switch {
+	case text == "" && unfit != "":
+		text, conf = unfit, unfitConf
+	case text == "":
+		text, conf = first, min(conf, splitConfidence)
 	}
 	switch rg.separator() {
 	case ',':
@@ -575,14 +617,21 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 			conf = min(conf, splitConfidence)
 		}
 	}
-	n := len(text)
-	for _, sep := range ".,+-" {
-		n -= strings.Count(text, string(sep))
-	}
-	if n > 0 && (n < lo || n > hi) {
+	if !fits(text, lo, hi) {
 		conf = min(conf, lowConfidence)
 	}
 	return text, conf, nil
+}
+
+// fits reports whether the characters of s other than separators and a
+// minus sign are between lo and hi in number, the glyphs the ink can hold
+// (a plus sign is as tall as a digit and counted as one).
+func fits(s string, lo, hi int) bool {
+	n := len(s)
+	for _, sep := range ".,-" {
+		n -= strings.Count(s, string(sep))
+	}
+	return n == 0 || (n >= lo && n <= hi)
 }
 
 // thousands reports whether s reads as a number with points where

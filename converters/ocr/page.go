@@ -94,39 +94,48 @@ const (
 
 // orient returns the page turned upright and deskewed, with its probe (nil
 // when the page has no text) and the probe's mean confidence read as
-// simplified script.
+// simplified script. The other turns are tried on turned copies of the
+// page as first straightened, its ruling lines with it; only the turn
+// chosen has its tables found again.
 func orient(ctx context.Context, e *engine, g *image.Gray) (*page, *image.Gray, float64, error) {
-	var best *page
-	var bestProbe *image.Gray
-	bestConf, bestRaw := -1.0, 0.0
-	for i, q := range []int{0, 2, 1, 3} {
+	p := upright(g)
+	probe := p.probe()
+	if probe == nil {
+		return p, nil, 0, nil
+	}
+	raw, err := meanConf(e, probe, langSimplified)
+	if err != nil || raw >= uprightConf {
+		return p, probe, raw, err
+	}
+	best, bestProbe, bestConf, bestRaw := 0, probe, raw+uprightLead, raw
+	for _, q := range []int{2, 1, 3} {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, 0, err
 		}
-		p := upright(imgproc.Turn(g, q))
-		probe := p.probe()
+		probe := p.turned(q).probe()
 		if probe == nil {
-			if i == 0 {
-				return p, nil, 0, nil
-			}
 			continue
 		}
-		raw, err := meanConf(e, probe, langSimplified)
+		conf, err := meanConf(e, probe, langSimplified)
 		if err != nil {
 			return nil, nil, 0, err
 		}
-		conf := raw
-		if i == 0 {
-			if conf >= uprightConf {
-				return p, probe, raw, nil
-			}
-			conf += uprightLead
-		}
 		if conf > bestConf {
-			best, bestProbe, bestConf, bestRaw = p, probe, conf, raw
+			best, bestProbe, bestConf, bestRaw = q, probe, conf, conf
 		}
 	}
-	return best, bestProbe, bestRaw, nil
+	if best != 0 {
+		p = upright(imgproc.Turn(p.gray, best))
+	}
+	return p, bestProbe, bestRaw, nil
+}
+
+// turned returns the page turned clockwise by quarter turns, with its
+// ruling lines but no tables: enough for a probe.
+func (p *page) turned(quarters int) *page {
+	g := imgproc.Turn(p.gray, quarters)
+	return &page{gray: g, bin: p.bin.Turn(quarters), found: &table.Page{Lines: p.found.Lines.Turn(quarters)},
+		unit: float64(g.Rect.Dx()) / 2480}
 }
 
 // upright straightens g's tilt and finds its tables.

@@ -74,7 +74,10 @@ var brackets = strings.NewReplacer("{", "(", "}", ")", "[", "(", "]", ")", "〈"
 // when it makes up at least half of it: its similarity is 1 minus the
 // edit distance to the closest stretch over the entry's length, returned
 // scaled by the share of the read it covers, since the rest is unexplained.
+// A rest that holds another entry is two labels in a cell whose dividing
+// line was lost, which neither may stand for.
 func (v *vocabulary) within(read []rune, least float64, script string) (string, float64, bool) {
+	least = max(least, 0.75)
 	best, second := -1.0, -1.0
 	var bestEntry []rune
 	for _, e := range v.entries {
@@ -89,8 +92,17 @@ func (v *vocabulary) within(read []rune, least float64, script string) (string, 
 			second = s
 		}
 	}
-	if best < max(least, 0.75) || second >= best {
+	if best < least || second >= best {
 		return "", 0, false
+	}
+	for _, e := range v.entries {
+		if len(e) < 4 || len(e)+len(bestEntry) > len(read)+1 ||
+			1-float64(infix(e, bestEntry))/float64(len(e)) >= least {
+			continue
+		}
+		if 1-float64(infix(e, read))/float64(len(e)) >= least {
+			return "", 0, false
+		}
 	}
 	label := string(bestEntry)
 	if script == langTraditional {

@@ -3,7 +3,8 @@ package ocr
 import "testing"
 
 func TestVocabularyMatch(t *testing.T) {
-	v := newVocabulary([]string{"一、本年新收政府信息公开申请数量", "3.其他", "（1）属于国家秘密", "商业企业"})
+	v := newVocabulary([]string{"一、本年新收政府信息公开申请数量", "3.其他", "（1）属于国家秘密", "商业企业",
+		"（8）属于行政查询事项", "1.本机关不掌握相关政府信息"})
 	tests := []struct {
 		read, want string
 		ok         bool
@@ -16,6 +17,9 @@ func TestVocabularyMatch(t *testing.T) {
 		{"{1}属于国家秘密", "（1）属于国家秘密", true},
 		{"商业企业", "商业企业", true},
 		{"总计", "", false},
+		// Two labels in one cell, its dividing line lost: neither.
+		{"8.属于行政查询事项1.本机关不掌握相关政府信息", "", false},
+		{"本机关不掌握相关政府信息", "本机关不掌握相关政府信息", true},
 		// A short entry inside a long text is no match.
 		{"（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "", false},
 	}

@@ -123,18 +123,36 @@ func bilinear(g *image.Gray, x, y float64) uint8 {
 
 // Turn returns g turned clockwise by quarter turns (0 to 3).
 func Turn(g *image.Gray, quarters int) *image.Gray {
-	quarters = ((quarters % 4) + 4) % 4
-	if quarters == 0 {
+	pix, w, h := turn(g.Pix, g.Stride, g.Rect.Dx(), g.Rect.Dy(), quarters)
+	if pix == nil {
 		return g
 	}
-	w, h := g.Rect.Dx(), g.Rect.Dy()
+	return &image.Gray{Pix: pix, Stride: w, Rect: image.Rect(0, 0, w, h)}
+}
+
+// Turn returns b turned clockwise by quarter turns (0 to 3).
+func (b *Bin) Turn(quarters int) *Bin {
+	pix, w, h := turn(b.Pix, b.W, b.W, b.H, quarters)
+	if pix == nil {
+		return b
+	}
+	return &Bin{W: w, H: h, Pix: pix}
+}
+
+// turn returns the w by h pixels of pix, stride apart, turned clockwise by
+// quarter turns, and their new width and height; nil for no turn.
+func turn(pix []uint8, stride, w, h, quarters int) ([]uint8, int, int) {
+	quarters = ((quarters % 4) + 4) % 4
+	if quarters == 0 {
+		return nil, w, h
+	}
 	ow, oh := w, h
 	if quarters%2 == 1 {
 		ow, oh = h, w
 	}
-	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	out := make([]uint8, ow*oh)
 	for y := 0; y < h; y++ {
-		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		row := pix[y*stride : y*stride+w]
 		for x, v := range row {
 			var nx, ny int
 			switch quarters {
@@ -145,10 +163,10 @@ func Turn(g *image.Gray, quarters int) *image.Gray {
 			case 3:
 				nx, ny = y, w-1-x
 			}
-			out.Pix[ny*out.Stride+nx] = v
+			out[ny*ow+nx] = v
 		}
 	}
-	return out
+	return out, ow, oh
 }
 
 // Scale returns g resized by factor f (bilinear).

@@ -83,8 +83,42 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 			lines.Pix[i] = 1
 		}
 	}
+	// Thin lines that a black-and-white scan at low resolution dropped,
+	// but for the dots left where two of them cross (darker there), are
+	// drawn from dot to dot: into the mask the grid is checked against,
+	// while the dots alone join the lines cleared before text is read.
+	// Dots line up more closely than lines are taken to cross.
+	dtol := max(4, side/400)
+	ds := lattice(dots(b, lines, side), hs, vs, dtol)
+	dh := dotted(ds, hs, vs, dtol, false)
+	dv := dotted(ds, vs, hs, dtol, true)
+	marked := lines
+	if len(dh)+len(dv) > 0 {
+		marked = &imgproc.Bin{W: lines.W, H: lines.H, Pix: slices.Clone(lines.Pix)}
+		for _, d := range ds {
+			for y := d.box.Min.Y; y < d.box.Max.Y; y++ {
+				for x := d.box.Min.X; x < d.box.Max.X; x++ {
+					lines.Pix[y*b.W+x] |= b.Pix[y*b.W+x]
+				}
+			}
+		}
+		for _, s := range dh {
+			for x := s.a; x <= s.b; x++ {
+				marked.Pix[s.pos*b.W+x] = 1
+			}
+		}
+		for _, s := range dv {
+			for y := s.a; y <= s.b; y++ {
+				marked.Pix[y*b.W+s.pos] = 1
+			}
+		}
+		hs = append(hs, dh...)
+		vs = append(vs, dv...)
+		slices.SortFunc(hs, bySegment)
+		slices.SortFunc(vs, bySegment)
+	}
 	p := &Page{Lines: lines}
-	ev := &evidence{g: g, radius: max(2, side/600), lines: lines, tol: tol}
+	ev := &evidence{g: g, radius: max(2, side/600), lines: marked, tol: tol}
 	for _, gr := range groups(hs, vs, tol) {
 		if t, ok := build(b, ev, gr.h, gr.v, tol); ok {
 			p.Tables = append(p.Tables, t)
@@ -203,8 +237,255 @@ func segments(mask *imgproc.Bin, vertical bool) ([]segment, []int32) {
 		length := s.maxA - s.minA + 1
 		out = append(out, segment{pos: s.sumP / s.n, a: s.minA, b: s.maxA, thick: max(1, s.n/length), label: int32(l)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos || out[i].pos == out[j].pos && out[i].a < out[j].a })
+	slices.SortFunc(out, bySegment)
 	return out, labels
+}
+
+func bySegment(s, t segment) int {
+	if s.pos != t.pos {
+		return s.pos - t.pos
+	}
+	return s.a - t.a
+}
+
+// dot is a speck of ink, at the centre of box.
+type dot struct {
+	x, y int
+	box  image.Rectangle
+}
+
+// dots returns the specks of b that may be crossings of lost lines:
+// small, roundish, and with no ink around them but ruling lines and
+// crumbs (what else is left of a lost line). Specks in text sit close to
+// characters (a decimal point, a broken stroke) and are not alone.
+func dots(b, lines *imgproc.Bin, side int) []dot {
+	minDot, maxDot := max(3, side/800), max(8, side/160)
+	iso := max(4, side/300)
+	labels, n := imgproc.Label(b)
+	// Each piece's box and area, counted cheaply: this runs over the page.
+	type piece struct{ x0, y0, x1, y1, area int }
+	pieces := make([]piece, n)
+	for i := range pieces {
+		pieces[i] = piece{x0: b.W, y0: b.H, x1: -1, y1: -1}
+	}
+	for y := 0; y < b.H; y++ {
+		row := labels[y*b.W : (y+1)*b.W]
+		for x, l := range row {
+			if l != 0 {
+				c := &pieces[l]
+				c.x0, c.x1 = min(c.x0, x), max(c.x1, x)
+				c.y0, c.y1 = min(c.y0, y), max(c.y1, y)
+				c.area++
+			}
+		}
+	}
+	var out []dot
+	for l, c := range pieces {
+		w, h := c.x1-c.x0+1, c.y1-c.y0+1
+		if l == 0 || w < minDot || h < minDot || w > maxDot || h > maxDot || c.area*3 < w*h || c.area < 2*minDot {
+			continue
+		}
+		box := image.Rect(c.x0, c.y0, c.x1+1, c.y1+1)
+		r := box.Inset(-iso).Intersect(image.Rect(0, 0, b.W, b.H))
+		alone := true
+		for y := r.Min.Y; y < r.Max.Y && alone; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				i := y*b.W + x
+				if k := labels[i]; k != 0 && k != int32(l) && lines.Pix[i] == 0 && pieces[k].area >= 2*minDot {
+					alone = false
+					break
+				}
+			}
+		}
+		if alone {
+			out = append(out, dot{x: (box.Min.X + box.Max.X) / 2, y: (box.Min.Y + box.Max.Y) / 2, box: box})
+		}
+	}
+	return out
+}
+
+// covers reports whether segment s runs through the point at along a and
+// across p (its own axis), within tol.
+func covers(s segment, along, across, tol int) bool {
+	return s.pos >= across-tol && s.pos <= across+tol && along >= s.a-tol && along <= s.b+tol
+}
+
+// lattice keeps the dots that lie on a grid, in line both across and down
+// with a ruling line or other dots, in one direction at least with a solid
+// line or two more dots. Stray specks of noise seldom line up so.
+func lattice(ds []dot, hs, vs []segment, tol int) []dot {
+	for {
+		var out []dot
+		for i, d := range ds {
+			row, col := 0, 0
+			for j, e := range ds {
+				if i != j && abs(e.y-d.y) <= tol && abs(e.x-d.x) > tol {
+					row++
+				}
+				if i != j && abs(e.x-d.x) <= tol && abs(e.y-d.y) > tol {
+					col++
+				}
+			}
+			if slices.ContainsFunc(hs, func(h segment) bool { return covers(h, d.x, d.y, tol) }) {
+				row += 2
+			}
+			if slices.ContainsFunc(vs, func(v segment) bool { return covers(v, d.y, d.x, tol) }) {
+				col += 2
+			}
+			if row >= 1 && col >= 1 && max(row, col) >= 2 {
+				out = append(out, d)
+			}
+		}
+		if len(out) == len(ds) {
+			return out
+		}
+		ds = out
+	}
+}
+
+func abs(x int) int { return max(x, -x) }
+
+// dotted returns the lines the dots draw, horizontal (vertical when
+// vertical is set): two or more dots in line, from the first to the last,
+// split where a line of dots across passes between them without a dot
+// there. Where a line meets a solid line across, no dot shows, so a line
+// is carried on over solid lines across as long as other lines along it
+// frame the stretch on both sides (it stays within the table), up to a
+// line of dots across. same are the solid lines along, cross those across.
+func dotted(ds []dot, same, cross []segment, tol int, vertical bool) []segment {
+	// Along a line of dots, a is the position along it and p across.
+	type pt struct{ a, p int }
+	pts := make([]pt, len(ds))
+	for i, d := range ds {
+		pts[i] = pt{d.x, d.y}
+		if vertical {
+			pts[i] = pt{d.y, d.x}
+		}
+	}
+	// lines groups points by position across, into segments.
+	lines := func(pts []pt, across func(pt) (int, int)) [][]pt {
+		pts = slices.Clone(pts)
+		slices.SortFunc(pts, func(s, t pt) int { p, _ := across(s); q, _ := across(t); return p - q })
+		var out [][]pt
+		for i := 0; i < len(pts); {
+			j := i
+			p0, _ := across(pts[i])
+			for j < len(pts) {
+				if p, _ := across(pts[j]); p-p0 > tol {
+					break
+				}
+				j++
+			}
+			if j-i >= 2 {
+				line := pts[i:j]
+				slices.SortFunc(line, func(s, t pt) int { _, p := across(s); _, q := across(t); return p - q })
+				out = append(out, line)
+			}
+			i = j
+		}
+		return out
+	}
+	span := func(line []pt, across func(pt) (int, int)) segment {
+		sum := 0
+		for _, q := range line {
+			p, _ := across(q)
+			sum += p
+		}
+		_, a := across(line[0])
+		_, b := across(line[len(line)-1])
+		return segment{pos: sum / len(line), a: a, b: b, thick: 1}
+	}
+	// The lines of dots across.
+	var dcross []segment
+	for _, l := range lines(pts, func(q pt) (int, int) { return q.a, q.p }) {
+		dcross = append(dcross, span(l, func(q pt) (int, int) { return q.a, q.p }))
+	}
+	// The lines of dots along, split where two lines of dots across pass
+	// between two dots (one dot lost is common, two seldom), or where no
+	// other line along runs beside the gap between them (it leaves the
+	// table: a gap between two tables).
+	along := func(q pt) (int, int) { return q.p, q.a }
+	dlines := lines(pts, along)
+	beside := slices.Clone(same)
+	for _, l := range dlines {
+		beside = append(beside, span(l, along))
+	}
+	joined := func(p, a, b int) bool {
+		missed := 0
+		for _, c := range dcross {
+			if c.pos > a+tol && c.pos < b-tol && covers(c, p, c.pos, tol) {
+				missed++
+			}
+		}
+		return missed < 2 && slices.ContainsFunc(beside, func(t segment) bool {
+			return abs(t.pos-p) > tol && t.a <= a+tol && t.b >= b-tol
+		})
+	}
+	var raw []segment
+	for _, l := range dlines {
+		k := 0
+		for m := 1; m <= len(l); m++ {
+			if m < len(l) && joined(l[m].p, l[m-1].a, l[m].a) {
+				continue
+			}
+			if m-k >= 2 {
+				raw = append(raw, span(l[k:m], along))
+			}
+			k = m
+		}
+	}
+	// framed reports whether lines along run on both sides of pos over
+	// the whole stretch from a to b.
+	framed := func(pos, a, b int) bool {
+		var below, above bool
+		for _, list := range [][]segment{same, raw} {
+			for _, t := range list {
+				if t.a <= a+tol && t.b >= b-tol {
+					below = below || t.pos < pos-tol
+					above = above || t.pos > pos+tol
+				}
+			}
+		}
+		return below && above
+	}
+	// next returns the nearest line across beyond position a at pos,
+	// going in direction dir, and whether it is solid.
+	next := func(a, pos, dir int) (int, bool, bool) {
+		best, solid, ok := 0, false, false
+		try := func(c segment, isSolid bool) {
+			if d := (c.pos - a) * dir; d > tol && c.a-tol <= pos && pos <= c.b+tol && (!ok || d < (best-a)*dir) {
+				best, solid, ok = c.pos, isSolid, true
+			}
+		}
+		for _, c := range cross {
+			try(c, true)
+		}
+		for _, c := range dcross {
+			try(c, false)
+		}
+		return best, solid, ok
+	}
+	var out []segment
+	for _, s := range raw {
+		for {
+			n, solid, ok := next(s.a, s.pos, -1)
+			if !ok || !solid || !framed(s.pos, n, s.a) {
+				break
+			}
+			s.a = n
+		}
+		for {
+			n, solid, ok := next(s.b, s.pos, 1)
+			if !ok || !solid || !framed(s.pos, s.b, n) {
+				break
+			}
+			s.b = n
+		}
+		if !slices.ContainsFunc(same, func(t segment) bool { return covers(t, (s.a+s.b)/2, s.pos, tol) }) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 type group struct{ h, v []segment }
