@@ -300,12 +300,12 @@ func (rg *region) separator() byte {
 	return 0
 }
 
-// glyphs returns the least and most characters the pieces of a numeric
-// region other than dots and signs can be, for checking the digits read: a
-// piece wider than a digit is two or more run together, and pieces one
-// above the other in a line are one glyph broken (a thin stroke lost in a
-// black-and-white scan), since digits of a line stand side by side.
-func (rg *region) glyphs() (lo, hi int) {
+// glyphBoxes returns the boxes of the glyphs of a numeric region in
+// reading order, dots and signs left out: pieces one above the other in a
+// line are one glyph broken (a thin stroke lost in a black-and-white
+// scan), since digits of a line stand side by side.
+func (rg *region) glyphBoxes() []image.Rectangle {
+	var out []image.Rectangle
 	for _, l := range rg.lines() {
 		var boxes []image.Rectangle
 		for _, c := range l {
@@ -314,25 +314,56 @@ func (rg *region) glyphs() (lo, hi int) {
 			}
 		}
 		slices.SortFunc(boxes, func(a, b image.Rectangle) int { return a.Min.X - b.Min.X })
-		var merged []image.Rectangle
+		start := len(out)
 		for _, b := range boxes {
-			if n := len(merged); n > 0 && overlapX(merged[n-1], b)*2 > min(merged[n-1].Dx(), b.Dx()) {
-				merged[n-1] = merged[n-1].Union(b)
+			if n := len(out); n > start && overlapX(out[n-1], b)*2 > min(out[n-1].Dx(), b.Dx()) {
+				out[n-1] = out[n-1].Union(b)
 				continue
 			}
-			merged = append(merged, b)
+			out = append(out, b)
 		}
-		for _, b := range merged {
-			if wideGlyph(b, rg.tall) {
-				lo += 2
-				hi += max(2, b.Dx()*20/(rg.tall*9))
-			} else {
-				lo++
-				hi++
-			}
+	}
+	return out
+}
+
+// glyphs returns the least and most characters the glyphs of a numeric
+// region can be, for checking the digits read: a piece wider than a digit
+// is two or more run together.
+func (rg *region) glyphs() (lo, hi int) {
+	for _, b := range rg.glyphBoxes() {
+		if wideGlyph(b, rg.tall) {
+			lo += 2
+			hi += max(2, b.Dx()*20/(rg.tall*9))
+		} else {
+			lo++
+			hi++
 		}
 	}
 	return lo, hi
+}
+
+// stroke reports whether the glyph in box b is one narrow upright stroke
+// through the middle of its height, as a 1 is, where a 4 has its slant and
+// its upright side by side.
+func (rg *region) stroke(b image.Rectangle) bool {
+	for y := b.Min.Y + b.Dy()*4/10; y < b.Min.Y+b.Dy()*62/100; y++ {
+		runs, ink, in := 0, 0, false
+		for x := b.Min.X; x < b.Max.X; x++ {
+			// Any ink: a thin slant is pale in a gray scan.
+			dark := rg.img.Pix[y*rg.img.Stride+x] < 224
+			if dark {
+				ink++
+				if !in {
+					runs++
+				}
+			}
+			in = dark
+		}
+		if runs != 1 || ink*20 > b.Dx()*9 {
+			return false
+		}
+	}
+	return true
 }
 
 // overlapX is how many columns a and b share.
@@ -610,17 +641,45 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 		text = strings.ReplaceAll(text, ",", ".")
 		fallthrough
 	default:
-		// 1.878 is more likely 1,878 misread, the two look alike at low
-		// resolution, than a value with three decimals: without a
-		// comma's tail in the ink, the value is left unread.
+		// 1.878 is far more likely 1,878 with its commas' tails lost at
+		// low resolution than a value with three decimals (counts are
+		// whole, money has two): read so, with a warning.
 		if thousands(text) {
-			conf = min(conf, splitConfidence)
+			text = strings.ReplaceAll(text, ".", ",")
+			conf = min(conf, majorityConfidence)
 		}
 	}
 	if !fits(text, lo, hi) {
 		conf = min(conf, lowConfidence)
+	} else if lo == hi && conf <= majorityConfidence {
+		text, conf = rg.checkFours(text, conf)
 	}
 	return text, conf, nil
+}
+
+// checkFours writes 1 for each 4 read from a glyph that is one upright
+// stroke: in some sans-serif faces, the flag of a 1 makes the English
+// model read a 4 at most sizes, though not at all. It is for values whose
+// reads disagreed, and a value so corrected keeps its warning. text must
+// have one character per glyph besides separators.
+func (rg *region) checkFours(text string, conf float64) (string, float64) {
+	if !strings.Contains(text, "4") {
+		return text, conf
+	}
+	boxes := rg.glyphBoxes()
+	out := []byte(text)
+	k := 0
+	for i, ch := range out {
+		if ch == '.' || ch == ',' || ch == '-' {
+			continue
+		}
+		if ch == '4' && k < len(boxes) && rg.stroke(boxes[k]) {
+			out[i] = '1'
+			conf = min(conf, majorityConfidence)
+		}
+		k++
+	}
+	return string(out), conf
 }
 
 // fits reports whether the characters of s other than separators and a

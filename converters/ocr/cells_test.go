@@ -1,6 +1,11 @@
 package ocr
 
-import "testing"
+import (
+	"image"
+	"testing"
+
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
+)
 
 func TestHalf(t *testing.T) {
 	tests := []struct{ read, want string }{
@@ -57,5 +62,69 @@ func TestThousands(t *testing.T) {
 		if got := thousands(tt.s); got != tt.want {
 			t.Errorf("thousands(%q) = %v, want %v", tt.s, got, tt.want)
 		}
+	}
+}
+
+// glyphRegion draws glyphs, each a set of filled rectangles, as a region
+// would hold them: ink on white, with the pieces listed.
+func glyphRegion(w, h, tall int, pieces ...image.Rectangle) *region {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	rg := &region{img: img, tall: tall}
+	for _, r := range pieces {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				img.Pix[y*img.Stride+x] = 20
+			}
+		}
+		rg.comps = append(rg.comps, imgproc.Component{Box: r, Area: r.Dx() * r.Dy()})
+	}
+	return rg
+}
+
+func TestGlyphs(t *testing.T) {
+	// A 9 broken in two, one piece over the other, then a 1.
+	rg := glyphRegion(60, 40, 30,
+		image.Rect(3, 3, 13, 20), image.Rect(6, 18, 20, 33),
+		image.Rect(30, 3, 36, 33))
+	if lo, hi := rg.glyphs(); lo != 2 || hi != 2 {
+		t.Errorf("glyphs = %d, %d; want 2, 2", lo, hi)
+	}
+}
+
+func TestCheckFours(t *testing.T) {
+	// A 1: a stem with a flag at the top and a foot.
+	one := []image.Rectangle{image.Rect(10, 3, 16, 33), image.Rect(4, 3, 10, 9), image.Rect(4, 30, 22, 33)}
+	// A 4: a slant (drawn as steps) beside the stem, and the bar.
+	four := []image.Rectangle{image.Rect(16, 3, 22, 33), image.Rect(4, 24, 26, 27)}
+	for y := 3; y < 24; y += 3 {
+		x := 14 - (y-3)/2
+		four = append(four, image.Rect(x, y, x+3, y+3))
+	}
+	tests := []struct {
+		name   string
+		pieces []image.Rectangle
+		read   string
+		want   string
+	}{
+		{"1 read as 4", one, "4", "1"},
+		{"a 4", four, "4", "4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The pieces of one glyph overlap: one component for the test.
+			var box image.Rectangle
+			for _, r := range tt.pieces {
+				box = box.Union(r)
+			}
+			rg := glyphRegion(40, 40, 30, tt.pieces...)
+			rg.comps = []imgproc.Component{{Box: box, Area: 100}}
+			got, conf := rg.checkFours(tt.read, 0.5)
+			if got != tt.want || conf > 0.5 {
+				t.Errorf("checkFours(%q) = %q, %.2f; want %q", tt.read, got, conf, tt.want)
+			}
+		})
 	}
 }
