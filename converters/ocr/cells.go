@@ -214,9 +214,10 @@ func (rg *region) unspecked() *region {
 				continue
 			}
 			mid := (c.Box.Min.X + c.Box.Max.X) / 2
-			// A minus sign: just left of the digits, about halfway up.
+			// A minus sign: flat, just left of the digits, about halfway
+			// up. A speck there is as tall as it is wide.
 			if midY := (c.Box.Min.Y + c.Box.Max.Y) / 2; mid < left && c.Box.Max.X >= left-rg.tall/2 &&
-				midY > bottom-rg.tall*3/4 && midY < bottom-rg.tall/4 {
+				midY > bottom-rg.tall*3/4 && midY < bottom-rg.tall/4 && c.Box.Dx() >= 2*c.Box.Dy() {
 				continue
 			}
 			if mid < left || mid > right || c.Box.Max.Y < bottom-rg.tall/3 {
@@ -481,9 +482,33 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 		// the digit reads could not settle: the Chinese models misread
 		// digits with high confidence.
 		conf = min(conf, lowConfidence)
+	case !matched && mostlyDigits(text):
+		// Digits with a stray character or two (a struck-out value
+		// read as 一8304): a value that cannot be read, which must keep
+		// its column rather than pass for a label.
+		text = strings.Map(func(r rune) rune {
+			if strings.ContainsRune(digitWhitelist, r) {
+				return r
+			}
+			return -1
+		}, text)
+		conf = min(conf, splitConfidence)
 	}
 	cell.Text, cell.Prov.Confidence = foldBrackets(text), conf
 	return cell, nil
+}
+
+// mostlyDigits reports whether at least two thirds of s, and two
+// characters or more, are digits.
+func mostlyDigits(s string) bool {
+	digits, n := 0, 0
+	for _, r := range s {
+		n++
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits >= 2 && 3*digits >= 2*n
 }
 
 // numberText reports whether s holds digits and nothing a number may not.
@@ -651,7 +676,7 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 	}
 	if !fits(text, lo, hi) {
 		conf = min(conf, lowConfidence)
-	} else if lo == hi && conf <= majorityConfidence {
+	} else {
 		text, conf = rg.checkFours(text, conf)
 	}
 	return text, conf, nil
@@ -659,21 +684,23 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 
 // checkFours writes 1 for each 4 read from a glyph that is one upright
 // stroke: in some sans-serif faces, the flag of a 1 makes the English
-// model read a 4 at most sizes, though not at all. It is for values whose
-// reads disagreed, and a value so corrected keeps its warning. text must
-// have one character per glyph besides separators.
+// model read a 4 at most sizes, often with reads agreeing. A value so
+// corrected gets a warning.
 func (rg *region) checkFours(text string, conf float64) (string, float64) {
 	if !strings.Contains(text, "4") {
 		return text, conf
 	}
 	boxes := rg.glyphBoxes()
+	if len(boxes) != len(text)-strings.Count(text, ".")-strings.Count(text, ",")-strings.Count(text, "-") {
+		return text, conf // digits run together: no glyph per character
+	}
 	out := []byte(text)
 	k := 0
 	for i, ch := range out {
 		if ch == '.' || ch == ',' || ch == '-' {
 			continue
 		}
-		if ch == '4' && k < len(boxes) && rg.stroke(boxes[k]) {
+		if ch == '4' && rg.stroke(boxes[k]) {
 			out[i] = '1'
 			conf = min(conf, majorityConfidence)
 		}

@@ -128,3 +128,21 @@ func TestCheckFours(t *testing.T) {
 		})
 	}
 }
+
+func TestMostlyDigits(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"一8304", true},
+		{"8304", true},
+		{"（1）属于国家秘密", false},
+		{"2.其他", false},
+		{"7", false},
+	}
+	for _, tt := range tests {
+		if got := mostlyDigits(tt.s); got != tt.want {
+			t.Errorf("mostlyDigits(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
