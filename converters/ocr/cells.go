@@ -215,9 +215,10 @@ func (rg *region) unspecked() *region {
 			}
 			mid := (c.Box.Min.X + c.Box.Max.X) / 2
 			// A minus sign: flat, just left of the digits, about halfway
-			// up. A speck there is as tall as it is wide.
+			// up. A speck there is smaller, as tall as it is wide.
 			if midY := (c.Box.Min.Y + c.Box.Max.Y) / 2; mid < left && c.Box.Max.X >= left-rg.tall/2 &&
-				midY > bottom-rg.tall*3/4 && midY < bottom-rg.tall/4 && c.Box.Dx() >= 2*c.Box.Dy() {
+				midY > bottom-rg.tall*3/4 && midY < bottom-rg.tall/4 &&
+				2*c.Box.Dx() >= 3*c.Box.Dy() && 6*c.Box.Dx() >= rg.tall {
 				continue
 			}
 			if mid < left || mid > right || c.Box.Max.Y < bottom-rg.tall/3 {

@@ -44,12 +44,14 @@ type segment struct {
 
 // Line detection. Lines are runs of ink in the page averaged a little
 // along them (JPEG blocks, noise and the dashes a black-and-white scan
-// makes of a thin tilted line fade), binarized as text is; a gap a
-// line's run does not bridge, such as a stretch of faint line in a
-// low-resolution scan, is checked between two crossing lines against a
-// lenient threshold instead (see ruled).
+// makes of a thin tilted line fade), binarized as text is or, for thin
+// faint lines, against the paper beside them; a gap a line's run does
+// not bridge, such as a stretch of faint line in a low-resolution scan,
+// is checked between two crossing lines against a lenient threshold
+// instead (see ruled).
 const (
 	faintDarker = 0.12 // Threshold's fraction for a faint stretch of line
+	ridgeDarker = 15   // percent darker than the paper beside it a faint line is
 )
 
 // Find returns the tables of the page g, binarized as b (both deskewed).
@@ -64,8 +66,19 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	minV := max(20, side/34)
 	radius := max(1, side/1200)
 	gap := max(3, side/400)
-	hmask := runs(imgproc.Binarize(imgproc.Smooth(g, radius, false)), minH, gap, false)
-	vmask := runs(imgproc.Binarize(imgproc.Smooth(g, radius, true)), minV, gap, true)
+	// Thin lines too faint for that binarization are found as ridges (see
+	// ridges), taken only from a longer run: the strokes of characters and
+	// their blur make ridges too, but short ones. near to far is the paper
+	// beside a thin line blurred at 200 dpi and upscaled.
+	near := max(3, side/600)
+	far := near + max(2, side/800)
+	minFaint := side / 14
+	hsm, vsm := imgproc.Smooth(g, radius, false), imgproc.Smooth(g, radius, true)
+	hmask, vmask := imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
+	runs(hmask, imgproc.Binarize(hsm), minH, gap, false)
+	runs(hmask, ridges(hsm, near, far, false), minFaint, gap, false)
+	runs(vmask, imgproc.Binarize(vsm), minV, gap, true)
+	runs(vmask, ridges(vsm, near, far, true), minFaint, gap, true)
 	hs, hlabels := segments(hmask, false)
 	vs, vlabels := segments(vmask, true)
 	tol := max(4, side/250)
@@ -128,48 +141,131 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	return p
 }
 
-// runs marks the pixels of b in straight runs of ink at least min long,
+// ridges marks the pixels of s, a page averaged along one axis, darker by
+// ridgeDarker than the paper on both sides of them across, near to far
+// pixels away: thin lines along that axis, however faint. Text is
+// binarized against a local mean, which dense text nearby lowers so far
+// that a thin gray line between lines of characters falls short of it;
+// the paper beside the line does not.
+func ridges(s *image.Gray, near, far int, vertical bool) *imgproc.Bin {
+	w, h := s.Rect.Dx(), s.Rect.Dy()
+	b := imgproc.NewBin(w, h)
+	// A step across is a row (horizontal lines) or a pixel.
+	step, n := s.Stride, h
+	if vertical {
+		step, n = 1, w
+	}
+	// In percent, and the lightest pixel that can be darker so than white
+	// paper: most of a page is lighter, and needs no look around.
+	const keep = 100 - ridgeDarker
+	const lightest = 255 * keep / 100
+	for y := 0; y < h; y++ {
+		row := s.Pix[y*s.Stride : y*s.Stride+w]
+		out := b.Pix[y*w : y*w+w]
+		for x, v := range row {
+			if v > lightest {
+				continue
+			}
+			i, c := y*s.Stride+x, y
+			if vertical {
+				c = x
+			}
+			if c < far || c+far >= n {
+				continue
+			}
+			var lo, hi uint8
+			for d := near; d <= far; d++ {
+				lo, hi = max(lo, s.Pix[i-d*step]), max(hi, s.Pix[i+d*step])
+			}
+			if int(v)*100 < int(min(lo, hi))*keep {
+				out[x] = 1
+			}
+		}
+	}
+	return b
+}
+
+// runs marks in out the pixels of b in straight runs of ink at least min long,
 // across rows (or down columns when vertical), bridging gaps of up to gap
 // pixels that noise or JPEG blocks leave in a printed line. A pixel counts
 // as ink when it or a neighbour across the run is: a thin line that a
 // rotation left wavering from one row (column) to the next stays whole.
-func runs(b *imgproc.Bin, minLen, gap int, vertical bool) *imgproc.Bin {
-	out := imgproc.NewBin(b.W, b.H)
-	n, m := b.H, b.W // lines, length along
+// The page is read row by row, the runs down columns followed side by
+// side, as reading down each column in turn is several times slower.
+func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
+	w, h := b.W, b.H
+	// The run being followed in each column (or in the row), from start
+	// to last; -1 for none.
+	n := 1
 	if vertical {
-		n, m = b.W, b.H
+		n = w
 	}
-	at := func(i, j int) int {
-		if vertical {
-			return j*b.W + i
+	start, last := make([]int, n), make([]int, n)
+	for k := range start {
+		start[k], last[k] = -1, -1
+	}
+	// flush marks the run of column (row) k, ending the one at i, if long.
+	flush := func(k, i int) {
+		if start[k] < 0 || last[k]-start[k]+1 < minLen {
+			return
 		}
-		return i*b.W + j
+		for j := start[k]; j <= last[k]; j++ {
+			p := i*w + j
+			if vertical {
+				p = j*w + k
+			}
+			out.Pix[p] |= b.Pix[p]
+		}
 	}
-	ink := func(i, j int) bool {
-		return b.Pix[at(i, j)] != 0 || i > 0 && b.Pix[at(i-1, j)] != 0 || i+1 < n && b.Pix[at(i+1, j)] != 0
-	}
-	for i := 0; i < n; i++ {
-		start, last := -1, -1
-		flush := func() {
-			if start >= 0 && last-start+1 >= minLen {
-				for j := start; j <= last; j++ {
-					out.Pix[at(i, j)] = b.Pix[at(i, j)]
+	var above, below []uint8
+	for y := 0; y < h; y++ {
+		row := b.Pix[y*w : y*w+w]
+		if !vertical {
+			above, below = nil, nil
+			if y > 0 {
+				above = b.Pix[(y-1)*w : y*w]
+			}
+			if y+1 < h {
+				below = b.Pix[(y+1)*w : (y+2)*w]
+			}
+			start[0], last[0] = -1, -1
+		}
+		for x, v := range row {
+			k, j := 0, x
+			if vertical {
+				k, j = x, y
+				if x > 0 {
+					v |= row[x-1]
+				}
+				if x+1 < w {
+					v |= row[x+1]
+				}
+			} else {
+				if above != nil {
+					v |= above[x]
+				}
+				if below != nil {
+					v |= below[x]
 				}
 			}
-		}
-		for j := 0; j < m; j++ {
-			if !ink(i, j) {
+			if v == 0 {
 				continue
 			}
-			if start < 0 || j-last > gap+1 {
-				flush()
-				start = j
+			if start[k] < 0 || j-last[k] > gap+1 {
+				flush(k, y)
+				start[k] = j
 			}
-			last = j
+			last[k] = j
 		}
-		flush()
+		if !vertical {
+			flush(0, y)
+		}
 	}
-	return out
+	if vertical {
+		for k := range start {
+			flush(k, 0)
+		}
+	}
 }
 
 // ruling returns the segments of ss that are at least long or meet a long
@@ -314,6 +410,16 @@ func covers(s segment, along, across, tol int) bool {
 // with a ruling line or other dots, in one direction at least with a solid
 // line or two more dots. Stray specks of noise seldom line up so.
 func lattice(ds []dot, hs, vs []segment, tol int) []dot {
+	// Where a lost line crosses a solid one no dot shows, the crossing
+	// being part of the solid line: a speck beside a solid line, away
+	// from its ends, is noise.
+	ds = slices.DeleteFunc(slices.Clone(ds), func(d dot) bool {
+		inside := func(s segment, along, across int) bool {
+			return abs(s.pos-across) <= tol && along > s.a+tol && along < s.b-tol
+		}
+		return slices.ContainsFunc(hs, func(h segment) bool { return inside(h, d.x, d.y) }) ||
+			slices.ContainsFunc(vs, func(v segment) bool { return inside(v, d.y, d.x) })
+	})
 	for {
 		var out []dot
 		for i, d := range ds {
