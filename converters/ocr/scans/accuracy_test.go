@@ -147,8 +147,9 @@ func TestScanAccuracy(t *testing.T) {
 			e.File, e.DPI, n-len(wrong), n, rec.Status, want.Status, time.Since(start).Seconds(), strings.Join(wrong, ", "))
 	}
 	// The targets; enforced only with OCR_TARGETS=1 while the
-	// converter falls short of them (label cells of traditional-script
-	// and black-and-white pages are the most misread).
+	// converter falls short of them: the black-and-white page 014, whose
+	// thin strokes broke up when it was thresholded, keeps 200 dpi below
+	// its target.
 	targets := map[int]float64{300: 0.995, 200: 0.98}
 	enforce := os.Getenv("OCR_TARGETS") == "1"
 	for dpi, tl := range byDPI {
