@@ -329,10 +329,10 @@ func (rg *region) glyphBoxes() []image.Rectangle {
 }
 
 // glyphs returns the least and most characters the glyphs of a numeric
-// region can be, for checking the digits read: a piece wider than a digit
-// is two or more run together.
-func (rg *region) glyphs() (lo, hi int) {
-	for _, b := range rg.glyphBoxes() {
+// region, in boxes, can be, for checking the digits read: a piece wider
+// than a digit is two or more run together.
+func (rg *region) glyphs(boxes []image.Rectangle) (lo, hi int) {
+	for _, b := range boxes {
 		if wideGlyph(b, rg.tall) {
 			lo += 2
 			hi += max(2, b.Dx()*20/(rg.tall*9))
@@ -591,7 +591,8 @@ const (
 // was lost or made up and the confidence is capped at lowConfidence.
 func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 	line := rg.oneLine()
-	lo, hi := rg.glyphs()
+	boxes := rg.glyphBoxes()
+	lo, hi := rg.glyphs(boxes)
 	lone := lo == 1 && hi == 1
 	reads := numberReads[:]
 	if lone {
@@ -678,20 +679,19 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 	if !fits(text, lo, hi) {
 		conf = min(conf, lowConfidence)
 	} else {
-		text, conf = rg.checkFours(text, conf)
+		text, conf = rg.checkFours(text, conf, boxes)
 	}
 	return text, conf, nil
 }
 
-// checkFours writes 1 for each 4 read from a glyph that is one upright
-// stroke: in some sans-serif faces, the flag of a 1 makes the English
-// model read a 4 at most sizes, often with reads agreeing. A value so
-// corrected gets a warning.
-func (rg *region) checkFours(text string, conf float64) (string, float64) {
+// checkFours writes 1 for each 4 read from a glyph (of boxes, the
+// region's) that is one upright stroke: in some sans-serif faces, the flag
+// of a 1 makes the English model read a 4 at most sizes, often with reads
+// agreeing. A value so corrected gets a warning.
+func (rg *region) checkFours(text string, conf float64, boxes []image.Rectangle) (string, float64) {
 	if !strings.Contains(text, "4") {
 		return text, conf
 	}
-	boxes := rg.glyphBoxes()
 	if len(boxes) != len(text)-strings.Count(text, ".")-strings.Count(text, ",")-strings.Count(text, "-") {
 		return text, conf // digits run together: no glyph per character
 	}

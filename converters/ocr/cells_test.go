@@ -89,7 +89,7 @@ func TestGlyphs(t *testing.T) {
 	rg := glyphRegion(60, 40, 30,
 		image.Rect(3, 3, 13, 20), image.Rect(6, 18, 20, 33),
 		image.Rect(30, 3, 36, 33))
-	if lo, hi := rg.glyphs(); lo != 2 || hi != 2 {
+	if lo, hi := rg.glyphs(rg.glyphBoxes()); lo != 2 || hi != 2 {
 		t.Errorf("glyphs = %d, %d; want 2, 2", lo, hi)
 	}
 }
@@ -121,7 +121,7 @@ func TestCheckFours(t *testing.T) {
 			}
 			rg := glyphRegion(40, 40, 30, tt.pieces...)
 			rg.comps = []imgproc.Component{{Box: box, Area: 100}}
-			got, conf := rg.checkFours(tt.read, 0.5)
+			got, conf := rg.checkFours(tt.read, 0.5, rg.glyphBoxes())
 			if got != tt.want || conf > 0.5 {
 				t.Errorf("checkFours(%q) = %q, %.2f; want %q", tt.read, got, conf, tt.want)
 			}

@@ -67,8 +67,7 @@ func TestRealScan(t *testing.T) {
 					d.Turn = 1 + 2*r.IntN(2)
 				}
 				if tt.format == "tiff" {
-					// A fax: black and white, no grain or lossy compression.
-					d.Quality, d.Bilevel, d.Noise, d.Blur = 0, true, 0, false
+					d = d.Fax()
 				}
 				if damaged[i], err = d.Apply(g, r); err != nil {
 					t.Fatal(err)
@@ -79,13 +78,7 @@ func TestRealScan(t *testing.T) {
 			name := filepath.Join(t.TempDir(), "hzq2024")
 			switch tt.format {
 			case "pdf":
-				jpegs := make([][]byte, len(damaged))
-				for i, g := range damaged {
-					if jpegs[i], err = scans.JPEG(g, 50); err != nil {
-						t.Fatal(err)
-					}
-				}
-				data, err = scans.PDF(jpegs, tt.dpi)
+				data, err = scans.PDF(damaged, 50, tt.dpi)
 				name += ".pdf"
 			case "tiff":
 				data, err = scans.TIFF(damaged, tt.dpi)

@@ -69,6 +69,14 @@ type Damage struct {
 	Upturned bool    // turned upside down
 }
 
+// Fax returns the damage as a fax or a black-and-white scanner does it:
+// thresholded to black and white, without the grain, blur and JPEG loss of
+// a gray scan.
+func (d Damage) Fax() Damage {
+	d.Quality, d.Bilevel, d.Noise, d.Blur = 0, true, 0, false
+	return d
+}
+
 // RandomDamage draws a damage within the ranges of the test set: a tilt of
 // 0.5 to 2 degrees either way, noise, sometimes blur, JPEG loss, and one
 // page in sideways out of turnEvery (0: never).
@@ -225,9 +233,17 @@ func TIFF(pages []*image.Gray, dpi int) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// PDF writes an image-only PDF: one page per JPEG, each drawn full page
-// (DCTDecode, grayscale) at dpi, as a scanner's PDF export does.
-func PDF(jpegs [][]byte, dpi int) ([]byte, error) {
+// PDF writes an image-only PDF of the pages, each a grayscale JPEG of the
+// quality drawn full page (DCTDecode) at dpi, as a scanner's PDF export
+// does.
+func PDF(pages []*image.Gray, quality, dpi int) ([]byte, error) {
+	jpegs := make([][]byte, len(pages))
+	for i, g := range pages {
+		var err error
+		if jpegs[i], err = JPEG(g, quality); err != nil {
+			return nil, err
+		}
+	}
 	var out bytes.Buffer
 	var offsets []int
 	obj := func(body string, stream []byte) {

@@ -114,7 +114,7 @@ func make1(in, out string, p plan, r *rand.Rand) (Entry, error) {
 		d := scans.RandomDamage(r, p.turnEvery)
 		switch p.format {
 		case "tiff":
-			d.Quality, d.Bilevel, d.Noise, d.Blur = 0, true, 0, false
+			d = d.Fax()
 		case "png":
 			d.Quality = 0
 		}
@@ -132,15 +132,7 @@ func make1(in, out string, p plan, r *rand.Rand) (Entry, error) {
 	}
 	switch p.format {
 	case "pdf":
-		var jpegs [][]byte
-		for _, g := range damaged {
-			j, err := scans.JPEG(g, 50)
-			if err != nil {
-				return e, err
-			}
-			jpegs = append(jpegs, j)
-		}
-		data, err = scans.PDF(jpegs, p.dpi)
+		data, err = scans.PDF(damaged, 50, p.dpi)
 		name += ".pdf"
 	case "tiff":
 		data, err = scans.TIFF(damaged, p.dpi)
