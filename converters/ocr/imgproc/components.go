@@ -79,18 +79,20 @@ type Component struct {
 func Components(b *Bin) ([]int32, []Component) {
 	labels, n := Label(b)
 	comps := make([]Component, n)
+	for i := range comps {
+		// Not image.Rect, which would swap the corners.
+		comps[i].Box = image.Rectangle{Min: image.Pt(b.W, b.H), Max: image.Pt(-1, -1)}
+	}
+	// Bounds kept as plain minima and maxima: this runs over whole pages.
 	for y := 0; y < b.H; y++ {
-		for x := 0; x < b.W; x++ {
-			l := labels[y*b.W+x]
+		row := labels[y*b.W : (y+1)*b.W]
+		for x, l := range row {
 			if l == 0 {
 				continue
 			}
 			c := &comps[l]
-			if c.Area == 0 {
-				c.Box = image.Rect(x, y, x+1, y+1)
-			} else {
-				c.Box = c.Box.Union(image.Rect(x, y, x+1, y+1))
-			}
+			c.Box.Min.X, c.Box.Max.X = min(c.Box.Min.X, x), max(c.Box.Max.X, x+1)
+			c.Box.Min.Y, c.Box.Max.Y = min(c.Box.Min.Y, y), max(c.Box.Max.Y, y+1)
 			c.Area++
 		}
 	}

@@ -357,37 +357,20 @@ type dot struct {
 func dots(b, lines *imgproc.Bin, side int) []dot {
 	minDot, maxDot := max(3, side/800), max(8, side/160)
 	iso := max(4, side/300)
-	labels, n := imgproc.Label(b)
-	// Each piece's box and area, counted cheaply: this runs over the page.
-	type piece struct{ x0, y0, x1, y1, area int }
-	pieces := make([]piece, n)
-	for i := range pieces {
-		pieces[i] = piece{x0: b.W, y0: b.H, x1: -1, y1: -1}
-	}
-	for y := 0; y < b.H; y++ {
-		row := labels[y*b.W : (y+1)*b.W]
-		for x, l := range row {
-			if l != 0 {
-				c := &pieces[l]
-				c.x0, c.x1 = min(c.x0, x), max(c.x1, x)
-				c.y0, c.y1 = min(c.y0, y), max(c.y1, y)
-				c.area++
-			}
-		}
-	}
+	labels, pieces := imgproc.Components(b)
 	var out []dot
 	for l, c := range pieces {
-		w, h := c.x1-c.x0+1, c.y1-c.y0+1
-		if l == 0 || w < minDot || h < minDot || w > maxDot || h > maxDot || c.area*3 < w*h || c.area < 2*minDot {
+		w, h := c.Box.Dx(), c.Box.Dy()
+		if l == 0 || w < minDot || h < minDot || w > maxDot || h > maxDot || c.Area*3 < w*h || c.Area < 2*minDot {
 			continue
 		}
-		box := image.Rect(c.x0, c.y0, c.x1+1, c.y1+1)
+		box := c.Box
 		r := box.Inset(-iso).Intersect(image.Rect(0, 0, b.W, b.H))
 		alone := true
 		for y := r.Min.Y; y < r.Max.Y && alone; y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
 				i := y*b.W + x
-				if k := labels[i]; k != 0 && k != int32(l) && lines.Pix[i] == 0 && pieces[k].area >= 2*minDot {
+				if k := labels[i]; k != 0 && k != int32(l) && lines.Pix[i] == 0 && pieces[k].Area >= 2*minDot {
 					alone = false
 					break
 				}
