@@ -14,8 +14,8 @@ import (
 
 const parseUsage = `usage: nianbao parse [flags] FILE...
 
-Reads each report (plain text or HTML) and prints its checked record, as in
-shared/spec/report-v1.md: pretty JSON for one file, JSON Lines (one record a
+Reads each report (DOCX, PDF, scanned PDF, image, HTML or plain text) and
+prints its checked record, as in shared/spec/report-v1.md: pretty JSON for one file, JSON Lines (one record a
 line) for several.
 
 Exit status: 0 when every file gave a record; 1 when a file could not be read

@@ -96,6 +96,10 @@ func (p *page) clean(r image.Rectangle) *region {
 		out.comps = append(out.comps, c)
 		out.tall = max(out.tall, c.Box.Dy())
 	}
+	// A digit broken into pieces is taller than any of them.
+	for _, b := range out.glyphBoxes() {
+		out.tall = max(out.tall, b.Dy())
+	}
 	return out
 }
 
@@ -141,16 +145,16 @@ func (rg *region) numeric() bool {
 	if len(rg.comps) > 24 {
 		return false
 	}
-	for _, c := range rg.comps {
-		if dot(c, rg.tall) || sign(c, rg.tall) {
-			continue
-		}
-		if c.Box.Dy()*10 < rg.tall*6 {
+	// Glyphs rather than pieces: a digit broken into pieces one above the
+	// other is as tall as a whole one.
+	glyphs := rg.glyphBoxes()
+	for _, b := range glyphs {
+		if b.Dy()*10 < rg.tall*6 {
 			return false
 		}
 		// Wider than a digit: digits run together, as tall as the
 		// tallest and clearly wider than a square character.
-		if wideGlyph(c.Box, rg.tall) && (c.Box.Dy()*10 < rg.tall*8 || c.Box.Dx()*4 < rg.tall*5 || c.Box.Dx() > 4*rg.tall) {
+		if wideGlyph(b, rg.tall) && (b.Dy()*10 < rg.tall*8 || b.Dx()*4 < rg.tall*5 || b.Dx() > 4*rg.tall) {
 			return false
 		}
 	}
@@ -171,7 +175,7 @@ func (rg *region) numeric() bool {
 			}
 		}
 		for _, c := range l {
-			if mid := (c.Box.Min.X + c.Box.Max.X) / 2; dot(c, rg.tall) && mid > left && mid < right && c.Box.Max.Y < foot-rg.tall/3 {
+			if mid := (c.Box.Min.X + c.Box.Max.X) / 2; dot(c, rg.tall) && mid > left && mid < right && c.Box.Max.Y < foot-rg.tall/3 && !within(c.Box, glyphs) {
 				off++
 			}
 		}
@@ -180,6 +184,17 @@ func (rg *region) numeric() bool {
 		}
 	}
 	return true
+}
+
+// within reports whether b lies across one of the glyphs, as a piece of a
+// broken digit does.
+func within(b image.Rectangle, glyphs []image.Rectangle) bool {
+	for _, g := range glyphs {
+		if overlapX(b, g)*2 > b.Dx() {
+			return true
+		}
+	}
+	return false
 }
 
 // dot reports a piece too small to be a digit: a decimal point or comma.
@@ -303,22 +318,33 @@ func (rg *region) separator() byte {
 }
 
 // glyphBoxes returns the boxes of the glyphs of a numeric region in
-// reading order, dots and signs left out: pieces one above the other in a
-// line are one glyph broken (a thin stroke lost in a black-and-white
-// scan), since digits of a line stand side by side.
+// reading order, dots and minus signs left out. A thin stroke lost in a
+// black-and-white scan breaks a digit into pieces, joined again here:
+// pieces one above the other (digits of a line stand side by side), a flat
+// piece at the top or foot of the line (the bar of a 5 or a 2; a minus
+// sign sits halfway up), and a piece too short for a digit touching its
+// neighbour (the bowl of a 9 parted from its stem).
 func (rg *region) glyphBoxes() []image.Rectangle {
 	var out []image.Rectangle
 	for _, l := range rg.lines() {
-		var boxes []image.Rectangle
+		top, foot := rg.img.Rect.Dy(), 0
 		for _, c := range l {
 			if !dot(c, rg.tall) && !sign(c, rg.tall) {
-				boxes = append(boxes, c.Box)
+				top, foot = min(top, c.Box.Min.Y), max(foot, c.Box.Max.Y)
 			}
+		}
+		var boxes []image.Rectangle
+		for _, c := range l {
+			if mid := (c.Box.Min.Y + c.Box.Max.Y) / 2; dot(c, rg.tall) ||
+				sign(c, rg.tall) && mid > top+(foot-top)/4 && mid < foot-(foot-top)/4 {
+				continue
+			}
+			boxes = append(boxes, c.Box)
 		}
 		slices.SortFunc(boxes, func(a, b image.Rectangle) int { return a.Min.X - b.Min.X })
 		start := len(out)
 		for _, b := range boxes {
-			if n := len(out); n > start && overlapX(out[n-1], b)*2 > min(out[n-1].Dx(), b.Dx()) {
+			if n := len(out); n > start && rg.joined(out[n-1], b) {
 				out[n-1] = out[n-1].Union(b)
 				continue
 			}
@@ -326,6 +352,16 @@ func (rg *region) glyphBoxes() []image.Rectangle {
 		}
 	}
 	return out
+}
+
+// joined reports whether the piece b, starting right of where the glyph a
+// starts, is part of it (see glyphBoxes).
+func (rg *region) joined(a, b image.Rectangle) bool {
+	if overlapX(a, b)*2 > min(a.Dx(), b.Dx()) {
+		return true
+	}
+	short := min(a.Dy(), b.Dy())*4 < rg.tall*3
+	return short && b.Min.X-a.Max.X <= max(1, rg.tall/10) && max(a.Max.X, b.Max.X)-a.Min.X <= rg.tall*3/4
 }
 
 // glyphs returns the least and most characters the glyphs of a numeric
@@ -346,26 +382,41 @@ func (rg *region) glyphs(boxes []image.Rectangle) (lo, hi int) {
 
 // stroke reports whether the glyph in box b is one narrow upright stroke
 // through the middle of its height, as a 1 is, where a 4 has its slant and
-// its upright side by side.
+// its upright side by side, and no bar across just below the middle, as a
+// 4 whose slant a black-and-white scan lost still has (a serif 1's foot is
+// lower).
 func (rg *region) stroke(b image.Rectangle) bool {
+	stem := 0
 	for y := b.Min.Y + b.Dy()*4/10; y < b.Min.Y+b.Dy()*62/100; y++ {
-		runs, ink, in := 0, 0, false
-		for x := b.Min.X; x < b.Max.X; x++ {
-			// Any ink: a thin slant is pale in a gray scan.
-			dark := rg.img.Pix[y*rg.img.Stride+x] < 224
-			if dark {
-				ink++
-				if !in {
-					runs++
-				}
-			}
-			in = dark
-		}
+		runs, ink := rg.inkRuns(b, y)
 		if runs != 1 || ink*20 > b.Dx()*9 {
+			return false
+		}
+		stem = max(stem, ink)
+	}
+	for y := b.Min.Y + b.Dy()*62/100; y < b.Min.Y+b.Dy()*3/4; y++ {
+		if _, ink := rg.inkRuns(b, y); ink > 2*stem+1 {
 			return false
 		}
 	}
 	return true
+}
+
+// inkRuns returns the runs of ink along row y of box b and their pixels.
+func (rg *region) inkRuns(b image.Rectangle, y int) (runs, ink int) {
+	in := false
+	for x := b.Min.X; x < b.Max.X; x++ {
+		// Any ink: a thin slant is pale in a gray scan.
+		dark := rg.img.Pix[y*rg.img.Stride+x] < 224
+		if dark {
+			ink++
+			if !in {
+				runs++
+			}
+		}
+		in = dark
+	}
+	return runs, ink
 }
 
 // overlapX is how many columns a and b share.
@@ -441,38 +492,63 @@ const langDigits = "eng"
 // thousands commas, a sign, and the slash some tables print for "none".
 const digitWhitelist = "0123456789.,+-/"
 
-// readCell reads one table cell. A numeric cell is read as one line of
-// whitelisted characters (see readNumber). Any other cell, or one whose
-// number reads found nothing, is read as Chinese text and matched to the
-// vocabulary.
+// readCell reads one table cell (see readRegion). A black-and-white page
+// whose first read of the cell is doubtful has it read again softened (see
+// page.softened), and a sure read there wins.
 func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (layout.Cell, error) {
-	inset := max(3, int(8*p.unit))
+	box := tc.Box.Inset(max(3, int(8*p.unit)))
 	cell := layout.Cell{RowSpan: tc.RowSpan, ColSpan: tc.ColSpan}
-	box := tc.Box.Inset(inset)
 	cell.Prov.Box = rectBox(tc.Box)
-	rg := p.clean(box)
+	rd, err := c.readRegion(e, p.clean(box), lang)
+	if err != nil {
+		return cell, err
+	}
+	if !rd.sure && p.soft != nil {
+		alt, err := c.readRegion(e, p.soft.clean(box), lang)
+		if err != nil {
+			return cell, err
+		}
+		if alt.sure || rd.text == "" {
+			rd = alt
+		}
+	}
+	cell.Text, cell.Prov.Confidence = rd.text, rd.conf
+	return cell, nil
+}
+
+// cellRead is what a cell's ink was read as.
+type cellRead struct {
+	text string
+	conf float64
+	sure bool // a number whose reads agreed, or a label matched
+}
+
+// readRegion reads the ink of a table cell, nil for an empty cell. A
+// numeric cell is read as one line of whitelisted characters (see
+// readNumber). Any other cell, or one whose number reads did not settle,
+// is read as Chinese text and matched to the vocabulary.
+func (c *Converter) readRegion(e *engine, rg *region, lang string) (cellRead, error) {
 	if rg == nil {
-		return cell, nil
+		return cellRead{}, nil
 	}
 	var number string
 	var numberConf float64
 	if rg.numeric() {
 		text, conf, err := c.readNumber(e, rg.unspecked())
 		if err != nil {
-			return cell, err
+			return cellRead{}, err
 		}
 		number, numberConf = text, max(conf, minConfidence)
 		// Characters can pass for digits by their shapes (总计 stacked
-		// in a narrow header cell): a cell whose reads do not agree is
+		// in a narrow header cell): a cell whose reads do not settle is
 		// read as text too, and a label matched wins.
-		if text != "" && conf > splitConfidence {
-			cell.Text, cell.Prov.Confidence = number, numberConf
-			return cell, nil
+		if text != "" && conf > lowConfidence {
+			return cellRead{text: number, conf: numberConf, sure: conf > majorityConfidence}, nil
 		}
 	}
 	text, conf, matched, err := c.readLabel(e, rg, lang)
 	if err != nil {
-		return cell, err
+		return cellRead{}, err
 	}
 	switch {
 	case number != "" && !matched:
@@ -495,8 +571,7 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 		}, text)
 		conf = min(conf, splitConfidence)
 	}
-	cell.Text, cell.Prov.Confidence = foldBrackets(text), conf
-	return cell, nil
+	return cellRead{text: foldBrackets(text), conf: conf, sure: matched}, nil
 }
 
 // mostlyDigits reports whether at least two thirds of s, and two
@@ -718,7 +793,7 @@ func fits(s string, lo, hi int) bool {
 	for _, sep := range ".,-" {
 		n -= strings.Count(s, string(sep))
 	}
-	return n == 0 || (n >= lo && n <= hi)
+	return n >= lo && n <= hi
 }
 
 // thousands reports whether s reads as a number with points where

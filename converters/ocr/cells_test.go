@@ -85,12 +85,62 @@ func glyphRegion(w, h, tall int, pieces ...image.Rectangle) *region {
 }
 
 func TestGlyphs(t *testing.T) {
-	// A 9 broken in two, one piece over the other, then a 1.
-	rg := glyphRegion(60, 40, 30,
-		image.Rect(3, 3, 13, 20), image.Rect(6, 18, 20, 33),
-		image.Rect(30, 3, 36, 33))
-	if lo, hi := rg.glyphs(rg.glyphBoxes()); lo != 2 || hi != 2 {
-		t.Errorf("glyphs = %d, %d; want 2, 2", lo, hi)
+	tests := []struct {
+		name    string
+		pieces  []image.Rectangle
+		glyphs  int
+		numeric bool
+	}{
+		// Pieces as a black-and-white scan at 200 dpi breaks them.
+		{"a 9 broken in two, one piece over the other, then a 1", []image.Rectangle{
+			image.Rect(3, 3, 13, 20), image.Rect(6, 18, 20, 33),
+			image.Rect(30, 3, 36, 33)}, 2, true},
+		{"a 5 whose top bar came off, then a 4", []image.Rectangle{
+			image.Rect(6, 3, 20, 9), image.Rect(12, 15, 23, 34), image.Rect(3, 28, 8, 33),
+			image.Rect(30, 3, 48, 34)}, 2, true},
+		{"a 2 whose foot came off, twice", []image.Rectangle{
+			image.Rect(11, 3, 21, 24), image.Rect(3, 22, 20, 29),
+			image.Rect(33, 3, 44, 24), image.Rect(26, 22, 44, 29)}, 2, true},
+		{"a 9 whose bowl parted from its stem, then a 1", []image.Rectangle{
+			image.Rect(3, 4, 12, 21), image.Rect(12, 4, 24, 31),
+			image.Rect(30, 3, 36, 33)}, 2, true},
+		{"a minus sign halfway up, then a 1", []image.Rectangle{
+			image.Rect(3, 16, 13, 20), image.Rect(20, 3, 26, 33)}, 1, true},
+		{"two short pieces side by side: not a digit", []image.Rectangle{
+			image.Rect(3, 3, 13, 15), image.Rect(20, 3, 30, 15),
+			image.Rect(35, 3, 41, 33)}, 3, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rg := glyphRegion(90, 40, 30, tt.pieces...)
+			boxes := rg.glyphBoxes()
+			if lo, hi := rg.glyphs(boxes); lo != tt.glyphs || hi != tt.glyphs {
+				t.Errorf("glyphs = %d, %d (%v); want %d", lo, hi, boxes, tt.glyphs)
+			}
+			if got := rg.numeric(); got != tt.numeric {
+				t.Errorf("numeric = %v, want %v", got, tt.numeric)
+			}
+		})
+	}
+}
+
+func TestFits(t *testing.T) {
+	tests := []struct {
+		s      string
+		lo, hi int
+		want   bool
+	}{
+		{"54", 2, 2, true},
+		{"-11", 2, 2, true},
+		{"1,878", 4, 4, true},
+		{"-", 0, 0, true},
+		{"-", 1, 1, false}, // a 5 whose pieces read as a dash
+		{"4", 2, 2, false},
+	}
+	for _, tt := range tests {
+		if got := fits(tt.s, tt.lo, tt.hi); got != tt.want {
+			t.Errorf("fits(%q, %d, %d) = %v, want %v", tt.s, tt.lo, tt.hi, got, tt.want)
+		}
 	}
 }
 
@@ -103,6 +153,8 @@ func TestCheckFours(t *testing.T) {
 		x := 14 - (y-3)/2
 		four = append(four, image.Rect(x, y, x+3, y+3))
 	}
+	// A 4 whose slant a black-and-white scan lost: the stem and the bar.
+	broken := []image.Rectangle{image.Rect(16, 3, 22, 33), image.Rect(4, 22, 26, 25)}
 	tests := []struct {
 		name   string
 		pieces []image.Rectangle
@@ -111,6 +163,7 @@ func TestCheckFours(t *testing.T) {
 	}{
 		{"1 read as 4", one, "4", "1"},
 		{"a 4", four, "4", "4"},
+		{"a 4 without its slant", broken, "4", "4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,10 +6,12 @@
 // binarized, and its ruled tables found from their lines; every table cell
 // is cleared of lines and specks and read on its own: a cell of digits in
 // single-line mode with a digit whitelist, any other cell as Chinese text
-// matched to the closest expected label given in Config.Vocabulary. Prose
-// outside tables is read as lines and joined into paragraphs. Every cell and
-// paragraph carries its OCR confidence in Prov.Confidence. The package knows
-// nothing of reports: the vocabulary is data handed in by the caller.
+// matched to the closest expected label given in Config.Vocabulary; on a
+// black-and-white page, whose thin strokes break up, a cell read doubtfully
+// is read again from the page softened. Prose outside tables is read as
+// lines and joined into paragraphs. Every cell and paragraph carries its
+// OCR confidence in Prov.Confidence. The package knows nothing of reports:
+// the vocabulary is data handed in by the caller.
 //
 // Tesseract is slow with its default OpenMP threading on a shared machine
 // (7-17 s a page against 1-3 s): run the process with OMP_THREAD_LIMIT=1 and

@@ -52,16 +52,22 @@ type page struct {
 	bin   *imgproc.Bin
 	found *table.Page
 	unit  float64 // pixels per pixel of an A4 page at 300 dpi
+	// soft is the page softened, for a black-and-white scan; else nil.
+	soft *page
 }
 
 // readPage reads one page image into blocks in reading order.
 func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num int, st *docState) ([]layout.Block, error) {
+	bilevel := imgproc.Bilevel(g)
 	if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
 		g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
 	}
 	p, probe, simConf, err := orient(ctx, e, g)
 	if err != nil {
 		return nil, err
+	}
+	if bilevel {
+		p.soft = p.softened()
 	}
 	lang := st.get()
 	if lang == "" && probe != nil {
@@ -136,6 +142,17 @@ func (p *page) turned(quarters int) *page {
 	g := imgproc.Turn(p.gray, quarters)
 	return &page{gray: g, bin: p.bin.Turn(quarters), found: &table.Page{Lines: p.found.Lines.Turn(quarters)},
 		unit: float64(g.Rect.Dx()) / 2480}
+}
+
+// softened returns the page with its edges softened, for reading again
+// the cells of a black-and-white scan: a thin stroke of one breaks into
+// dashes, a digit's pieces then no longer join, and Tesseract misreads
+// them. A 3-pixel average joins pieces a pixel or two apart; wider, it runs
+// the strokes of small characters together. Only cells read doubtfully are
+// read again: a fax with whole strokes reads worse softened.
+func (p *page) softened() *page {
+	g := imgproc.Smooth(imgproc.Smooth(p.gray, 1, false), 1, true)
+	return &page{gray: g, bin: imgproc.Binarize(g), found: p.found, unit: p.unit}
 }
 
 // upright straightens g's tilt and finds its tables.

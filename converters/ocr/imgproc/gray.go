@@ -114,3 +114,18 @@ func Smooth(g *image.Gray, radius int, vertical bool) *image.Gray {
 	}
 	return out
 }
+
+// Bilevel reports whether g is a black-and-white image, such as a fax or a
+// thresholded scan: all but a few of its pixels black or white.
+func Bilevel(g *image.Gray) bool {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	mid := 0
+	for y := 0; y < h; y++ {
+		for _, v := range g.Pix[y*g.Stride : y*g.Stride+w] {
+			if v > 15 && v < 240 {
+				mid++
+			}
+		}
+	}
+	return mid*200 < w*h
+}

@@ -145,6 +145,35 @@ func TestBlankPageHasNoInk(t *testing.T) {
 	}
 }
 
+func TestBilevel(t *testing.T) {
+	text := page(400, 300) // black text on white
+	for y := 100; y < 120; y++ {
+		for x := 50; x < 350; x++ {
+			text.Pix[y*text.Stride+x] = 0
+		}
+	}
+	for x := 50; x < 350; x++ {
+		text.Pix[120*text.Stride+x] = 128 // an edge softened by the scanner
+	}
+	gray := page(400, 300)
+	for i := range gray.Pix {
+		gray.Pix[i] = uint8(120 + i%100) // a grayscale scan's paper and ink
+	}
+	tests := []struct {
+		name string
+		g    *image.Gray
+		want bool
+	}{
+		{"black and white", text, true},
+		{"gray", gray, false},
+	}
+	for _, tt := range tests {
+		if got := Bilevel(tt.g); got != tt.want {
+			t.Errorf("%s: Bilevel = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 // FuzzDecode runs arbitrary bytes through decoding and the page preparation
 // (binarization, skew, rotation): errors are fine, panics and runaway
 // allocations are not.
