@@ -13,7 +13,8 @@ export OMP_THREAD_LIMIT := 1
 OCR_PACKAGES  := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng \
 	libtesseract-dev libleptonica-dev
 RUN_PACKAGES  := ca-certificates $(OCR_PACKAGES)
-TEST_PACKAGES := ca-certificates $(OCR_PACKAGES) poppler-utils redis-server libreoffice-writer-nogui
+TEST_PACKAGES := ca-certificates $(OCR_PACKAGES) poppler-utils redis-server libreoffice-writer-nogui \
+	pandoc w3m chromium
 
 SAMPLES := $(filter-out %/README.md,$(wildcard testdata/seeds/*.txt) \
 	$(wildcard testdata/corpus/*.html) $(wildcard testdata/corpus/*.txt) $(wildcard testdata/corpus/*.md) \
