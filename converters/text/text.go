@@ -1,8 +1,9 @@
 // Package text converts plain text files (.txt, .md) into the layout model:
-// one paragraph per non-empty line, a page break per form feed.
+// one paragraph per non-empty line, a page break per form feed, and a table
+// for each table drawn with rules or dashed columns (see table.go).
 //
-// Lines are kept exactly as written, leading tabs and "|" included, because
-// tables printed as text are read from them later.
+// Other lines are kept exactly as written, leading tabs and "|" included,
+// because tables printed as text are read from them later.
 package text
 
 import (
@@ -49,6 +50,9 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 	}
 
 	doc := &layout.Document{Method: "text", Blocks: make([]layout.Block, 0, strings.Count(s, "\n")+1)}
+	// A page's lines are gathered first, as a table drawn in text is read
+	// over several of them.
+	var page []string
 	n := 0
 	for line := range strings.Lines(s) {
 		if n++; n%checkEvery == 0 {
@@ -62,16 +66,18 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 		first := true
 		for part := range strings.SplitSeq(line, "\f") {
 			if !first {
+				doc.Blocks = blocks(page, doc.Blocks)
 				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.PageBreak})
+				page = page[:0]
 			}
 			first = false
 			// A line of only a tab is kept: it is an empty table cell in
-			// Word's text export.
-			if part != "" {
-				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: part})
-			}
+			// Word's text export. Empty lines are kept too: they part the
+			// rows of tables drawn in text.
+			page = append(page, part)
 		}
 	}
+	doc.Blocks = blocks(page, doc.Blocks)
 	return doc, nil
 }
 

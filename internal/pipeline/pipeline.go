@@ -136,6 +136,9 @@ func (p *Pipeline) Bytes(ctx context.Context, name string, data []byte) (*record
 	}
 	format := Detect(name, data)
 	conv, ok := p.converters[format]
+	if format == FormatText && len(htmlTables(data)) > 0 {
+		conv = mixedConverter{text: conv, html: p.converters[FormatHTML]}
+	}
 	if !ok {
 		if format == "" {
 			return nil, fmt.Errorf("%w: not a report format nianbao reads (text, HTML, DOCX, PDF or image)", converters.ErrUnsupported)
