@@ -62,7 +62,9 @@ render() {
 		return
 	fi
 	pdftotext -layout "$d.pdf" "$out/$n.layout.txt"
-	pandoc -s -f docx -t plain "$d.docx" -o "$out/$n.plain.txt"
+	# At pandoc's default 72 columns a table whose cells hold several
+	# paragraphs comes out as "[TABLE]", with nothing left to read.
+	pandoc -s -f docx -t plain --columns=120 "$d.docx" -o "$out/$n.plain.txt"
 	pandoc -s -f docx -t gfm "$d.docx" -o "$out/$n.gfm.md"
 	pandoc -s -f docx -t markdown "$d.docx" -o "$out/$n.markdown.md"
 	w3m -dump -O UTF-8 $(w3mcharset "$d.html") -T text/html "$d.html" >"$out/$n.w3m.txt"

@@ -181,7 +181,20 @@ func ruledTable(lines []string) (int, *layout.TableGrid) {
 			flush()
 			continue
 		}
-		rows = append(rows, splitRuled(l))
+		cells := splitRuled(l)
+		// A rule under some columns only ends the rows there; the text
+		// beside it belongs to a cell merged down over them, and goes
+		// with the row below.
+		partial := false
+		for k, c := range cells {
+			if c = strings.TrimSpace(c); c != "" && ruleLine(c) {
+				cells[k], partial = "", true
+			}
+		}
+		if partial {
+			flush()
+		}
+		rows = append(rows, cells)
 	}
 	flush()
 	if len(grid.Rows) == 0 {

@@ -20,11 +20,13 @@ import (
 // minFieldsRight is the target for renderings by other tools.
 const minFieldsRight = 0.995
 
-// floors hold the tools that do not meet the target yet at what they reach,
-// so that no change loses ground; the test reports each tool's figures.
-// Their findings missed are reported, not failed.
+// floors hold the tools that do not meet every target yet, at the share of
+// fields they reach, so that no change loses ground; their findings missed
+// are reported, not failed. pandoc drops a Word field's text, so the year
+// the corpus's titles hold in a field is lost, and with it report 019's
+// meta.year_mismatch.
 var floors = map[string]float64{
-	"gfm": 0.996, "markdown": 0.996, "plain": 0.79, "w3m": 0.71, "layout": 0.017, "pdftohtml": 0.17,
+	"gfm": 0.995, "markdown": 0.995, "plain": 0.995, "layout": 0.017, "pdftohtml": 0.17,
 }
 
 // tally counts one rendering tool's results over the corpus.
