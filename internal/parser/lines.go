@@ -3,6 +3,7 @@ package parser
 import (
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/layout"
@@ -134,6 +135,14 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 	}
 	sep := ""
 	switch {
+	case strings.ContainsFunc(text, boxBar):
+		text = strings.Map(func(r rune) rune {
+			if boxBar(r) {
+				return '|'
+			}
+			return r
+		}, text)
+		fallthrough
 	case strings.Contains(text, "|"):
 		if markdownRule(text) {
 			return line{}, buf, false
@@ -153,6 +162,10 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 		// Too long to be a heading, title or cell: no need to fold it.
 		buf = append(buf, cell{raw: trimmed, val: number.Value{Class: number.Text}})
 		l.prose = true
+	case sep == "" && aligned(trimmed):
+		for _, f := range p.alignedFields(trimmed) {
+			buf = append(buf, p.newCell(f, conf))
+		}
 	case sep == "":
 		buf = append(buf, p.newCell(text, conf))
 	default:
@@ -182,4 +195,75 @@ func markdownRule(text string) bool {
 		seen = true
 	}
 	return seen
+}
+
+// boxBar reports a box-drawing character that parts cells in a line: │ ┃ ║
+// and the junctions ├ ┼ ┤ ….
+func boxBar(r rune) bool {
+	return r == '│' || r == '┃' || r == '║' || r >= 0x251C && r <= 0x254B || r >= 0x255E && r <= 0x256C
+}
+
+// aligned reports a line whose cells are parted by spaces, as text laid out
+// in columns is (pdftotext -layout, a page's positioned spans): a run of
+// two or more spaces inside it, or a space between two numbers.
+func aligned(trimmed string) bool {
+	if strings.Contains(trimmed, "  ") || strings.Contains(trimmed, "\u3000") {
+		return true
+	}
+	prev := ""
+	for f := range strings.FieldsSeq(trimmed) {
+		if numeric(prev) && numeric(f) {
+			return true
+		}
+		prev = f
+	}
+	return false
+}
+
+// numeric reports a token of digits, with separators and a sign.
+func numeric(s string) bool {
+	digit := false
+	for _, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			digit = true
+		case strings.ContainsRune(",.，．-+", r):
+		default:
+			return false
+		}
+	}
+	return digit
+}
+
+// alignedFields splits an aligned line into its cells: at runs of two or
+// more spaces, and at single spaces between numbers. A field that is only a
+// list number (2、 before a heading set off by spaces) joins the next.
+func (p *Parser) alignedFields(trimmed string) []string {
+	var fields []string
+	for wide := range strings.SplitSeq(strings.ReplaceAll(trimmed, "\u3000", "  "), "  ") {
+		if wide = strings.TrimSpace(wide); wide == "" {
+			continue
+		}
+		prev := ""
+		for tok := range strings.FieldsSeq(wide) {
+			switch {
+			case prev == "":
+				prev = tok
+			case numeric(prev) && numeric(tok):
+				fields = append(fields, prev)
+				prev = tok
+			default:
+				prev += " " + tok
+			}
+		}
+		fields = append(fields, prev)
+	}
+	for k := 0; k+1 < len(fields); k++ {
+		f := p.norm.Fold(fields[k])
+		if textnorm.HasListNumber(f) && textnorm.StripListNumber(f) == f {
+			fields[k+1] = fields[k] + fields[k+1]
+			fields = append(fields[:k], fields[k+1:]...)
+		}
+	}
+	return fields
 }
