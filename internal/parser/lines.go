@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/width"
+
 	"github.com/nianbao/nianbao/internal/layout"
 	"github.com/nianbao/nianbao/internal/number"
 	"github.com/nianbao/nianbao/internal/textnorm"
@@ -22,6 +24,9 @@ type line struct {
 	// prose is set for a paragraph line that is a sentence of the report's
 	// text rather than a table cell printed as text.
 	prose bool
+	// placed is set for a line laid out in columns: its cells' col and end
+	// hold where they stand.
+	placed bool
 }
 
 // multi reports whether the line holds several cells, so that its end is a
@@ -42,6 +47,9 @@ type cell struct {
 	folded string
 	val    number.Value
 	conf   float64
+	// col and end are the display columns the cell spans in a line laid
+	// out in columns (a CJK character is two); both 0 elsewhere.
+	col, end int
 }
 
 func (p *Parser) newCell(text string, conf float64) cell {
@@ -74,6 +82,7 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 	// and a slice each would cost more than reading them.
 	buf := slices.Grow(s.cells[:0], cellCount(doc))
 	defer func() { s.lines, s.cells = out, buf }()
+	placed := false
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:
@@ -82,6 +91,7 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 				var ok bool
 				if l, buf, ok = p.textLine(text, b.Prov.Confidence, buf); ok {
 					out = append(out, l)
+					placed = placed || l.placed
 				}
 			}
 		case layout.Table:
@@ -99,6 +109,9 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 				}
 			}
 		}
+	}
+	if placed {
+		return p.joinWrapped(out)
 	}
 	return out
 }
@@ -162,10 +175,15 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 		// Too long to be a heading, title or cell: no need to fold it.
 		buf = append(buf, cell{raw: trimmed, val: number.Value{Class: number.Text}})
 		l.prose = true
-	case sep == "" && aligned(trimmed):
-		for _, f := range p.alignedFields(trimmed) {
-			buf = append(buf, p.newCell(f, conf))
+	case sep == "" && (aligned(trimmed) || text[0] == ' '):
+		// Laid out in columns (pdftotext -layout): the cells keep where
+		// they stand, so that a label wrapped over lines is joined again.
+		for _, f := range p.alignedFields(text) {
+			c := p.newCell(f.text, conf)
+			c.col, c.end = f.col, f.end
+			buf = append(buf, c)
 		}
+		l.placed = true
 	case sep == "":
 		buf = append(buf, p.newCell(text, conf))
 	default:
@@ -235,35 +253,78 @@ func numeric(s string) bool {
 	return digit
 }
 
+// field is a cell's text in a line laid out in columns, with the display
+// columns it spans.
+type field struct {
+	text     string
+	col, end int
+}
+
 // alignedFields splits an aligned line into its cells: at runs of two or
 // more spaces, and at single spaces between numbers. A field that is only a
 // list number (2、 before a heading set off by spaces) joins the next.
-func (p *Parser) alignedFields(trimmed string) []string {
-	var fields []string
-	for wide := range strings.SplitSeq(strings.ReplaceAll(trimmed, "\u3000", "  "), "  ") {
-		if wide = strings.TrimSpace(wide); wide == "" {
+func (p *Parser) alignedFields(text string) []field {
+	var fields []field
+	col, start, startCol, spaces := 0, -1, 0, 0
+	cut := func(i int) {
+		if start >= 0 {
+			fields = append(fields, field{text: strings.TrimRight(text[start:i], " \u3000"), col: startCol, end: col - spaces})
+			start = -1
+		}
+	}
+	prevTok, tokStart := "", 0
+	for i, r := range text {
+		if r == ' ' || r == '\u3000' || r == '\t' {
+			if spaces == 0 && start >= 0 {
+				prevTok = text[tokStart:i]
+			}
+			spaces += runeWidth(r)
+			col += runeWidth(r)
 			continue
 		}
-		prev := ""
-		for tok := range strings.FieldsSeq(wide) {
-			switch {
-			case prev == "":
-				prev = tok
-			case numeric(prev) && numeric(tok):
-				fields = append(fields, prev)
-				prev = tok
-			default:
-				prev += " " + tok
-			}
+		if start >= 0 && spaces >= 2 {
+			cut(i)
+		} else if start >= 0 && spaces == 1 && numeric(prevTok) && numeric(tokenAt(text[i:])) {
+			cut(i)
 		}
-		fields = append(fields, prev)
+		if spaces > 0 || start < 0 {
+			tokStart = i
+		}
+		if start < 0 {
+			start, startCol = i, col
+		}
+		spaces = 0
+		col += runeWidth(r)
 	}
+	cut(len(text))
 	for k := 0; k+1 < len(fields); k++ {
-		f := p.norm.Fold(fields[k])
+		f := p.norm.Fold(fields[k].text)
 		if textnorm.HasListNumber(f) && textnorm.StripListNumber(f) == f {
-			fields[k+1] = fields[k] + fields[k+1]
+			fields[k+1].text = fields[k].text + fields[k+1].text
+			fields[k+1].col = fields[k].col
 			fields = append(fields[:k], fields[k+1:]...)
 		}
 	}
 	return fields
+}
+
+// tokenAt returns the text up to the first space.
+func tokenAt(s string) string {
+	if i := strings.IndexAny(s, " \u3000\t"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// runeWidth is a character's display width: two for East Asian wide and
+// full-width characters, as text laid out in columns counts them.
+func runeWidth(r rune) int {
+	if r < 0x1100 {
+		return 1
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
 }

@@ -1,0 +1,265 @@
+package parser
+
+import (
+	"strings"
+
+	"github.com/nianbao/nianbao/internal/number"
+	"github.com/nianbao/nianbao/internal/textnorm"
+)
+
+// Text laid out in columns (pdftotext -layout, positioned web pages) prints
+// a table row whose label wraps as several lines: the values stand on one of
+// them (the label's first, middle or last line, as the cell centres its
+// text), and the label's other lines stand alone above and below. joinWrapped
+// makes each such row one line again, by geometry alone:
+//
+//   - a value line is a placed line with a number; the lines between two
+//     value lines are the end of the first row's label and the start of the
+//     next's, parted where a list number (2. （三）) starts the next label,
+//     taken at the rightmost column such a number stands in, since group
+//     labels (（三）不予公开) stand to the left of their rows' labels;
+//   - a line joins a row only if a piece of it stands under that row's label
+//     (its middle within the label's columns) and all of it stands left of
+//     the values; pieces left of the label are the group's, and make a cell
+//     before the label;
+//   - nothing is joined where no list number or label anchors it: those
+//     lines stay as they are, and a row left without its label has its
+//     values go unread, null with a finding, rather than guessed.
+
+// piece is a run of text in a placed line, between single spaces.
+type piece struct {
+	text     string
+	col, end int
+	numbered bool // starts with a list number
+}
+
+func (p piece) mid() int { return (p.col + p.end) / 2 }
+
+// pieces splits a placed line's text cells into pieces; it stops at the
+// first value, returning the values' first column (or -1 when none).
+func (p *Parser) pieces(l *line, out []piece) ([]piece, int) {
+	for _, c := range l.cells {
+		if c.val.Class == number.Number || c.val.Class == number.Null {
+			return out, c.col
+		}
+		col := c.col
+		for tok := range strings.SplitSeq(c.raw, " ") {
+			w := 0
+			for _, r := range tok {
+				w += runeWidth(r)
+			}
+			if tok != "" {
+				out = append(out, piece{text: tok, col: col, end: col + w, numbered: textnorm.HasListNumber(p.norm.Fold(tok))})
+			}
+			col += w + 1
+		}
+	}
+	return out, -1
+}
+
+// wrapRow is one value line and the lines joined to it.
+type wrapRow struct {
+	at             int // the value line
+	prefix, suffix []int
+	anchor         piece // the label's piece that places the others
+	hasAnchor      bool
+	valueCol       int
+}
+
+// joinWrapped rejoins the wrapped rows of runs of placed lines; other lines
+// pass unchanged. Joined lines' cells are allocated anew.
+func (p *Parser) joinWrapped(lines []line) []line {
+	out := lines[:0:0]
+	for i := 0; i < len(lines); {
+		if !lines[i].placed || lines[i].prose {
+			out = append(out, lines[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && lines[j].placed && !lines[j].prose {
+			j++
+		}
+		out = append(out, p.joinRun(lines[i:j])...)
+		i = j
+	}
+	return out
+}
+
+// joinRun rejoins one run of placed lines.
+func (p *Parser) joinRun(run []line) []line {
+	pcs := make([][]piece, len(run))
+	valueCol := make([]int, len(run))
+	var values []int
+	for k := range run {
+		pcs[k], valueCol[k] = p.pieces(&run[k], nil)
+		if valueCol[k] >= 0 {
+			values = append(values, k)
+		}
+	}
+	if len(values) == 0 {
+		return run
+	}
+	rows := make([]wrapRow, len(values))
+	for n, v := range values {
+		r := &rows[n]
+		r.at, r.valueCol = v, valueCol[v]
+		if a, ok := rightmostNumbered(pcs[v]); ok {
+			r.anchor, r.hasAnchor = a, true
+		} else if len(pcs[v]) > 0 {
+			r.anchor, r.hasAnchor = labelOf(pcs[v]), true
+		}
+	}
+	taken := make([]bool, len(run))
+	for n := range rows {
+		r := &rows[n]
+		from := 0
+		if n > 0 {
+			from = rows[n-1].at + 1
+		}
+		// The lines above: the next label starts at the numbered piece
+		// standing furthest right; above it, the previous row's end.
+		start, startCol := -1, -1
+		for k := from; k < r.at; k++ {
+			if a, ok := rightmostNumbered(pcs[k]); ok && a.col > startCol && inLabelArea(pcs[k], r.valueCol) {
+				start, startCol = k, a.col
+			}
+		}
+		if n > 0 {
+			prev := &rows[n-1]
+			end := r.at
+			if start >= 0 {
+				end = start
+			}
+			for k := from; k < end && prev.hasAnchor; k++ {
+				if !under(pcs[k], prev.anchor, prev.valueCol) {
+					break
+				}
+				prev.suffix = append(prev.suffix, k)
+				taken[k] = true
+			}
+		}
+		if _, own := rightmostNumbered(pcs[r.at]); start >= 0 && !own {
+			anchor, _ := rightmostNumbered(pcs[start])
+			ok := true
+			for k := start + 1; k < r.at && ok; k++ {
+				ok = under(pcs[k], anchor, r.valueCol)
+			}
+			if ok {
+				for k := start; k < r.at; k++ {
+					r.prefix = append(r.prefix, k)
+					taken[k] = true
+				}
+				r.anchor, r.hasAnchor = anchor, true
+			}
+		}
+	}
+	// After the last row, its label's last lines, up to a new label.
+	last := &rows[len(rows)-1]
+	for k := last.at + 1; k < len(run) && k <= last.at+3 && last.hasAnchor; k++ {
+		if _, ok := rightmostNumbered(pcs[k]); ok || !under(pcs[k], last.anchor, last.valueCol) {
+			break
+		}
+		last.suffix = append(last.suffix, k)
+		taken[k] = true
+	}
+	out := make([]line, 0, len(run))
+	n := 0
+	for k := range run {
+		switch {
+		case n < len(rows) && rows[n].at == k:
+			r := &rows[n]
+			if len(r.prefix)+len(r.suffix) == 0 {
+				out = append(out, run[k])
+			} else {
+				out = append(out, p.joinRow(run, pcs, r))
+			}
+			n++
+		case !taken[k]:
+			out = append(out, run[k])
+		}
+	}
+	return out
+}
+
+// joinRow makes one line of a row: a group cell of the pieces left of its
+// label, the label's pieces in line order, then the values.
+func (p *Parser) joinRow(run []line, pcs [][]piece, r *wrapRow) line {
+	var group, label strings.Builder
+	add := func(k int) {
+		for _, pc := range pcs[k] {
+			if pc.mid() < r.anchor.col {
+				group.WriteString(pc.text)
+			} else {
+				label.WriteString(pc.text)
+			}
+		}
+	}
+	for _, k := range r.prefix {
+		add(k)
+	}
+	add(r.at)
+	for _, k := range r.suffix {
+		add(k)
+	}
+	v := &run[r.at]
+	cells := make([]cell, 0, len(v.cells)+2)
+	if group.Len() > 0 {
+		cells = append(cells, p.newCell(group.String(), 0))
+	}
+	cells = append(cells, p.newCell(label.String(), 0))
+	for _, c := range v.cells {
+		if c.val.Class == number.Text && c.col < r.valueCol {
+			continue
+		}
+		cells = append(cells, c)
+	}
+	return line{cells: cells, placed: true, text: v.text}
+}
+
+// rightmostNumbered returns the piece with a list number standing furthest
+// right.
+func rightmostNumbered(pcs []piece) (piece, bool) {
+	best, ok := piece{}, false
+	for _, pc := range pcs {
+		if pc.numbered && (!ok || pc.col > best.col) {
+			best, ok = pc, true
+		}
+	}
+	return best, ok
+}
+
+// labelOf returns the piece of a value line nearest its values: its label.
+func labelOf(pcs []piece) piece {
+	return pcs[len(pcs)-1]
+}
+
+// inLabelArea reports whether a line's pieces all stand left of the values
+// (their middles do: a centred label may reach under the first value).
+func inLabelArea(pcs []piece, valueCol int) bool {
+	if len(pcs) == 0 {
+		return false
+	}
+	for _, pc := range pcs {
+		if valueCol >= 0 && pc.mid() >= valueCol {
+			return false
+		}
+	}
+	return true
+}
+
+// under reports whether a label-only line continues the row whose label
+// stands at anchor: it stands left of the values, and its pieces stand
+// under the label (their middle within its columns) or left of it, in the
+// group's column.
+func under(pcs []piece, anchor piece, valueCol int) bool {
+	if !inLabelArea(pcs, valueCol) {
+		return false
+	}
+	for _, pc := range pcs {
+		if m := pc.mid(); m > anchor.end {
+			return false
+		}
+	}
+	return true
+}
