@@ -132,14 +132,16 @@ func (p *Parser) joinRun(run []line) []line {
 				end = start
 			}
 			for k := from; k < end && prev.hasAnchor; k++ {
-				if !under(pcs[k], prev.anchor, prev.valueCol) {
+				if _, ok := rightmostNumbered(pcs[k]); ok || !under(pcs[k], prev.anchor, prev.valueCol) {
 					break
 				}
 				prev.suffix = append(prev.suffix, k)
 				taken[k] = true
 			}
 		}
-		if _, own := rightmostNumbered(pcs[r.at]); start >= 0 && !own {
+		// A numbered piece on the value line left of the one above is a
+		// group's label (（三）不予公开), not the row's.
+		if own, ok := rightmostNumbered(pcs[r.at]); start >= 0 && (!ok || own.col+2 < startCol) {
 			anchor, _ := rightmostNumbered(pcs[start])
 			ok := true
 			for k := start + 1; k < r.at && ok; k++ {
