@@ -2,8 +2,10 @@ package parser
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/number"
+	"github.com/nianbao/nianbao/internal/template"
 	"github.com/nianbao/nianbao/internal/textnorm"
 )
 
@@ -31,6 +33,7 @@ type piece struct {
 	text     string
 	col, end int
 	numbered bool // starts with a list number
+	heading  bool // a section's heading, which no label continues into
 }
 
 func (p piece) mid() int { return (p.col + p.end) / 2 }
@@ -49,7 +52,9 @@ func (p *Parser) pieces(l *line, out []piece) ([]piece, int) {
 				w += runeWidth(r)
 			}
 			if tok != "" {
-				out = append(out, piece{text: tok, col: col, end: col + w, numbered: textnorm.HasListNumber(p.norm.Fold(tok))})
+				f := p.norm.Fold(tok)
+				numbered := textnorm.HasListNumber(f)
+				out = append(out, piece{text: tok, col: col, end: col + w, numbered: numbered, heading: numbered && isHeading(f)})
 			}
 			col += w + 1
 		}
@@ -132,7 +137,7 @@ func (p *Parser) joinRun(run []line) []line {
 				end = start
 			}
 			for k := from; k < end && prev.hasAnchor; k++ {
-				if _, ok := rightmostNumbered(pcs[k]); ok || !under(pcs[k], prev.anchor, prev.valueCol) {
+				if startsLabel(pcs[k], prev.anchor) || !under(pcs[k], prev.anchor, prev.valueCol) {
 					break
 				}
 				prev.suffix = append(prev.suffix, k)
@@ -159,7 +164,7 @@ func (p *Parser) joinRun(run []line) []line {
 	// After the last row, its label's last lines, up to a new label.
 	last := &rows[len(rows)-1]
 	for k := last.at + 1; k < len(run) && k <= last.at+3 && last.hasAnchor; k++ {
-		if _, ok := rightmostNumbered(pcs[k]); ok || !under(pcs[k], last.anchor, last.valueCol) {
+		if startsLabel(pcs[k], last.anchor) || !under(pcs[k], last.anchor, last.valueCol) {
 			break
 		}
 		last.suffix = append(last.suffix, k)
@@ -229,6 +234,28 @@ func rightmostNumbered(pcs []piece) (piece, bool) {
 		}
 	}
 	return best, ok
+}
+
+// startsLabel reports whether a line holds a list number where a row's
+// label stands, at or right of the label at anchor: the start of another
+// row's label or a heading, where the label at anchor ends. A number left
+// of it is a group's.
+func startsLabel(pcs []piece, anchor piece) bool {
+	a, ok := rightmostNumbered(pcs)
+	return ok && (a.col+2 >= anchor.col || a.heading)
+}
+
+// isHeading reports a folded, numbered text that names a section.
+func isHeading(f string) bool {
+	if utf8.RuneCountInString(f) > headingRunes {
+		return false
+	}
+	for _, sec := range template.Sections() {
+		if containsAny(f, sec.Match) {
+			return true
+		}
+	}
+	return false
 }
 
 // labelOf returns the piece of a value line nearest its values: its label.
