@@ -43,11 +43,22 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 func title(lines []line, end int) string {
 	for i := 0; i < end && i < len(lines); i++ {
 		f := lines[i].single()
+		if f != "" && !strings.Contains(f, template.TitleMark) && i+1 < end && i+1 < len(lines) && hasYear(f) {
+			// The title mark itself broken over two lines (…工作年 / 度报告).
+			if next := lines[i+1].single(); next != "" && strings.Contains(f+next, template.TitleMark) && !strings.Contains(next, template.TitleMark) &&
+				utf8.RuneCountInString(f+next) <= titleMaxRunes && !strings.HasSuffix(next, "。") {
+				return textnorm.RemoveSpace(lines[i].text + lines[i+1].text)
+			}
+		}
 		if !strings.Contains(f, template.TitleMark) || utf8.RuneCountInString(f) > titleMaxRunes || strings.HasSuffix(f, "。") {
 			continue
 		}
 		t := textnorm.RemoveSpace(lines[i].text)
-		if k := strings.Index(f, template.TitleSubject); k >= 0 && onlyYear(f[:k]) && i > 0 {
+		k := strings.Index(f, template.TitleSubject)
+		// The title broken after the agency and year, or anywhere before its
+		// year (pdftotext wraps it where the line is full).
+		broken := k >= 0 && onlyYear(f[:k]) || !hasYear(f)
+		if broken && i > 0 {
 			prev := lines[i-1].single()
 			if prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark) {
 				t = textnorm.RemoveSpace(lines[i-1].text) + t
@@ -56,6 +67,17 @@ func title(lines []line, end int) string {
 		return t
 	}
 	return ""
+}
+
+// hasYear reports whether a folded text holds a year: four digits then 年.
+func hasYear(f string) bool {
+	rs := []rune(textnorm.RemoveSpace(f))
+	for i := 0; i+4 < len(rs); i++ {
+		if _, ok := digits4(rs[i : i+4]); ok && rs[i+4] == '年' {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyYear reports whether a title's start holds no agency: nothing, or just
