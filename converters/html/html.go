@@ -63,7 +63,16 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 		// so when elements nest more than 512 deep.
 		return nil, fmt.Errorf("%w: the HTML parser gave up on it: %v", converters.ErrCorrupt, err)
 	}
-	blocks, err := extract(ctx, root, true)
+	var blocks []layout.Block
+	if strings.Contains(src, "absolute") {
+		// A page converted from PDF, of positioned pieces of text.
+		if blocks, err = positioned(ctx, root); err != nil {
+			return nil, err
+		}
+	}
+	if blocks == nil {
+		blocks, err = extract(ctx, root, true)
+	}
 	if err == nil && !hasText(blocks) {
 		blocks, err = extract(ctx, root, false)
 	}
