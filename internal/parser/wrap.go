@@ -45,18 +45,33 @@ func (p *Parser) pieces(l *line, out []piece) ([]piece, int) {
 		if c.val.Class == number.Number || c.val.Class == number.Null {
 			return out, c.col
 		}
-		col := c.col
+		col, pending, pendingCol := c.col, "", 0
 		for tok := range strings.SplitSeq(c.raw, " ") {
 			w := 0
 			for _, r := range tok {
 				w += runeWidth(r)
 			}
-			if tok != "" {
-				f := p.norm.Fold(tok)
-				numbered := textnorm.HasListNumber(f)
-				out = append(out, piece{text: tok, col: col, end: col + w, numbered: numbered, heading: numbered && isHeading(f)})
+			if tok == "" {
+				col++
+				continue
 			}
+			f := p.norm.Fold(tok)
+			numbered := textnorm.HasListNumber(f)
+			if pending != "" {
+				// A list number set off by a space belongs to the text after it.
+				tok, f, numbered = pending+tok, p.norm.Fold(pending+tok), true
+				w += col - pendingCol
+				col, pending = pendingCol, ""
+			} else if numbered && textnorm.StripListNumber(f) == f {
+				pending, pendingCol = tok, col
+				col += w + 1
+				continue
+			}
+			out = append(out, piece{text: tok, col: col, end: col + w, numbered: numbered, heading: numbered && isHeading(f)})
 			col += w + 1
+		}
+		if pending != "" {
+			out = append(out, piece{text: pending, col: pendingCol, end: col - 1, numbered: true})
 		}
 	}
 	return out, -1
@@ -263,14 +278,14 @@ func labelOf(pcs []piece) piece {
 	return pcs[len(pcs)-1]
 }
 
-// inLabelArea reports whether a line's pieces all stand left of the values
-// (their middles do: a centred label may reach under the first value).
+// inLabelArea reports whether a line's pieces all start left of the values
+// (a label squeezed into its cell by the layout may reach past the first).
 func inLabelArea(pcs []piece, valueCol int) bool {
 	if len(pcs) == 0 {
 		return false
 	}
 	for _, pc := range pcs {
-		if valueCol >= 0 && pc.mid() >= valueCol {
+		if valueCol >= 0 && pc.col >= valueCol {
 			return false
 		}
 	}
