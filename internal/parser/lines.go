@@ -148,7 +148,7 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 	}
 	sep := ""
 	switch {
-	case strings.ContainsFunc(text, boxBar):
+	case hasBoxBar(text):
 		text = strings.Map(func(r rune) rune {
 			if boxBar(r) {
 				return '|'
@@ -221,12 +221,22 @@ func boxBar(r rune) bool {
 	return r == '│' || r == '┃' || r == '║' || r >= 0x251C && r <= 0x254B || r >= 0x255E && r <= 0x256C
 }
 
+// hasBoxBar reports a box-drawing bar in text. The box-drawing block
+// (U+2500–U+257F) starts with bytes E2 94 or E2 95 in UTF-8, so most lines
+// are passed over by a byte search.
+func hasBoxBar(text string) bool {
+	return (strings.Contains(text, "\xe2\x94") || strings.Contains(text, "\xe2\x95")) && strings.ContainsFunc(text, boxBar)
+}
+
 // aligned reports a line whose cells are parted by spaces, as text laid out
 // in columns is (pdftotext -layout, a page's positioned spans): a run of
 // two or more spaces inside it, or a space between two numbers.
 func aligned(trimmed string) bool {
 	if strings.Contains(trimmed, "  ") || strings.Contains(trimmed, "\u3000") {
 		return true
+	}
+	if strings.IndexByte(trimmed, ' ') < 0 {
+		return false
 	}
 	prev := ""
 	for f := range strings.FieldsSeq(trimmed) {
@@ -284,7 +294,7 @@ func (p *Parser) alignedFields(text string) []field {
 		}
 		if start >= 0 && spaces >= 2 {
 			cut(i)
-		} else if start >= 0 && spaces == 1 && numeric(prevTok) && numeric(tokenAt(text[i:])) {
+		} else if start >= 0 && spaces == 1 && numeric(tokenAt(text[i:])) && (numeric(prevTok) || valuesEnd(text[start:i], text[i:])) {
 			cut(i)
 		}
 		if spaces > 0 || start < 0 {
@@ -306,6 +316,24 @@ func (p *Parser) alignedFields(text string) []field {
 		}
 	}
 	return fields
+}
+
+// valuesEnd reports whether rest, after a label in a cell (规范性文件 29 7),
+// is numbers only up to the cell's end, and the label holds no bracket left
+// open (208（含修订 7 is one value and its note).
+func valuesEnd(label, rest string) bool {
+	if strings.Count(label, "（")+strings.Count(label, "(") > strings.Count(label, "）")+strings.Count(label, ")") {
+		return false
+	}
+	if end := strings.Index(rest, "  "); end >= 0 {
+		rest = rest[:end]
+	}
+	for tok := range strings.FieldsSeq(rest) {
+		if !numeric(tok) {
+			return false
+		}
+	}
+	return true
 }
 
 // tokenAt returns the text up to the first space.

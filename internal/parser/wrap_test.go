@@ -1,0 +1,74 @@
+package parser
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/internal/layout"
+)
+
+// TestJoinWrapped reads table rows laid out in columns whose labels wrap,
+// as pdftotext -layout prints them: values on the label's first, middle or
+// last line, group labels to the left, split over lines.
+func TestJoinWrapped(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		want []string // each line's cells, joined by " | "
+	}{{
+		name: "values on the first, middle and last line",
+		in: `              1.属于国家      23    17
+                 秘密
+              2.其他法律
+                        0     0
+              行政止公开
+              3.危及“三
+              安全一稳
+                 定”    0     6`,
+		want: []string{"1.属于国家秘密 | 23 | 17", "2.其他法律行政止公开 | 0 | 0", "3.危及“三安全一稳定” | 0 | 6"},
+	}, {
+		name: "a group label split over lines, beside the rows",
+		in: `              4.保护第三
+                        4     0
+      （三）不予 方合法权益
+        公开    5.属于三类
+              内部事务信    22     0
+                  息`,
+		want: []string{"（三）不予 | 4.保护第三方合法权益 | 4 | 0", "公开 | 5.属于三类内部事务信息 | 22 | 0"},
+	}, {
+		name: "a heading after the table is not a label's end",
+		in: `  四、结转下年度继续办理      25    16
+    4、  政府信息公开行政复议、行政诉讼情况`,
+		want: []string{"四、结转下年度继续办理 | 25 | 16", "4、政府信息公开行政复议、行政诉讼情况"},
+	}, {
+		name: "headers above the first row stay apart",
+		in: `                       自然      商业
+  （本列数据的勾稽关系为）   人        企业
+  一、本年新收政府信息公开申请数量      288   288`,
+		want: []string{"自然 | 商业", "（本列数据的勾稽关系为） | 人 | 企业", "一、本年新收政府信息公开申请数量 | 288 | 288"},
+	}, {
+		name: "numbers parted by single spaces",
+		in:   "   规范性文件 29 7 208\n   发布信息 1728 条\n   208（含修订 7",
+		want: []string{"规范性文件 | 29 | 7 | 208", "发布信息 1728 条", "208（含修订 7"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := &layout.Document{}
+			for l := range strings.SplitSeq(tc.in, "\n") {
+				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
+			}
+			p := New(Config{})
+			var got []string
+			for _, l := range p.lines(doc, &scratch{}) {
+				var cells []string
+				for _, c := range l.cells {
+					cells = append(cells, c.raw)
+				}
+				got = append(got, strings.Join(cells, " | "))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
