@@ -69,7 +69,7 @@ func positioned(ctx context.Context, root *html.Node) ([]layout.Block, error) {
 					}
 				}
 				return nil
-			case atom.Script, atom.Head:
+			case atom.Script:
 				return nil
 			}
 			style := attr(n, "style")
