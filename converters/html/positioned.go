@@ -31,6 +31,9 @@ type spot struct {
 	text      string
 }
 
+// maxColumn is the furthest column a piece is written at.
+const maxColumn = 1000
+
 // Unknown font sizes are taken as this, px.
 const defaultFontSize = 16
 
@@ -253,7 +256,9 @@ func columnLine(line []spot, unit float64) string {
 	prevEnd := -1.0 // where the previous piece ends, px
 	for _, s := range line {
 		w := textWidth(s.text)
-		at := int(math.Round(s.left / unit))
+		// Pieces off the page's left or far right are clamped, so a hostile
+		// page cannot ask for a line of a billion spaces.
+		at := int(math.Round(min(max(s.left/unit, 0), maxColumn)))
 		gap := s.left - prevEnd
 		switch {
 		case prevEnd < 0:

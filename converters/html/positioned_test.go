@@ -56,3 +56,19 @@ func TestPositionedFew(t *testing.T) {
 		t.Errorf("got %q", doc.Text())
 	}
 }
+
+// TestPositionedHostile keeps lines bounded whatever the coordinates say.
+func TestPositionedHostile(t *testing.T) {
+	page := `<div style="position:relative"><p style="position:absolute;top:1px;left:-50px">甲</p>` +
+		`<p style="position:absolute;top:1px;left:900000000000px">乙</p>` +
+		`<p style="position:absolute;top:1e9px;left:NaNpx;font-size:0px">丙</p></div>`
+	doc, err := Converter{}.Convert(context.Background(), "p.html", []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range doc.Blocks {
+		if len(b.Text) > 4*maxColumn {
+			t.Errorf("a line of %d bytes", len(b.Text))
+		}
+	}
+}
