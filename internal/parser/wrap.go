@@ -108,6 +108,7 @@ func (p *Parser) joinWrapped(lines []line) []line {
 
 // joinRun rejoins one run of placed lines.
 func (p *Parser) joinRun(run []line) []line {
+	run = p.joinTotals(run)
 	pcs := make([][]piece, len(run))
 	valueCol := make([]int, len(run))
 	var values []int
@@ -306,4 +307,65 @@ func under(pcs []piece, anchor piece, valueCol int) bool {
 		}
 	}
 	return true
+}
+
+// joinTotals rejoins a row's total printed broken over the lines above and
+// below the row's values (a narrow last column: １５ / ４１ １４ … ４３ / ５).
+// Where the pieces stand says nothing sure, as the layout squeezes them
+// under the values; so the joined number is taken as the row's last value
+// only where it is the sum of the row's values, as a total is.
+func (p *Parser) joinTotals(run []line) []line {
+	lone := func(k int) (cell, bool) {
+		if k < 0 || k >= len(run) || len(run[k].cells) != 1 {
+			return cell{}, false
+		}
+		c := run[k].cells[0]
+		return c, c.val.Class == number.Number && c.val.Note == ""
+	}
+	drop := make([]bool, len(run))
+	for k := range run {
+		sum, n := 0.0, 0
+		for _, c := range run[k].cells {
+			if c.val.Class == number.Number {
+				sum += c.val.Num
+				n++
+			}
+		}
+		if n < 2 || drop[k] {
+			continue
+		}
+		above, okA := lone(k - 1)
+		below, okB := lone(k + 1)
+		okA = okA && !drop[k-1]
+		if !okA && !okB {
+			continue
+		}
+		var text string
+		if okA {
+			text = above.raw
+		}
+		if okB {
+			text += below.raw
+		}
+		total := p.newCell(text, 0)
+		if total.val.Class != number.Number || total.val.Num != sum || sum == 0 {
+			continue
+		}
+		total.col, total.end = max(above.col, below.col), max(above.end, below.end)
+		cells := append(append(make([]cell, 0, len(run[k].cells)+1), run[k].cells...), total)
+		run[k].cells = cells
+		if okA {
+			drop[k-1] = true
+		}
+		if okB {
+			drop[k+1] = true
+		}
+	}
+	out := run[:0:0]
+	for k := range run {
+		if !drop[k] {
+			out = append(out, run[k])
+		}
+	}
+	return out
 }

@@ -48,6 +48,15 @@ func TestJoinWrapped(t *testing.T) {
   一、本年新收政府信息公开申请数量      288   288`,
 		want: []string{"自然 | 商业", "（本列数据的勾稽关系为） | 人 | 企业", "一、本年新收政府信息公开申请数量 | 288 | 288"},
 	}, {
+		name: "a total broken over the lines around its row's values, read as it adds up",
+		in: "                                                       １５\n" +
+			"                律行政法规    ４１   １４   ２９   ２８   ０    ４３\n" +
+			"                                                        ５\n" +
+			"                                                       １６\n" +
+			"                  危及    １   １   １   １   １    １\n" +
+			"                                                        ５",
+		want: []string{"律行政法规 | ４１ | １４ | ２９ | ２８ | ０ | ４３ | １５５", "１６", "危及 | １ | １ | １ | １ | １ | １", "５"},
+	}, {
 		name: "numbers parted by single spaces",
 		in:   "   规范性文件 29 7 208\n   发布信息 1728 条\n   208（含修订 7",
 		want: []string{"规范性文件 | 29 | 7 | 208", "发布信息 1728 条", "208（含修订 7"},
