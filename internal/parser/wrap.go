@@ -315,14 +315,31 @@ func under(pcs []piece, anchor piece, valueCol int) bool {
 // under the values; so the joined number is taken as the row's last value
 // only where it is the sum of the row's values, as a total is.
 func (p *Parser) joinTotals(run []line) []line {
+	drop := make([]bool, len(run))
+	// lone returns a line's last cell where it is its only number: a lone
+	// piece of a total, alone or beside a label's line.
 	lone := func(k int) (cell, bool) {
-		if k < 0 || k >= len(run) || len(run[k].cells) != 1 {
+		if k < 0 || k >= len(run) || len(run[k].cells) == 0 {
 			return cell{}, false
 		}
-		c := run[k].cells[0]
+		cells := run[k].cells
+		for _, c := range cells[:len(cells)-1] {
+			if c.val.Class != number.Text {
+				return cell{}, false
+			}
+		}
+		c := cells[len(cells)-1]
 		return c, c.val.Class == number.Number && c.val.Note == ""
 	}
-	drop := make([]bool, len(run))
+	// take removes the total's piece from line k: the line goes, or keeps
+	// its label.
+	take := func(k int) {
+		if len(run[k].cells) == 1 {
+			drop[k] = true
+			return
+		}
+		run[k].cells = run[k].cells[:len(run[k].cells)-1]
+	}
 	for k := range run {
 		sum, n := 0.0, 0
 		for _, c := range run[k].cells {
@@ -334,8 +351,14 @@ func (p *Parser) joinTotals(run []line) []line {
 		if n < 2 || drop[k] {
 			continue
 		}
+		// A piece beside a label (the row above's own value, perhaps) is
+		// taken only where it stands at or right of this row's last value.
+		last := run[k].cells[len(run[k].cells)-1].col
+		beside := func(j int, c cell) bool { return len(run[j].cells) == 1 || c.col+2 >= last }
 		above, okA := lone(k - 1)
 		below, okB := lone(k + 1)
+		okA = okA && beside(k-1, above)
+		okB = okB && beside(k+1, below)
 		okA = okA && !drop[k-1]
 		if !okA && !okB {
 			continue
@@ -355,10 +378,10 @@ func (p *Parser) joinTotals(run []line) []line {
 		cells := append(append(make([]cell, 0, len(run[k].cells)+1), run[k].cells...), total)
 		run[k].cells = cells
 		if okA {
-			drop[k-1] = true
+			take(k - 1)
 		}
 		if okB {
-			drop[k+1] = true
+			take(k + 1)
 		}
 	}
 	out := run[:0:0]
