@@ -150,6 +150,16 @@ func frontMatter(lines []string, out []layout.Block) (int, []layout.Block) {
 			return i + 1, out
 		case strings.HasPrefix(l, "title:"):
 			title := strings.Trim(strings.TrimSpace(l[len("title:"):]), `"'`)
+			if strings.HasPrefix(title, "|") || strings.HasPrefix(title, ">") {
+				// A block scalar: the title's lines follow, indented.
+				for i+1 < len(lines) && (strings.HasPrefix(lines[i+1], " ") || strings.TrimSpace(lines[i+1]) == "") {
+					i++
+					if t := strings.TrimSpace(lines[i]); t != "" {
+						out = append(out, layout.Block{Kind: layout.Paragraph, Text: t})
+					}
+				}
+				continue
+			}
 			if title != "" {
 				out = append(out, layout.Block{Kind: layout.Paragraph, Text: title})
 			}

@@ -74,6 +74,10 @@ func TestDrawnTables(t *testing.T) {
 		in:    "---\ntitle: 某局2024年政府信息公开工作年度报告\nlang: zh\n---\n\n正文\n",
 		paras: []string{"某局2024年政府信息公开工作年度报告", "正文"},
 	}, {
+		name:  "a title over two lines in a block scalar",
+		in:    "---\ntitle: |\n  某局2024年\n\n  政府信息公开工作年度报告\n---\n正文\n",
+		paras: []string{"某局2024年", "政府信息公开工作年度报告", "正文"},
+	}, {
 		name:  "a Markdown rule is no table",
 		in:    "甲\n\n---\n\n乙\n",
 		paras: []string{"甲", "---", "乙"},
