@@ -119,6 +119,15 @@ func blocks(lines []string, out []layout.Block) []layout.Block {
 		i, out = frontMatter(lines, out)
 	}
 	for i < len(lines) {
+		// Drawn tables start with a rule: +, - or a box-drawing character
+		// (bytes E2 94/95), after spaces; most lines are passed at once.
+		if t := strings.TrimLeft(lines[i], " "); t == "" || (t[0] != '+' && t[0] != '-' && t[0] != 0xE2) {
+			if lines[i] != "" {
+				out = append(out, layout.Block{Kind: layout.Paragraph, Text: lines[i]})
+			}
+			i++
+			continue
+		}
 		if n, grid := ruledTable(lines[i:]); grid != nil {
 			out = append(out, layout.Block{Kind: layout.Table, Table: grid})
 			i += n
