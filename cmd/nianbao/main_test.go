@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -348,5 +351,65 @@ func TestParseCanceled(t *testing.T) {
 	}
 	if out.Len() != 0 || !strings.Contains(errOut.String(), "stopped") {
 		t.Errorf("stdout %q, stderr %q", out.String(), errOut.String())
+	}
+}
+
+// Many files of every kind, good and bad, parsed by a pool: the records and
+// the failure lines come in input order and match a run of one worker.
+func TestParseConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	var args, missing []string
+	for i := range 40 {
+		switch i % 5 {
+		case 0:
+			args = append(args, seed000)
+		case 1:
+			args = append(args, fmt.Sprintf("../../testdata/corpus/%03d.pdf", i))
+		case 2:
+			args = append(args, fmt.Sprintf("../../testdata/corpus/%03d.docx", i))
+		case 3:
+			m := filepath.Join(dir, fmt.Sprintf("missing-%d.txt", i))
+			args = append(args, fmt.Sprintf("../../testdata/corpus/%03d.html", i), m)
+			missing = append(missing, m)
+		default:
+			args = append(args, seed003, seed002)
+		}
+	}
+	run := func(n int) (int, string, string) {
+		return runCLI(t, append([]string{"parse", "--concurrency", strconv.Itoa(n)}, args...)...)
+	}
+	code1, out1, err1 := run(1)
+	codeN, outN, errN := run(4)
+	if code1 != exitFailed || codeN != code1 {
+		t.Errorf("exit %d with one worker, %d with four; want %d", code1, codeN, exitFailed)
+	}
+	if outN != out1 || errN != err1 {
+		t.Errorf("four workers wrote other output than one:\nstdout %d vs %d bytes\nstderr %q\nvs %q", len(outN), len(out1), errN, err1)
+	}
+	var files []string
+	for _, rec := range jsonLines(t, outN) {
+		files = append(files, rec.Source.File)
+	}
+	var want []string
+	for _, a := range args {
+		if !slices.Contains(missing, a) {
+			want = append(want, a)
+		}
+	}
+	if !slices.Equal(files, want) {
+		t.Errorf("records of\n%v\nwant\n%v", files, want)
+	}
+	lines := strings.Split(strings.TrimSuffix(errN, "\n"), "\n")
+	if len(lines) != len(missing) {
+		t.Fatalf("stderr has %d lines, want %d: %q", len(lines), len(missing), errN)
+	}
+	for i, m := range missing {
+		if !strings.HasPrefix(lines[i], "nianbao: "+m+": ") {
+			t.Errorf("stderr line %d is %q, want it about %s", i+1, lines[i], m)
+		}
+	}
+
+	if code, _, stderr := runCLI(t, "parse", "--concurrency", "0", seed000); code != exitUsage || !strings.Contains(stderr, "--concurrency") {
+		t.Errorf("--concurrency 0: exit %d, stderr %q", code, stderr)
 	}
 }
