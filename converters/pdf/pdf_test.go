@@ -402,3 +402,44 @@ func checkRecord(t *testing.T, path, expected string) *record.Record {
 	}
 	return rec
 }
+
+// A row at the top of a page whose value cells are printed blank (zeros
+// left empty) is a row of its own, not the rest of the row above broken by
+// the page: that row's label ended its line short of the cell's side. A row
+// whose label runs to the cell's side and goes on atop the next page, its
+// values all above the break, is one row.
+func TestBlankRowAfterPageBreak(t *testing.T) {
+	xs := []float64{50, 200, 300, 400}
+	// Helvetica glyphs here are 5 pt wide at 10 pt: the broken label's 25
+	// glyphs run from 55 to 180 in the label cell, 50 to 200, as a line
+	// wrapped in a padded cell does; "Row A" stops at 80.
+	const broken = "Row A continues on and on"
+	for _, tc := range []struct {
+		name        string
+		last, first string // page 1's last label; the label atop page 2, its values blank
+		want        [][]string
+	}{
+		{"blank row", "Row A", "Row B", [][]string{
+			{"Item", "One", "Two"}, {"Row A", "1", "2"}, {"Row B", "", ""}, {"Total", "1", "2"},
+		}},
+		{"broken label", broken, "to the next page", [][]string{
+			{"Item", "One", "Two"}, {broken + "\nto the next page", "1", "2"}, {"Total", "1", "2"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBuilder()
+			b.page(grid(xs, []float64{700, 680, 660})+
+				text(55, 685, 10, "Item")+text(205, 685, 10, "One")+text(305, 685, 10, "Two")+
+				text(55, 665, 10, tc.last)+text(205, 665, 10, "1")+text(305, 665, 10, "2")+
+				text(290, 40, 10, "- 1 -"), "", nil)
+			b.page(grid(xs, []float64{800, 780, 760})+
+				text(55, 785, 10, tc.first)+
+				text(55, 765, 10, "Total")+text(205, 765, 10, "1")+text(305, 765, 10, "2")+
+				text(290, 40, 10, "- 2 -"), "", nil)
+			want := [][][]string{tc.want}
+			if got := tables(convert(t, b.bytes())); !reflect.DeepEqual(got, want) {
+				t.Errorf("tables:\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
