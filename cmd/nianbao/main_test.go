@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nianbao/nianbao/internal/record"
 )
@@ -411,5 +415,62 @@ func TestParseConcurrent(t *testing.T) {
 
 	if code, _, stderr := runCLI(t, "parse", "--concurrency", "0", seed000); code != exitUsage || !strings.Contains(stderr, "--concurrency") {
 		t.Errorf("--concurrency 0: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Two files are read at once: the second (a named pipe) is written to only
+// once it is open, and only then the first, so one file at a time would
+// wait for ever on the first. The first's record still comes first.
+func TestParseInParallel(t *testing.T) {
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "first.txt"), filepath.Join(dir, "second.txt")
+	for _, p := range []string{first, second} {
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skipf("no named pipes here: %v", err)
+		}
+	}
+	feed := func(fifo, from string) error {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for the reader
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		return errors.Join(err, f.Close())
+	}
+	feedFirst := sync.OnceValue(func() error { return feed(first, seed000) })
+	fed := make(chan error, 1)
+	secondOpened := make(chan struct{})
+	go func() {
+		err := feed(second, seed003)
+		close(secondOpened)
+		fed <- errors.Join(err, feedFirst())
+	}()
+	go func() {
+		// Read one at a time, the run would never end: after a while,
+		// feed the first file so that it does, and fail.
+		select {
+		case <-secondOpened:
+		case <-time.After(20 * time.Second):
+			t.Error("the second file was not opened while the first waited")
+			feedFirst()
+		}
+	}()
+	code, stdout, stderr := runCLI(t, "parse", "--concurrency", "2", first, second)
+	if err := <-fed; err != nil {
+		t.Fatal(err)
+	}
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var files []string
+	for _, rec := range jsonLines(t, stdout) {
+		files = append(files, rec.Source.File)
+	}
+	if !slices.Equal(files, []string{first, second}) {
+		t.Errorf("records of %v, want %v", files, []string{first, second})
 	}
 }
