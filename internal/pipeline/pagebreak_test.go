@@ -1,4 +1,4 @@
-package scans_test
+package pipeline_test
 
 import (
 	"context"
@@ -13,14 +13,14 @@ import (
 	"github.com/nianbao/nianbao/internal/record"
 )
 
-// TestPageBreakInGroup scans pages 3 and 4 of testdata/pagebreak/006.pdf
+// TestPageBreakInGroupScanned scans pages 3 and 4 of testdata/pagebreak/006.pdf
 // (scripts/pagebreak-pdf.sh), which hold the applications table broken
 // after 2.没有现成信息需要另行制作, the last row of page 3, while the merged
 // group （四）无法提供 runs on to page 4 with the page number -3- between.
 // Scanned at 300 dpi with a tilt and grain, as an image-only PDF, every
 // value of the table is read, that row's included, or left null with a
 // finding: none is wrong under status valid.
-func TestPageBreakInGroup(t *testing.T) {
+func TestPageBreakInGroupScanned(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR of two scanned pages: not in -short")
 	}
@@ -28,7 +28,7 @@ func TestPageBreakInGroup(t *testing.T) {
 		t.Skip("pdftoppm is not installed")
 	}
 	const dpi = 300
-	pages, err := scans.Render("../../../testdata/pagebreak/006.pdf", dpi)
+	pages, err := scans.Render("../../testdata/pagebreak/006.pdf", dpi)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestPageBreakInGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := expect.Load(corpusDir + "/expected/006.json")
+	want, err := expect.Load("../../testdata/corpus/expected/006.json")
 	if err != nil {
 		t.Fatal(err)
 	}
