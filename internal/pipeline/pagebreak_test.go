@@ -17,7 +17,7 @@ import (
 // (scripts/pagebreak-pdf.sh), which hold the applications table broken
 // after 2.没有现成信息需要另行制作, the last row of page 3, while the merged
 // group （四）无法提供 runs on to page 4 with the page number -3- between.
-// Scanned at 300 dpi with a tilt and grain, as an image-only PDF, every
+// Scanned at 200 dpi with a tilt and grain, as an image-only PDF, every
 // value of the table is read, that row's included, or left null with a
 // finding: none is wrong under status valid.
 func TestPageBreakInGroupScanned(t *testing.T) {
@@ -27,7 +27,7 @@ func TestPageBreakInGroupScanned(t *testing.T) {
 	if _, err := exec.LookPath("pdftoppm"); err != nil {
 		t.Skip("pdftoppm is not installed")
 	}
-	const dpi = 300
+	const dpi = 200
 	pages, err := scans.Render("../../testdata/pagebreak/006.pdf", dpi)
 	if err != nil {
 		t.Fatal(err)
