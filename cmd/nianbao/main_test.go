@@ -4,10 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nianbao/nianbao/internal/record"
 )
@@ -348,5 +355,122 @@ func TestParseCanceled(t *testing.T) {
 	}
 	if out.Len() != 0 || !strings.Contains(errOut.String(), "stopped") {
 		t.Errorf("stdout %q, stderr %q", out.String(), errOut.String())
+	}
+}
+
+// Many files of every kind, good and bad, parsed by a pool: the records and
+// the failure lines come in input order and match a run of one worker.
+func TestParseConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	var args, missing []string
+	for i := range 40 {
+		switch i % 5 {
+		case 0:
+			args = append(args, seed000)
+		case 1:
+			args = append(args, fmt.Sprintf("../../testdata/corpus/%03d.pdf", i))
+		case 2:
+			args = append(args, fmt.Sprintf("../../testdata/corpus/%03d.docx", i))
+		case 3:
+			m := filepath.Join(dir, fmt.Sprintf("missing-%d.txt", i))
+			args = append(args, fmt.Sprintf("../../testdata/corpus/%03d.html", i), m)
+			missing = append(missing, m)
+		default:
+			args = append(args, seed003, seed002)
+		}
+	}
+	run := func(n int) (int, string, string) {
+		return runCLI(t, append([]string{"parse", "--concurrency", strconv.Itoa(n)}, args...)...)
+	}
+	code1, out1, err1 := run(1)
+	codeN, outN, errN := run(4)
+	if code1 != exitFailed || codeN != code1 {
+		t.Errorf("exit %d with one worker, %d with four; want %d", code1, codeN, exitFailed)
+	}
+	if outN != out1 || errN != err1 {
+		t.Errorf("four workers wrote other output than one:\nstdout %d vs %d bytes\nstderr %q\nvs %q", len(outN), len(out1), errN, err1)
+	}
+	var files []string
+	for _, rec := range jsonLines(t, outN) {
+		files = append(files, rec.Source.File)
+	}
+	var want []string
+	for _, a := range args {
+		if !slices.Contains(missing, a) {
+			want = append(want, a)
+		}
+	}
+	if !slices.Equal(files, want) {
+		t.Errorf("records of\n%v\nwant\n%v", files, want)
+	}
+	lines := strings.Split(strings.TrimSuffix(errN, "\n"), "\n")
+	if len(lines) != len(missing) {
+		t.Fatalf("stderr has %d lines, want %d: %q", len(lines), len(missing), errN)
+	}
+	for i, m := range missing {
+		if !strings.HasPrefix(lines[i], "nianbao: "+m+": ") {
+			t.Errorf("stderr line %d is %q, want it about %s", i+1, lines[i], m)
+		}
+	}
+
+	if code, _, stderr := runCLI(t, "parse", "--concurrency", "0", seed000); code != exitUsage || !strings.Contains(stderr, "--concurrency") {
+		t.Errorf("--concurrency 0: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Two files are read at once: the second (a named pipe) is written to only
+// once it is open, and only then the first, so one file at a time would
+// wait for ever on the first. The first's record still comes first.
+func TestParseInParallel(t *testing.T) {
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "first.txt"), filepath.Join(dir, "second.txt")
+	for _, p := range []string{first, second} {
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skipf("no named pipes here: %v", err)
+		}
+	}
+	feed := func(fifo, from string) error {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for the reader
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		return errors.Join(err, f.Close())
+	}
+	feedFirst := sync.OnceValue(func() error { return feed(first, seed000) })
+	fed := make(chan error, 1)
+	secondOpened := make(chan struct{})
+	go func() {
+		err := feed(second, seed003)
+		close(secondOpened)
+		fed <- errors.Join(err, feedFirst())
+	}()
+	go func() {
+		// Read one at a time, the run would never end: after a while,
+		// feed the first file so that it does, and fail.
+		select {
+		case <-secondOpened:
+		case <-time.After(20 * time.Second):
+			t.Error("the second file was not opened while the first waited")
+			feedFirst()
+		}
+	}()
+	code, stdout, stderr := runCLI(t, "parse", "--concurrency", "2", first, second)
+	if err := <-fed; err != nil {
+		t.Fatal(err)
+	}
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var files []string
+	for _, rec := range jsonLines(t, stdout) {
+		files = append(files, rec.Source.File)
+	}
+	if !slices.Equal(files, []string{first, second}) {
+		t.Errorf("records of %v, want %v", files, []string{first, second})
 	}
 }

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"sync"
 
+	"github.com/nianbao/nianbao/converters/ocr"
 	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/internal/record"
 )
@@ -16,7 +19,8 @@ const parseUsage = `usage: nianbao parse [flags] FILE...
 
 Reads each report (DOCX, PDF, scanned PDF, image, HTML or plain text) and
 prints its checked record, as in shared/spec/report-v1.md: pretty JSON for one file, JSON Lines (one record a
-line) for several.
+line) for several, in the order given. Files are parsed in parallel
+(--concurrency, default the CPU count).
 
 Exit status: 0 when every file gave a record; 1 when a file could not be read
 or converted (a one-line reason naming it goes to stderr; the other files are
@@ -30,12 +34,16 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "write the records to `FILE` instead of standard output")
 	strict := fs.Bool("strict", false, "exit 3 when a record's status is not valid, to check a report before publishing it")
+	concurrency := fs.Int("concurrency", runtime.NumCPU(), "files parsed at once, `N`; records are written in input order all the same")
 	files, code, ok := parseCommand(fs, parseUsage, args, stdout, stderr)
 	if !ok {
 		return code
 	}
 	if len(files) == 0 {
 		return usageError(fs, "no FILE given")
+	}
+	if *concurrency < 1 {
+		return usageError(fs, "--concurrency must be at least 1")
 	}
 
 	w := stdout
@@ -54,28 +62,98 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		enc.SetIndent("", "  ")
 	}
 
-	p := pipeline.New(pipeline.Config{})
+	// One Tesseract engine per worker of the pool.
+	p := pipeline.New(pipeline.Config{OCR: ocr.Config{Workers: *concurrency}})
+	defer p.Close()
 	status := exitOK
-	for _, file := range files {
-		if ctx.Err() != nil {
-			fmt.Fprintf(stderr, "nianbao: stopped: %v\n", ctx.Err())
-			return exitFailed
-		}
-		rec, err := p.File(ctx, file)
+	err := parseAll(ctx, p, files, *concurrency, func(file string, rec *record.Record, err error) error {
 		if err != nil {
 			fmt.Fprintf(stderr, "nianbao: %s: %v\n", file, err)
 			status = exitFailed
-			continue
+			return nil
 		}
 		if err := enc.Encode(rec); err != nil {
-			fmt.Fprintf(stderr, "nianbao: write: %v\n", err)
-			return exitFailed
+			return fmt.Errorf("write: %w", err)
 		}
 		if *strict && rec.Status != record.Valid && status == exitOK {
 			status = exitNotValid
 		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "nianbao: %v\n", err)
+		return exitFailed
 	}
 	return status
+}
+
+// parsed is one file's outcome, waiting for its turn to be written.
+type parsed struct {
+	rec *record.Record
+	err error
+}
+
+// parseAll parses files with a pool of workers and calls emit with each
+// outcome in input order, from the calling goroutine. Workers run at most
+// a few files ahead of the one emit waits for, so a slow file holds back a
+// bounded number of records. An error from emit, or ctx ending, stops the
+// pool and is returned.
+func parseAll(ctx context.Context, p *pipeline.Pipeline, files []string, workers int, emit func(file string, rec *record.Record, err error) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	workers = max(1, min(workers, len(files)))
+	// One buffered slot a file: a worker never waits for the writer.
+	slots := make([]chan parsed, len(files))
+	for i := range slots {
+		slots[i] = make(chan parsed, 1)
+	}
+	ahead := make(chan struct{}, 4*workers) // files started but not yet emitted
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				rec, err := p.File(ctx, files[i])
+				slots[i] <- parsed{rec, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	defer func() {
+		cancel() // the files not yet emitted are not wanted
+		wg.Wait()
+	}()
+	for i, file := range files {
+		var out parsed
+		select {
+		case out = <-slots[i]:
+		case <-ctx.Done():
+			return fmt.Errorf("stopped: %w", context.Cause(ctx))
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped: %w", context.Cause(ctx))
+		}
+		if err := emit(file, out.rec, out.err); err != nil {
+			return err
+		}
+		<-ahead
+	}
+	return nil
 }
 
 // parseInterleaved parses flags that may come before, between or after the

@@ -30,8 +30,9 @@ func continues(a, b *table) bool {
 
 // join appends the rows of b, the table's continuation on the next page, to
 // t. The columns of both are put on one set of boundaries; rows of b that
-// repeat t's header are dropped; an empty cell at the top of b under a cell
-// that ran to the bottom of t continues that cell; and a row broken by the
+// repeat t's header are dropped; an empty cell at the top of b, left of its
+// row's text, under a cell that ran to the bottom of t continues that cell;
+// and a row broken by the
 // page (its label's last line atop b, its values all in t) is made whole.
 func (t *table) join(b *table) {
 	xs := boundaries(append(slices.Clone(t.xs), b.xs...))
@@ -57,13 +58,21 @@ func (t *table) join(b *table) {
 	if split {
 		off--
 	}
+	// Atop b, an empty cell left of the row's first text is a merged group
+	// cell running on from t; one right of it is a blank cell of the row.
+	firstText := len(xs)
+	for _, c := range bcells {
+		if c.r0 == skip && textKey(c.text) != "" {
+			firstText = min(firstText, c.c0)
+		}
+	}
 	for _, c := range bcells {
 		if c.r0 < skip {
 			continue
 		}
 		c.r0 += off
 		c.r1 += off
-		if c.r0 <= t.rows-1 || (c.r0 == t.rows && textKey(c.text) == "") {
+		if c.r0 <= t.rows-1 || (c.r0 == t.rows && textKey(c.text) == "" && c.c1 <= firstText) {
 			if k := t.cellEnding(c.c0, c.c1); k >= 0 {
 				if c.text != "" {
 					t.cells[k].text = joinLines(t.cells[k].text, c.text)
@@ -83,8 +92,12 @@ func (t *table) join(b *table) {
 
 // splitRow reports whether row r of cells (b's first after its header) is
 // the rest of t's last row, broken by the page: each of its cells continues
-// a cell that ends t, and at least half of them are empty where the cell
-// above holds text (the values printed whole above the break).
+// a cell that ends t, at least half of them are empty where the cell above
+// holds text (the values printed whole above the break), and no text of it
+// sits under a cell whose text ended short of its side. A row printed with
+// blank values (zeros left empty) atop a page looks the same but for that:
+// the label above it ended its line, where a label broken by the page runs
+// to the cell's side.
 func (t *table) splitRow(cells []tcell, r int) bool {
 	n, e := 0, 0
 	for _, c := range cells {
@@ -96,7 +109,11 @@ func (t *table) splitRow(cells []tcell, r int) bool {
 			return false
 		}
 		n++
-		if textKey(c.text) == "" && textKey(t.cells[k].text) != "" {
+		text, above := textKey(c.text) != "", textKey(t.cells[k].text) != ""
+		if text && above && t.cells[k].ended {
+			return false
+		}
+		if !text && above {
 			e++
 		}
 	}

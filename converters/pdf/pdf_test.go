@@ -21,6 +21,7 @@ import (
 	"github.com/nianbao/nianbao/internal/expect"
 	"github.com/nianbao/nianbao/internal/layout"
 	"github.com/nianbao/nianbao/internal/pipeline"
+	"github.com/nianbao/nianbao/internal/record"
 )
 
 // realDir holds published reports, read but never copied (see the README
@@ -80,17 +81,7 @@ func TestRealReport(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("%s is absent, so the real report is not checked", path)
 	}
-	want, err := expect.Load("../../testdata/real/hzq2024.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := pipeline.New(pipeline.Config{}).File(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range want.Diff(rec) {
-		t.Error(d)
-	}
+	rec := checkRecord(t, path, "../../testdata/real/hzq2024.json")
 	if rec.Source.Format != "pdf" || rec.Source.Method != "pdf-text" || rec.Source.Pages != 5 {
 		t.Errorf("source = %+v, want format pdf, method pdf-text, 5 pages", rec.Source)
 	}
@@ -378,5 +369,77 @@ func TestContext(t *testing.T) {
 	b.page(text(50, 750, 12, "x"), "", nil)
 	if _, err := (pdf.Converter{}).Convert(ctx, "x.pdf", b.bytes()); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// A corpus report printed by LibreOffice with rows kept whole and page
+// numbers at the foot (scripts/pagebreak-pdf.sh): its applications table
+// breaks after 2.没有现成信息需要另行制作, the last row on page 3, while the
+// merged group （四）无法提供 runs on to page 4, a page number between. The
+// row is kept, and every value is right.
+func TestPageBreakInGroup(t *testing.T) {
+	rec := checkRecord(t, "../../testdata/pagebreak/006.pdf", "../../testdata/corpus/expected/006.json")
+	_, values := rec.Flat()
+	if v := values["applications.unavailable_to_create.total"]; !v.Valid || v.Num != 73 {
+		t.Errorf("没有现成信息需要另行制作 total = %+v, want 73", v)
+	}
+}
+
+// checkRecord parses the PDF at path into a record and reports every
+// difference from the expected record in the file expected.
+func checkRecord(t *testing.T, path, expected string) *record.Record {
+	t.Helper()
+	want, err := expect.Load(expected)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := pipeline.New(pipeline.Config{}).File(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range want.Diff(rec) {
+		t.Error(d)
+	}
+	return rec
+}
+
+// A row at the top of a page whose value cells are printed blank (zeros
+// left empty) is a row of its own, not the rest of the row above broken by
+// the page: that row's label ended its line short of the cell's side. A row
+// whose label runs to the cell's side and goes on atop the next page, its
+// values all above the break, is one row.
+func TestBlankRowAfterPageBreak(t *testing.T) {
+	xs := []float64{50, 200, 300, 400}
+	// Helvetica glyphs here are 5 pt wide at 10 pt: the broken label's 25
+	// glyphs run from 55 to 180 in the label cell, 50 to 200, as a line
+	// wrapped in a padded cell does; "Row A" stops at 80.
+	const broken = "Row A continues on and on"
+	for _, tc := range []struct {
+		name        string
+		last, first string // page 1's last label; the label atop page 2, its values blank
+		want        [][]string
+	}{
+		{"blank row", "Row A", "Row B", [][]string{
+			{"Item", "One", "Two"}, {"Row A", "1", "2"}, {"Row B", "", ""}, {"Total", "1", "2"},
+		}},
+		{"broken label", broken, "to the next page", [][]string{
+			{"Item", "One", "Two"}, {broken + "\nto the next page", "1", "2"}, {"Total", "1", "2"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBuilder()
+			b.page(grid(xs, []float64{700, 680, 660})+
+				text(55, 685, 10, "Item")+text(205, 685, 10, "One")+text(305, 685, 10, "Two")+
+				text(55, 665, 10, tc.last)+text(205, 665, 10, "1")+text(305, 665, 10, "2")+
+				text(290, 40, 10, "- 1 -"), "", nil)
+			b.page(grid(xs, []float64{800, 780, 760})+
+				text(55, 785, 10, tc.first)+
+				text(55, 765, 10, "Total")+text(205, 765, 10, "1")+text(305, 765, 10, "2")+
+				text(290, 40, 10, "- 2 -"), "", nil)
+			want := [][][]string{tc.want}
+			if got := tables(convert(t, b.bytes())); !reflect.DeepEqual(got, want) {
+				t.Errorf("tables:\n got %q\nwant %q", got, want)
+			}
+		})
 	}
 }

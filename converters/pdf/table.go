@@ -28,7 +28,16 @@ type tcell struct {
 	text           string
 	box            rect
 	page           int
+	// ended is set when the text's last line stops well short of the
+	// cell's right side: its paragraph ended there, so text atop the next
+	// page is not its rest (see splitRow).
+	ended bool
 }
+
+// endedRoom is the room, in font sizes, left between a cell's last line
+// and its right side that says the line ended its paragraph: a wrapped line
+// runs to the side but for the padding and less than a glyph.
+const endedRoom = 3.0
 
 // Ruling-line geometry, in points.
 const (
@@ -254,7 +263,12 @@ func (t *table) fill(glyphs []glyph) []glyph {
 		per[k] = append(per[k], g)
 	}
 	for k, gs := range per {
-		t.cells[k].text = cellText(buildLines(gs))
+		lines := buildLines(gs)
+		t.cells[k].text = cellText(lines)
+		if n := len(lines); n > 0 {
+			last := lines[n-1]
+			t.cells[k].ended = last.box.x1 < t.cells[k].box.x1-endedRoom*last.size
+		}
 	}
 	return rest
 }
