@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -15,7 +16,8 @@ import (
 const bom = "\uFEFF"
 
 // Leading columns of the records sheet; the flat keys follow, then error.
-var recordColumns = []string{"file", "agency", "year", "template", "status", "findings"}
+// reviewed lists the flat keys of the values a person set (review station).
+var recordColumns = []string{"file", "agency", "year", "template", "status", "findings", "reviewed"}
 
 var findingColumns = []string{"file", "agency", "year", "rule", "severity", "table", "row", "column", "expected", "actual", "message"}
 
@@ -36,7 +38,7 @@ func recordRows(set *Set) [][]any {
 		row := make([]any, 0, len(header))
 		row = append(row, d.File)
 		if d.Record == nil {
-			row = append(row, nil, nil, nil, StatusFailed, nil)
+			row = append(row, nil, nil, nil, StatusFailed, nil, nil)
 			row = append(row, make([]any, len(keys))...)
 			rows = append(rows, append(row, d.Failure.Reason))
 			continue
@@ -46,7 +48,11 @@ func recordRows(set *Set) [][]any {
 		if rec.Year != nil {
 			year = float64(*rec.Year)
 		}
-		row = append(row, rec.Agency, year, rec.Template, rec.Status, float64(len(rec.Findings)))
+		var reviewed []string
+		for _, r := range rec.Reviewed {
+			reviewed = append(reviewed, r.Key())
+		}
+		row = append(row, rec.Agency, year, rec.Template, rec.Status, float64(len(rec.Findings)), strings.Join(reviewed, " "))
 		_, values := rec.Flat()
 		for _, k := range keys {
 			if v, ok := values[k]; ok && v.Valid {
