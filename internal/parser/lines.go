@@ -41,6 +41,8 @@ type cell struct {
 	folded string
 	val    number.Value
 	conf   float64
+	// prov is where an OCR'd table cell was read (page and box); zero else.
+	prov layout.Provenance
 }
 
 func (p *Parser) newCell(text string, conf float64) cell {
@@ -92,6 +94,9 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 				start := len(buf)
 				for _, c := range row {
 					buf = append(buf, p.newCell(c.Text, c.Prov.Confidence))
+					if c.Prov.Confidence > 0 {
+						buf[len(buf)-1].prov = c.Prov
+					}
 				}
 				if len(buf) > start {
 					out = append(out, line{grid: true, cells: buf[start:len(buf):len(buf)]})

@@ -51,6 +51,8 @@ type Record struct {
 	// Reviewed lists the values a person set in the review station (see
 	// review.go); absent where nothing was reviewed.
 	Reviewed []Review `json:"reviewed,omitempty"`
+	// Provenance says where OCR read each value it read (review.go).
+	Provenance []CellSource `json:"provenance,omitempty"`
 }
 
 // Source describes the input file.

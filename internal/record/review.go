@@ -33,3 +33,14 @@ func (r *Record) TableOf(key string) *Table {
 	}
 	return nil
 }
+
+// CellSource is where a value was read by OCR: its page (1-based) and box on
+// the page image, in pixels (x0, y0, x1, y1), and the confidence.
+type CellSource struct {
+	Table      string     `json:"table"`
+	Row        string     `json:"row"`
+	Column     string     `json:"column"`
+	Page       int        `json:"page"`
+	Box        [4]float64 `json:"box"`
+	Confidence float64    `json:"confidence"`
+}
