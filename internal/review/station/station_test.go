@@ -57,6 +57,13 @@ func serve(t *testing.T, cfg station.Config) *httptest.Server {
 	return srv
 }
 
+// httpServer serves st on a loopback port for the test's life; its URL.
+func httpServer(t *testing.T, st http.Handler) string {
+	srv := httptest.NewServer(st)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 // client is one browser: its own cookies, the page's token and version.
 type client struct {
 	t              *testing.T
