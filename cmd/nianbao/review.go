@@ -63,6 +63,8 @@ func runReview(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "nianbao review: %v\n", err)
 		return exitFailed
 	}
+	// Reading a large folder's records takes seconds: start now.
+	go st.Refresh()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "nianbao review: %v\n", err)

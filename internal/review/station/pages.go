@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nianbao/nianbao/internal/record"
@@ -13,12 +14,19 @@ import (
 
 // listView is the list page's data.
 type listView struct {
-	Entries                 []*entry
-	Total                   int
+	Entries                 []*entry // the page shown
+	Matched, Total          int
 	Status, Rule, Agency, Q string
 	Year                    string
 	Statuses, Rules, Years  []string
+	// Prev and Next are the query strings of the pages around, "" for none.
+	Prev, Next string
+	First      int // 1-based position of the first entry shown
 }
+
+// pageSize is how many records a list page shows: a browser lays out a few
+// hundred rows at once quickly, ten thousand slowly; filters narrow the rest.
+const pageSize = 500
 
 func (s *Station) list(w http.ResponseWriter, r *http.Request) {
 	all, err := s.entries()
@@ -55,6 +63,19 @@ func (s *Station) list(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(v.Rules)
 	slices.Sort(v.Years)
+	v.Matched = len(v.Entries)
+	from, _ := strconv.Atoi(q.Get("from"))
+	from = max(0, min(from, len(v.Entries)))
+	v.First = from + 1
+	if from > 0 {
+		q.Set("from", strconv.Itoa(max(0, from-pageSize)))
+		v.Prev = q.Encode()
+	}
+	if from+pageSize < len(v.Entries) {
+		q.Set("from", strconv.Itoa(from+pageSize))
+		v.Next = q.Encode()
+	}
+	v.Entries = v.Entries[from:min(len(v.Entries), from+pageSize)]
 	s.session(w, r)
 	render(w, listPage, v)
 }
@@ -185,8 +206,9 @@ body{font:14px/1.4 sans-serif;margin:1em}table{border-collapse:collapse}td,th{bo
 #side img{max-width:100%}.lbl{max-width:28em}#msg{font-weight:bold}
 </style>`
 
-var listPage = template.Must(template.New("list").Parse(`<!doctype html><html lang="zh"><meta charset="utf-8"><title>nianbao review</title>` + style + `
-<h1>Records ({{len .Entries}} of {{.Total}})</h1>
+var listPage = template.Must(template.New("list").Funcs(template.FuncMap{"last": func(first, n int) int { return first + n - 1 }}).Parse(`<!doctype html><html lang="zh"><meta charset="utf-8"><title>nianbao review</title>` + style + `
+<h1>Records: {{.Matched}} of {{.Total}}</h1>
+<p>{{if .Entries}}showing {{.First}}–{{len .Entries | last .First}}{{end}} {{if .Prev}}<a href="/?{{.Prev}}">← previous</a>{{end}} {{if .Next}}<a href="/?{{.Next}}">next →</a>{{end}}</p>
 <form method="get" action="/">
 status <select name="status"><option value="">all</option>{{range .Statuses}}<option{{if eq . $.Status}} selected{{end}}>{{.}}</option>{{end}}</select>
 rule <select name="rule"><option value="">all</option>{{range .Rules}}<option{{if eq . $.Rule}} selected{{end}}>{{.}}</option>{{end}}</select>

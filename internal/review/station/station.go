@@ -234,14 +234,23 @@ func (s *Station) load(w http.ResponseWriter, r *http.Request) (string, string, 
 	return rel, p, doc, true
 }
 
+// Refresh reads the records the list shows that changed since the last
+// look; the command runs it at start, so the first list is quick too.
+func (s *Station) Refresh() error {
+	_, err := s.entries()
+	return err
+}
+
 // entries refreshes the index from the folder and returns it, errors first.
 func (s *Station) entries() ([]*entry, error) {
 	type job struct {
 		rel, path, stamp string
+		reviewed         bool
 	}
-	var jobs []job
-	seen := map[string]bool{}
-	s.mu.Lock()
+	// One walk stamps every record and sidecar (time and size): a record
+	// whose stamps did not change is not read again.
+	stamps := map[string]string{} // by record path
+	sidecars := map[string]string{}
 	err := filepath.WalkDir(s.root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -253,28 +262,44 @@ func (s *Station) entries() ([]*entry, error) {
 			return nil
 		}
 		name := d.Name()
-		if isRec, _ := results.IsResult(name); !isRec || review.IsSidecar(name) || strings.HasSuffix(name, results.ErrorSuffix) ||
-			d.Type()&fs.ModeSymlink != 0 {
+		isRec, _ := results.IsResult(name)
+		if !isRec || strings.HasSuffix(name, results.ErrorSuffix) || d.Type()&fs.ModeSymlink != 0 {
 			return nil
 		}
-		rel, _ := filepath.Rel(s.root, p)
-		rel = filepath.ToSlash(rel)
-		seen[rel] = true
-		stamp := stampOf(p) + stampOf(review.SidecarPath(p))
-		if e := s.index[rel]; e == nil || e.stamp != stamp {
-			jobs = append(jobs, job{rel, p, stamp})
+		info, err := d.Info()
+		if err != nil {
+			return nil // gone since listed
+		}
+		stamp := strconv.FormatInt(info.ModTime().UnixNano(), 36) + "." + strconv.FormatInt(info.Size(), 36)
+		if review.IsSidecar(name) {
+			sidecars[p] = stamp
+		} else {
+			stamps[p] = stamp
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, fmt.Errorf("station: %w", err)
+	}
+	var jobs []job
+	seen := map[string]bool{}
+	s.mu.Lock()
+	for p, stamp := range stamps {
+		rel, _ := filepath.Rel(s.root, p)
+		rel = filepath.ToSlash(rel)
+		seen[rel] = true
+		side, reviewed := sidecars[review.SidecarPath(p)]
+		stamp += "+" + side
+		if e := s.index[rel]; e == nil || e.stamp != stamp {
+			jobs = append(jobs, job{rel, p, stamp, reviewed})
+		}
+	}
 	for rel := range s.index {
 		if !seen[rel] {
 			delete(s.index, rel)
 		}
 	}
 	s.mu.Unlock()
-	if err != nil {
-		return nil, fmt.Errorf("station: %w", err)
-	}
 	// Reading the records is the slow part of a first look at a large
 	// folder: one worker a CPU.
 	fresh := make([]*entry, len(jobs))
@@ -285,7 +310,7 @@ func (s *Station) entries() ([]*entry, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				fresh[i] = summarize(jobs[i].rel, jobs[i].path)
+				fresh[i] = summarize(jobs[i].rel, jobs[i].path, jobs[i].reviewed)
 				if fresh[i] != nil {
 					fresh[i].stamp = jobs[i].stamp
 				}
@@ -317,14 +342,6 @@ func (s *Station) entries() ([]*entry, error) {
 	return out, nil
 }
 
-func stampOf(p string) string {
-	st, err := os.Stat(p)
-	if err != nil {
-		return "-"
-	}
-	return strconv.FormatInt(st.ModTime().UnixNano(), 36) + "." + strconv.FormatInt(st.Size(), 36)
-}
-
 func statusRank(s string) int {
 	switch s {
 	case record.Invalid:
@@ -335,31 +352,53 @@ func statusRank(s string) int {
 	return 2
 }
 
+// listed is the part of a record the list shows. Decoding only it skips the
+// tables, most of a record's bytes and of its decoding time.
+type listed struct {
+	Schema string `json:"schema"`
+	Agency string `json:"agency"`
+	Year   *int   `json:"year"`
+	Source struct {
+		Format string `json:"format"`
+		Method string `json:"method"`
+	} `json:"source"`
+	Status   string `json:"status"`
+	Findings []struct {
+		Rule     string `json:"rule"`
+		Severity string `json:"severity"`
+	} `json:"findings"`
+}
+
 // summarize reads one record's list line; nil for a file that is no record.
-func summarize(rel, p string) *entry {
-	var rec *record.Record
-	if _, err := os.Stat(review.SidecarPath(p)); err == nil {
+// A record with decisions is read whole and checked again with them.
+func summarize(rel, p string, reviewed bool) *entry {
+	var l listed
+	decided := 0
+	if reviewed {
 		doc, err := review.Load(p)
 		if err != nil {
 			return nil
 		}
-		rec = doc.Reviewed
+		data, err := json.Marshal(doc.Reviewed)
+		if err != nil || json.Unmarshal(data, &l) != nil {
+			return nil
+		}
+		decided = len(doc.Reviewed.Reviewed)
 	} else {
 		data, err := os.ReadFile(p)
-		if err != nil {
-			return nil
-		}
-		rec = &record.Record{}
-		if json.Unmarshal(data, rec) != nil || rec.Schema != record.Schema {
+		if err != nil || json.Unmarshal(data, &l) != nil {
 			return nil
 		}
 	}
-	e := &entry{File: rel, Agency: rec.Agency, Format: rec.Source.Format + " / " + rec.Source.Method,
-		Status: rec.Status, Reviewed: len(rec.Reviewed)}
-	if rec.Year != nil {
-		e.Year = strconv.Itoa(*rec.Year)
+	if l.Schema != record.Schema {
+		return nil
 	}
-	for _, f := range rec.Findings {
+	e := &entry{File: rel, Agency: l.Agency, Format: l.Source.Format + " / " + l.Source.Method,
+		Status: l.Status, Reviewed: decided}
+	if l.Year != nil {
+		e.Year = strconv.Itoa(*l.Year)
+	}
+	for _, f := range l.Findings {
 		if f.Severity == record.Error {
 			e.Errors++
 		} else {
