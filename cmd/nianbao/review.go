@@ -58,7 +58,7 @@ func runReview(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	p := pipeline.New(pipeline.Config{})
 	defer p.Close()
-	st, err := station.New(station.Config{Dir: dirs[0], AccessToken: *token, Reviewer: *who, Pages: p.PageImage})
+	st, err := station.New(station.Config{Dir: dirs[0], AccessToken: *token, Reviewer: *who, Pages: p.PageImage, Text: p.Text})
 	if err != nil {
 		fmt.Fprintf(stderr, "nianbao review: %v\n", err)
 		return exitFailed

@@ -46,3 +46,18 @@ func (p *Pipeline) PageImage(ctx context.Context, name string, data []byte, n in
 		return nil, fmt.Errorf("page image: a %s file has no page images", format)
 	}
 }
+
+// Text returns a file's text as its converter reads it, without OCR: for
+// showing a value of a digital document among the lines around it.
+func (p *Pipeline) Text(ctx context.Context, name string, data []byte) (string, error) {
+	format := Detect(name, data)
+	conv, ok := p.converters[format]
+	if !ok || format == FormatImage {
+		return "", fmt.Errorf("text: a %s file has no text layer", format)
+	}
+	doc, err := conv.Convert(ctx, name, data)
+	if err != nil {
+		return "", fmt.Errorf("text: %w", err)
+	}
+	return doc.Text(), nil
+}

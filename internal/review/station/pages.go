@@ -106,6 +106,7 @@ type cellView struct {
 	Flagged, Error, Reviewed  bool
 	Messages                  []string
 	Crop                      string // URL of the crop, "" for none
+	Context                   string // URL of the text around, "" for none
 }
 
 func (s *Station) doc(w http.ResponseWriter, r *http.Request) {
@@ -132,6 +133,7 @@ func (s *Station) doc(w http.ResponseWriter, r *http.Request) {
 	for _, c := range doc.Read.Provenance {
 		read[c.Table+"."+c.Row+"."+c.Column] = true
 	}
+	ocr := strings.HasSuffix(rec.Source.Method, "-ocr")
 	tp := nbtemplate.Lookup(rec.Template)
 	if tp == nil {
 		tp = nbtemplate.Lookup(nbtemplate.V2021)
@@ -168,8 +170,11 @@ func (s *Station) doc(w http.ResponseWriter, r *http.Request) {
 				if cv.Flagged {
 					v.Flagged++
 				}
+				where := url.Values{"f": {rel}, "t": {t.Key}, "r": {row.Key}, "c": {col.Key}}.Encode()
 				if read[k] {
-					cv.Crop = "/crop?" + url.Values{"f": {rel}, "t": {t.Key}, "r": {row.Key}, "c": {col.Key}}.Encode()
+					cv.Crop = "/crop?" + where
+				} else if !ocr {
+					cv.Context = "/context?" + where
 				}
 				rv.Cells = append(rv.Cells, cv)
 			}
@@ -203,7 +208,7 @@ const style = `<style>
 body{font:14px/1.4 sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:2px 6px}
 .invalid{color:#b00}.incomplete{color:#a60}.valid{color:#070}.flag{background:#fee}.warn{background:#ffd}
 .rev{background:#dfd}input{width:6em}#side{position:fixed;right:1em;top:1em;width:40%;background:#fff;border:1px solid #999;padding:.5em}
-#side img{max-width:100%}.lbl{max-width:28em}#msg{font-weight:bold}
+#side img{max-width:100%}#side pre{white-space:pre-wrap;font-size:12px}.lbl{max-width:28em}#msg{font-weight:bold}
 </style>`
 
 var listPage = template.Must(template.New("list").Funcs(template.FuncMap{"last": func(first, n int) int { return first + n - 1 }}).Parse(`<!doctype html><html lang="zh"><meta charset="utf-8"><title>nianbao review</title>` + style + `
@@ -225,10 +230,10 @@ var docPage = template.Must(template.New("doc").Parse(`<!doctype html><html lang
 <span id="nflag">{{.Flagged}}</span> flagged cells · Tab/Enter: next flagged cell; type a value and Enter to set it, Enter alone to confirm the reading.</p>
 <p id="msg" role="status"></p>
 {{range .Other}}<p class="{{.Severity}}">{{.Rule}}: {{.Message}}</p>{{end}}
-<div id="side"><div id="where">Focus a flagged cell to see where it was read.</div><img id="crop" alt=""></div>
+<div id="side"><div id="where">Focus a flagged cell to see where it was read.</div><img id="crop" alt=""><pre id="around"></pre></div>
 {{range .Tables}}<h2>{{.Heading}}</h2><table>
 {{if .Columns}}<tr><th></th>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>{{end}}
-{{range .Rows}}<tr><td class="lbl">{{.Label}}</td>{{range .Cells}}<td class="{{if .Reviewed}}rev{{else if .Error}}flag{{else if .Flagged}}warn{{end}}" title="{{.Label}}{{range .Messages}}&#10;{{.}}{{end}}">{{if .Flagged}}<input class="cell" data-t="{{.Table}}" data-r="{{.Row}}" data-c="{{.Column}}" data-read="{{.Value}}" data-crop="{{.Crop}}" data-msg="{{range .Messages}}{{.}} {{end}}" value="{{.Value}}">{{else}}{{if .Reviewed}}<b>{{.Value}}</b>{{else}}{{.Value}}{{end}}{{end}}</td>{{end}}</tr>
+{{range .Rows}}<tr><td class="lbl">{{.Label}}</td>{{range .Cells}}<td class="{{if .Reviewed}}rev{{else if .Error}}flag{{else if .Flagged}}warn{{end}}" title="{{.Label}}{{range .Messages}}&#10;{{.}}{{end}}">{{if .Flagged}}<input class="cell" data-t="{{.Table}}" data-r="{{.Row}}" data-c="{{.Column}}" data-read="{{.Value}}" data-crop="{{.Crop}}" data-context="{{.Context}}" data-msg="{{range .Messages}}{{.}} {{end}}" value="{{.Value}}">{{else}}{{if .Reviewed}}<b>{{.Value}}</b>{{else}}{{.Value}}{{end}}{{end}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
 <script>
 (function(){
@@ -236,7 +241,9 @@ var file={{.File}},token={{.Token}},version={{.Version}};
 var cells=[].slice.call(document.querySelectorAll('input.cell'));
 var msg=document.getElementById('msg');
 function show(i){var c=cells[i];document.getElementById('where').textContent=c.dataset.msg;
- var img=document.getElementById('crop');if(c.dataset.crop){img.src=c.dataset.crop;img.style.display=''}else{img.removeAttribute('src');img.style.display='none'}}
+ var img=document.getElementById('crop');if(c.dataset.crop){img.src=c.dataset.crop;img.style.display=''}else{img.removeAttribute('src');img.style.display='none'}
+ var pre=document.getElementById('around');pre.textContent='';
+ if(c.dataset.context){fetch(c.dataset.context,{credentials:'same-origin'}).then(function(r){return r.text()}).then(function(t){pre.textContent=t})}}
 function next(i){if(i+1<cells.length){cells[i+1].focus();cells[i+1].select()}}
 cells.forEach(function(c,i){
  c.addEventListener('focus',function(){show(i)});

@@ -21,6 +21,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -41,6 +42,9 @@ import (
 // PageImager gives a page of a scanned source file (pipeline.PageImage).
 type PageImager func(ctx context.Context, name string, data []byte, page int) (*image.Gray, error)
 
+// Texter gives a digital source file's text (pipeline.Text).
+type Texter func(ctx context.Context, name string, data []byte) (string, error)
+
 // Config configures a Station.
 type Config struct {
 	// Dir is the folder of records; nothing outside it is read or written.
@@ -52,6 +56,9 @@ type Config struct {
 	Reviewer string
 	// Pages cuts OCR crops; nil shows none.
 	Pages PageImager
+	// Text gives a digital document's text, to show the lines around a
+	// value; nil shows none.
+	Text Texter
 	// CropMargin is the margin around a value's box in a crop, in pixels.
 	// Default 40.
 	CropMargin int
@@ -106,6 +113,7 @@ func New(cfg Config) (*Station, error) {
 	s.mux.HandleFunc("GET /{$}", s.list)
 	s.mux.HandleFunc("GET /doc", s.doc)
 	s.mux.HandleFunc("GET /crop", s.crop)
+	s.mux.HandleFunc("GET /context", s.context)
 	s.mux.HandleFunc("POST /decide", s.decide)
 	return s, nil
 }
@@ -473,6 +481,46 @@ func (s *Station) decide(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, decision{OK: true, Version: nd.Version, Status: nd.Reviewed.Status, Findings: len(nd.Reviewed.Findings)})
 }
 
+// source reads the source file beside a record.
+func (s *Station) source(w http.ResponseWriter, recordFile string) (string, []byte, bool) {
+	sp, err := s.sourcePath(recordFile)
+	if err != nil {
+		http.Error(w, "the source file is not in this folder beside its record", http.StatusNotFound)
+		return "", nil, false
+	}
+	data, err := os.ReadFile(sp)
+	if err != nil {
+		http.Error(w, "the source file cannot be read", http.StatusNotFound)
+		return "", nil, false
+	}
+	return filepath.Base(sp), data, true
+}
+
+// context serves, as plain text, the lines of a digital document around the
+// row of a value: found by the row's label phrases of the template.
+func (s *Station) context(w http.ResponseWriter, r *http.Request) {
+	_, p, doc, ok := s.load(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	if err := review.Cell(doc.Read, q.Get("t"), q.Get("r"), q.Get("c")); err != nil || s.cfg.Text == nil {
+		http.Error(w, "no text for this value", http.StatusNotFound)
+		return
+	}
+	name, data, ok := s.source(w, p)
+	if !ok {
+		return
+	}
+	text, err := s.cfg.Text(r.Context(), name, data)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, around(text, doc.Read.Template, q.Get("t"), q.Get("r")))
+}
+
 // crop serves the part of the page image where OCR read a value, as PNG.
 func (s *Station) crop(w http.ResponseWriter, r *http.Request) {
 	_, p, doc, ok := s.load(w, r)
@@ -490,17 +538,11 @@ func (s *Station) crop(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no page image for this value", http.StatusNotFound)
 		return
 	}
-	sp, err := s.sourcePath(p)
-	if err != nil {
-		http.Error(w, "the source file is not in this folder beside its record", http.StatusNotFound)
+	name, data, ok := s.source(w, p)
+	if !ok {
 		return
 	}
-	data, err := os.ReadFile(sp)
-	if err != nil {
-		http.Error(w, "the source file cannot be read", http.StatusNotFound)
-		return
-	}
-	page, err := s.cfg.Pages(r.Context(), filepath.Base(sp), data, src.Page)
+	page, err := s.cfg.Pages(r.Context(), name, data, src.Page)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
 		return

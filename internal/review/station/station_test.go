@@ -128,7 +128,7 @@ func setup(t *testing.T) (string, *httptest.Server) {
 	p := pipeline.New(pipeline.Config{})
 	t.Cleanup(func() { p.Close() })
 	folder(t, p, dir, "../../../testdata/corpus/027.html", "../../../testdata/corpus/035.html")
-	return dir, serve(t, station.Config{Dir: dir, Reviewer: "tester", Pages: p.PageImage})
+	return dir, serve(t, station.Config{Dir: dir, Reviewer: "tester", Pages: p.PageImage, Text: p.Text})
 }
 
 func setTotal(c *client, value string) url.Values {
@@ -224,7 +224,7 @@ func TestTraversal(t *testing.T) {
 	c.open(rec027)
 	for _, f := range bad {
 		q := "f=" + f
-		for _, route := range []string{"/doc?", "/crop?t=applications&r=new_received&c=total&"} {
+		for _, route := range []string{"/doc?", "/crop?t=applications&r=new_received&c=total&", "/context?t=applications&r=new_received&c=total&"} {
 			if code, body := c.get(route + q); code != http.StatusNotFound {
 				t.Errorf("GET %s%s: %d %.80s, want 404", route, q, code, body)
 			}
@@ -262,5 +262,21 @@ func TestAccessToken(t *testing.T) {
 	}
 	if code, _ := c.get("/"); code != http.StatusOK {
 		t.Errorf("with its cookie: %d, want 200", code)
+	}
+}
+
+// TestContext shows a digital document's lines around a value's row.
+func TestContext(t *testing.T) {
+	_, srv := setup(t)
+	c := newClient(t, srv.URL)
+	code, body := c.get("/context?f=" + rec027 + "&t=applications&r=carried_over&c=total")
+	if code != http.StatusOK || !strings.Contains(body, "» ") || !strings.Contains(body, "上年结转") {
+		t.Errorf("context: %d %q", code, body)
+	}
+	if code, _ := c.get("/context?f=" + rec027 + "&t=applications&r=nope&c=total"); code != http.StatusNotFound {
+		t.Errorf("context of a row the template lacks: %d, want 404", code)
+	}
+	if _, body := c.get("/doc?f=" + rec027); !strings.Contains(body, `data-context="/context?`) {
+		t.Error("the document page links no context for a flagged cell of a digital report")
 	}
 }
