@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/nianbao/nianbao/internal/record"
@@ -225,10 +227,25 @@ func setCell(rec *record.Record, table, row, column string, v record.Value) {
 	r.Set(column, v)
 }
 
-// Store saves decisions, one at a time across its callers, so that two
-// saves against the same version cannot both pass.
+// Store saves decisions, one at a time across its callers and, through a
+// lock file, across processes on the same folder, so that two saves against
+// the same version cannot both pass.
 type Store struct {
 	mu sync.Mutex
+}
+
+// lock takes the folder-wide lock of the record's directory: a hidden file,
+// which exports and the station leave alone.
+func lock(recordPath string) (unlock func(), err error) {
+	f, err := os.OpenFile(filepath.Join(filepath.Dir(recordPath), ".nianbao-review.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("review: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("review: lock: %w", err)
+	}
+	return func() { f.Close() }, nil
 }
 
 // Decide appends a decision to the sidecar of the record at path, made
@@ -237,6 +254,11 @@ type Store struct {
 func (s *Store) Decide(path, version string, d record.Review) (*Doc, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := lock(path)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	doc, err := Load(path)
 	if err != nil {
 		return nil, err

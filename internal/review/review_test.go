@@ -146,3 +146,43 @@ func TestExportUsesReviewed(t *testing.T) {
 		t.Errorf("reviewed column %q", got)
 	}
 }
+
+// TestConcurrentStores: many stores (as separate processes would) save
+// against one version at once; exactly one save passes, the others are
+// refused as conflicts, and the sidecar holds that one decision.
+func TestConcurrentStores(t *testing.T) {
+	dir := t.TempDir()
+	path := parseTo(t, dir, "027.html")
+	doc, err := review.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			var s review.Store
+			_, err := s.Decide(path, doc.Version, record.Review{Table: "reviews_litigation", Row: "litigation_direct",
+				Column: "total", After: record.Num(float64(i)), By: "tester"})
+			errs <- err
+		}()
+	}
+	ok, conflicts := 0, 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, review.ErrConflict):
+			conflicts++
+		default:
+			t.Error(err)
+		}
+	}
+	after, err := review.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok != 1 || conflicts != n-1 || len(after.Sidecar.Decisions) != 1 {
+		t.Errorf("%d saved, %d conflicts, %d decisions in the sidecar; want 1, %d, 1", ok, conflicts, len(after.Sidecar.Decisions), n-1)
+	}
+}
