@@ -163,10 +163,16 @@ func XLSX(set *Set) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	reviewed, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#C6EFCE"}}})
+	if err != nil {
+		return nil, err
+	}
+	records := recordRows(set)
+	markReviewed(records, set, reviewed)
 	for _, s := range []struct {
 		name string
 		rows [][]any
-	}{{SheetRecords, recordRows(set)}, {SheetFindings, findingRows(set)}} {
+	}{{SheetRecords, records}, {SheetFindings, findingRows(set)}} {
 		if err := writeSheet(f, s.name, s.rows, bold); err != nil {
 			return nil, fmt.Errorf("export: sheet %s: %w", s.name, err)
 		}
@@ -202,4 +208,25 @@ func writeSheet(f *excelize.File, sheet string, rows [][]any, headerStyle int) e
 		}
 	}
 	return sw.Flush()
+}
+
+// markReviewed gives the values people set in the review station a style
+// of their own in the records sheet (rows as recordRows returns them).
+func markReviewed(rows [][]any, set *Set, style int) {
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		if k, ok := h.(string); ok {
+			col[k] = i
+		}
+	}
+	for i, d := range set.Docs {
+		if d.Record == nil {
+			continue
+		}
+		for _, r := range d.Record.Reviewed {
+			if j, ok := col[r.Key()]; ok {
+				rows[i+1][j] = excelize.Cell{StyleID: style, Value: rows[i+1][j]}
+			}
+		}
+	}
 }

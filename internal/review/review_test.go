@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/nianbao/nianbao/internal/export"
 	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/internal/record"
@@ -144,6 +146,20 @@ func TestExportUsesReviewed(t *testing.T) {
 	}
 	if got := rows[1][col["reviewed"]]; got != "reviews_litigation.litigation_direct.total" {
 		t.Errorf("reviewed column %q", got)
+	}
+	// In the workbook the reviewed value has a fill of its own.
+	f, err := excelize.OpenFile(filepath.Join(dir, export.XLSXName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	name, _ := excelize.CoordinatesToCellName(col["reviews_litigation.litigation_direct.total"]+1, 2)
+	other, _ := excelize.CoordinatesToCellName(col["reviews_litigation.litigation_direct.upheld"]+1, 2)
+	v, _ := f.GetCellValue(export.SheetRecords, name)
+	st, _ := f.GetCellStyle(export.SheetRecords, name)
+	plain, _ := f.GetCellStyle(export.SheetRecords, other)
+	if v != "4321" || st == plain {
+		t.Errorf("workbook %s = %q, style %d (a plain value's %d): want 4321, marked", name, v, st, plain)
 	}
 }
 
