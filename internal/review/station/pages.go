@@ -104,6 +104,7 @@ type cellView struct {
 	Table, Row, Column, Label string
 	Value                     string
 	Flagged, Error, Reviewed  bool
+	Caption                   bool // print the column label: the table's rows differ in columns
 	Messages                  []string
 	Crop                      string // URL of the crop, "" for none
 	Context                   string // URL of the text around, "" for none
@@ -157,8 +158,8 @@ func (s *Station) doc(w http.ResponseWriter, r *http.Request) {
 				if !printed && len(onCell[k]) == 0 {
 					continue
 				}
-				cv := cellView{Table: t.Key, Row: row.Key, Column: col.Key, Label: col.Label, Value: "",
-					Reviewed: reviewed[k]}
+				cv := cellView{Table: t.Key, Row: row.Key, Column: col.Key, Label: col.Label,
+					Reviewed: reviewed[k], Caption: t.Columns == nil}
 				if val, ok := values.Get(col.Key); ok && val.Valid {
 					cv.Value = val.String()
 				}
@@ -233,7 +234,7 @@ var docPage = template.Must(template.New("doc").Parse(`<!doctype html><html lang
 <div id="side"><div id="where">Focus a flagged cell to see where it was read.</div><img id="crop" alt=""><pre id="around"></pre></div>
 {{range .Tables}}<h2>{{.Heading}}</h2><table>
 {{if .Columns}}<tr><th></th>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>{{end}}
-{{range .Rows}}<tr><td class="lbl">{{.Label}}</td>{{range .Cells}}<td class="{{if .Reviewed}}rev{{else if .Error}}flag{{else if .Flagged}}warn{{end}}" title="{{.Label}}{{range .Messages}}&#10;{{.}}{{end}}">{{if .Flagged}}<input class="cell" data-t="{{.Table}}" data-r="{{.Row}}" data-c="{{.Column}}" data-read="{{.Value}}" data-crop="{{.Crop}}" data-context="{{.Context}}" data-msg="{{range .Messages}}{{.}} {{end}}" value="{{.Value}}">{{else}}{{if .Reviewed}}<b>{{.Value}}</b>{{else}}{{.Value}}{{end}}{{end}}</td>{{end}}</tr>
+{{range .Rows}}<tr><td class="lbl">{{.Label}}</td>{{range .Cells}}<td class="{{if .Reviewed}}rev{{else if .Error}}flag{{else if .Flagged}}warn{{end}}" title="{{.Label}}{{range .Messages}}&#10;{{.}}{{end}}">{{if .Caption}}<small>{{.Label}}</small> {{end}}{{if .Flagged}}<input class="cell" data-t="{{.Table}}" data-r="{{.Row}}" data-c="{{.Column}}" data-read="{{.Value}}" data-crop="{{.Crop}}" data-context="{{.Context}}" data-msg="{{range .Messages}}{{.}} {{end}}" value="{{.Value}}">{{else}}{{if .Reviewed}}<b>{{.Value}}</b>{{else}}{{.Value}}{{end}}{{end}}</td>{{end}}</tr>
 {{end}}</table>{{end}}
 <script>
 (function(){
