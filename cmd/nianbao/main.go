@@ -22,6 +22,7 @@ commands:
   export   write a folder of records as reports.csv and reports.xlsx
   worker   process the documents queued in Redis; watch a drop folder
   enqueue  queue files, folders and .zip archives for the workers
+  review   settle flagged values in a browser (a local web application)
 
 Run 'nianbao COMMAND --help' for a command's flags.
 `
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runWorker(ctx, args[1:], stdout, stderr)
 	case "enqueue":
 		return runEnqueue(ctx, args[1:], stdout, stderr)
+	case "review":
+		return runReview(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

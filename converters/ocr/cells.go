@@ -498,7 +498,7 @@ const digitWhitelist = "0123456789.,+-/"
 func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (layout.Cell, error) {
 	box := tc.Box.Inset(max(3, int(8*p.unit)))
 	cell := layout.Cell{RowSpan: tc.RowSpan, ColSpan: tc.ColSpan}
-	cell.Prov.Box = rectBox(tc.Box)
+	cell.Prov.Box = rectBox(p.frame.source(tc.Box))
 	rd, err := c.readRegion(e, p.clean(box), lang)
 	if err != nil {
 		return cell, err

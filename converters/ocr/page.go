@@ -54,18 +54,23 @@ type page struct {
 	unit  float64 // pixels per pixel of an A4 page at 300 dpi
 	// soft is the page softened, for a black-and-white scan; else nil.
 	soft *page
+	// frame maps boxes on this page back to the image as given (source.go).
+	frame frame
 }
 
 // readPage reads one page image into blocks in reading order.
 func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num int, st *docState) ([]layout.Block, error) {
 	bilevel := imgproc.Bilevel(g)
+	scale := 1.0
 	if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
-		g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
+		scale = min(3, float64(minWidth)/float64(w))
+		g = imgproc.Scale(g, scale)
 	}
 	p, probe, simConf, err := orient(ctx, e, g)
 	if err != nil {
 		return nil, err
 	}
+	p.frame.scale, p.frame.w, p.frame.h = scale, g.Rect.Dx(), g.Rect.Dy()
 	if bilevel {
 		p.soft = p.softened()
 	}
@@ -132,6 +137,7 @@ func orient(ctx context.Context, e *engine, g *image.Gray) (*page, *image.Gray, 
 	}
 	if best != 0 {
 		p = upright(imgproc.Turn(p.gray, best))
+		p.frame.quarters = best
 	}
 	return p, bestProbe, bestRaw, nil
 }

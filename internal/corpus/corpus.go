@@ -80,6 +80,7 @@ func (r *Report) Status() string {
 func Generate(seed uint64, n int) []Report {
 	rng := rand.New(rand.NewPCG(seed, 0x6e69616e62616f))
 	plans := makePlans(rng, n)
+	planStating(seed, plans)
 	names := newNamer(rng)
 	tn := textnorm.New()
 	reports := make([]Report, n)
@@ -102,7 +103,8 @@ type plan struct {
 	injections  []injection
 	nullMark    string // how the report prints a value it leaves empty
 	charset     charset
-	gb18030     Style // a text style written in GB18030; HTML for none
+	gb18030     Style    // a text style written in GB18030; HTML for none
+	stating     *stating // totals stated in words; nil for none
 }
 
 func makePlans(rng *rand.Rand, n int) []plan {
@@ -172,6 +174,9 @@ func newReport(num int, p plan, a agency, rng *rand.Rand, tn *textnorm.Tables) R
 	}
 	r.look.decorate(rng, &r)
 	r.prose = drawProse(rng, &r)
+	if p.stating != nil {
+		r.stateTotals(p.stating)
+	}
 	r.look.drawArtefacts(rng, &r)
 	r.sortFindings()
 	return r

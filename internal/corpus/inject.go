@@ -31,7 +31,7 @@ const (
 )
 
 // warningRules are the rules of severity warning: they leave the status be.
-var warningRules = map[string]bool{ruleYearMismatch: true, ruleDeviation: true}
+var warningRules = map[string]bool{ruleYearMismatch: true, ruleDeviation: true, ruleProseMismatch: true}
 
 // An injection puts one deliberate error into a report's values and returns
 // what it did and the findings it implies. Each declares its findings from

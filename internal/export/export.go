@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/nianbao/nianbao/internal/record"
+	"github.com/nianbao/nianbao/internal/review"
 	"github.com/nianbao/nianbao/internal/template"
 	"github.com/nianbao/nianbao/worker/results"
 )
@@ -68,7 +69,7 @@ func Load(dir string) (*Set, error) {
 			return nil
 		}
 		isRecord, isFailure := results.IsResult(d.Name())
-		if !isRecord && !isFailure {
+		if !isRecord && !isFailure || review.IsSidecar(d.Name()) {
 			return nil
 		}
 		rel, err := filepath.Rel(dir, path)
@@ -95,7 +96,12 @@ func Load(dir string) (*Set, error) {
 		if rec.Schema != record.Schema {
 			return nil // some other JSON file
 		}
-		set.Docs = append(set.Docs, Doc{File: strings.TrimSuffix(rel, results.RecordSuffix), Record: &rec})
+		// Values people settled in the review station replace those read.
+		doc, err := review.Load(path)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		set.Docs = append(set.Docs, Doc{File: strings.TrimSuffix(rel, results.RecordSuffix), Record: doc.Reviewed})
 		return nil
 	})
 	if err != nil {

@@ -83,11 +83,11 @@ func TestWrite(t *testing.T) {
 	if len(rows) != len(recs)+2 {
 		t.Fatalf("%d rows, want a header and %d documents", len(rows), len(recs)+1)
 	}
-	if got := strings.Join(header[:6], ","); got != "file,agency,year,template,status,findings" {
+	if got := strings.Join(header[:7], ","); got != "file,agency,year,template,status,findings,reviewed" {
 		t.Errorf("leading columns %s", got)
 	}
-	if len(header) != 6+len(keys)+1 || header[len(header)-1] != "error" {
-		t.Errorf("%d columns (last %q), want %d ending in error", len(header), header[len(header)-1], 6+len(keys)+1)
+	if len(header) != 7+len(keys)+1 || header[len(header)-1] != "error" {
+		t.Errorf("%d columns (last %q), want %d ending in error", len(header), header[len(header)-1], 7+len(keys)+1)
 	}
 	col := map[string]int{}
 	for i, h := range header {

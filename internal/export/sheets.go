@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -15,7 +16,8 @@ import (
 const bom = "\uFEFF"
 
 // Leading columns of the records sheet; the flat keys follow, then error.
-var recordColumns = []string{"file", "agency", "year", "template", "status", "findings"}
+// reviewed lists the flat keys of the values a person set (review station).
+var recordColumns = []string{"file", "agency", "year", "template", "status", "findings", "reviewed"}
 
 var findingColumns = []string{"file", "agency", "year", "rule", "severity", "table", "row", "column", "expected", "actual", "message"}
 
@@ -36,7 +38,7 @@ func recordRows(set *Set) [][]any {
 		row := make([]any, 0, len(header))
 		row = append(row, d.File)
 		if d.Record == nil {
-			row = append(row, nil, nil, nil, StatusFailed, nil)
+			row = append(row, nil, nil, nil, StatusFailed, nil, nil)
 			row = append(row, make([]any, len(keys))...)
 			rows = append(rows, append(row, d.Failure.Reason))
 			continue
@@ -46,7 +48,11 @@ func recordRows(set *Set) [][]any {
 		if rec.Year != nil {
 			year = float64(*rec.Year)
 		}
-		row = append(row, rec.Agency, year, rec.Template, rec.Status, float64(len(rec.Findings)))
+		var reviewed []string
+		for _, r := range rec.Reviewed {
+			reviewed = append(reviewed, r.Key())
+		}
+		row = append(row, rec.Agency, year, rec.Template, rec.Status, float64(len(rec.Findings)), strings.Join(reviewed, " "))
 		_, values := rec.Flat()
 		for _, k := range keys {
 			if v, ok := values[k]; ok && v.Valid {
@@ -157,10 +163,16 @@ func XLSX(set *Set) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	reviewed, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#C6EFCE"}}})
+	if err != nil {
+		return nil, err
+	}
+	records := recordRows(set)
+	markReviewed(records, set, reviewed)
 	for _, s := range []struct {
 		name string
 		rows [][]any
-	}{{SheetRecords, recordRows(set)}, {SheetFindings, findingRows(set)}} {
+	}{{SheetRecords, records}, {SheetFindings, findingRows(set)}} {
 		if err := writeSheet(f, s.name, s.rows, bold); err != nil {
 			return nil, fmt.Errorf("export: sheet %s: %w", s.name, err)
 		}
@@ -196,4 +208,25 @@ func writeSheet(f *excelize.File, sheet string, rows [][]any, headerStyle int) e
 		}
 	}
 	return sw.Flush()
+}
+
+// markReviewed gives the values people set in the review station a style
+// of their own in the records sheet (rows as recordRows returns them).
+func markReviewed(rows [][]any, set *Set, style int) {
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		if k, ok := h.(string); ok {
+			col[k] = i
+		}
+	}
+	for i, d := range set.Docs {
+		if d.Record == nil {
+			continue
+		}
+		for _, r := range d.Record.Reviewed {
+			if j, ok := col[r.Key()]; ok {
+				rows[i+1][j] = excelize.Cell{StyleID: style, Value: rows[i+1][j]}
+			}
+		}
+	}
 }

@@ -50,6 +50,8 @@ type cell struct {
 	// col and end are the display columns the cell spans in a line laid
 	// out in columns (a CJK character is two); both 0 elsewhere.
 	col, end int
+	// prov is where an OCR'd table cell was read (page and box); zero else.
+	prov layout.Provenance
 }
 
 func (p *Parser) newCell(text string, conf float64) cell {
@@ -103,6 +105,9 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 				start := len(buf)
 				for _, c := range row {
 					buf = append(buf, p.newCell(c.Text, c.Prov.Confidence))
+					if c.Prov.Confidence > 0 {
+						buf[len(buf)-1].prov = c.Prov
+					}
 				}
 				if len(buf) > start {
 					out = append(out, line{grid: true, cells: buf[start:len(buf):len(buf)]})

@@ -325,6 +325,9 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 			})
 		}
 		row.Set(col.Key, v)
+		if c.prov.Box != nil {
+			rec.Provenance = append(rec.Provenance, ocrSource(t.Key, r.Key, col.Key, c))
+		}
 	}
 	return row
 }

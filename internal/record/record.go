@@ -48,6 +48,11 @@ type Record struct {
 	Notes             []Note    `json:"notes"`
 	Findings          []Finding `json:"findings"`
 	Status            string    `json:"status"`
+	// Reviewed lists the values a person set in the review station (see
+	// review.go); absent where nothing was reviewed.
+	Reviewed []Review `json:"reviewed,omitempty"`
+	// Provenance says where OCR read each value it read (review.go).
+	Provenance []CellSource `json:"provenance,omitempty"`
 }
 
 // Source describes the input file.

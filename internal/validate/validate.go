@@ -52,6 +52,7 @@ func Check(rec *record.Record) {
 		for i := range tp.Tables {
 			c.table(&tp.Tables[i], tableOf(rec, tp.Tables[i].Key))
 		}
+		c.prose()
 	}
 	rec.Status = Status(rec.Findings)
 }
