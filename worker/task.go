@@ -15,6 +15,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/worker/ziparchive"
 )
@@ -41,6 +42,9 @@ type Doc struct {
 	Path string `json:"path"`
 	// Entry is the entry's name in the archive at Path; "" for a plain file.
 	Entry string `json:"entry,omitempty"`
+	// Zip is where Entry is in the archive, as listed, so that it is read
+	// by offset; tasks made before it was kept find Entry by name.
+	Zip *ziparchive.Entry `json:"zip,omitempty"`
 	// Rel is the slash-separated path the record mirrors under the output
 	// directory: Rel + ".json".
 	Rel string `json:"rel"`
@@ -136,12 +140,29 @@ func NewTask(doc Doc, queue string, cfg TaskConfig) (*asynq.Task, error) {
 	), nil
 }
 
-// Open opens the document's content: the file, or the entry of its archive.
+// Open opens the document's content: the entry of its archive, or the file,
+// which must be a regular file (a link, FIFO, socket or device is refused
+// unread; see inputfile) and, for a dropped file, on the drop folder's
+// volume. Reading a plain file to its end fails with inputfile.ErrChanged
+// when it changed meanwhile.
 func (d Doc) Open(lim ziparchive.Limits) (io.ReadCloser, error) {
-	if d.Entry != "" {
+	switch {
+	case d.Zip != nil:
+		return ziparchive.OpenEntry(d.Path, *d.Zip, lim)
+	case d.Entry != "":
 		return ziparchive.Open(d.Path, d.Entry, lim)
 	}
-	return os.Open(d.Path)
+	f, err := inputfile.Open(d.Path)
+	if err != nil {
+		return nil, err
+	}
+	if d.Inbox != "" {
+		if inbox, err := os.Stat(d.Inbox); err == nil && !inputfile.SameVolume(f.Info(), inbox) {
+			f.Close()
+			return nil, fmt.Errorf("%w (%s), not read", inputfile.ErrOtherVolume, d.Inbox)
+		}
+	}
+	return f, nil
 }
 
 // Identify fills in the document's hash and format from its content.

@@ -84,7 +84,7 @@ func runEnqueue(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			if bar != nil {
 				bar.Clear()
 			}
-			fmt.Fprintf(stderr, "nianbao enqueue: %s: %v\n", doc, err)
+			printLine(stderr, "nianbao enqueue: %s: %v", doc, err)
 		}
 		if bar != nil {
 			bar.Add(1)

@@ -63,7 +63,7 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		rec, err := p.File(ctx, file)
 		if err != nil {
-			fmt.Fprintf(stderr, "nianbao: %s: %v\n", file, err)
+			printLine(stderr, "nianbao: %s: %v", file, err)
 			status = exitFailed
 			continue
 		}

@@ -85,7 +85,12 @@ func Load(dir string) (*Set, error) {
 			if err := json.Unmarshal(data, &f); err != nil {
 				return fmt.Errorf("export: %s: %w", path, err)
 			}
-			set.Docs = append(set.Docs, Doc{File: strings.TrimSuffix(rel, results.ErrorSuffix), Failure: &f})
+			// The input's full name: the file's own may be shortened.
+			file := f.File
+			if file == "" {
+				file = strings.TrimSuffix(rel, results.ErrorSuffix)
+			}
+			set.Docs = append(set.Docs, Doc{File: file, Failure: &f})
 			return nil
 		}
 		var rec record.Record
@@ -95,7 +100,11 @@ func Load(dir string) (*Set, error) {
 		if rec.Schema != record.Schema {
 			return nil // some other JSON file
 		}
-		set.Docs = append(set.Docs, Doc{File: strings.TrimSuffix(rel, results.RecordSuffix), Record: &rec})
+		file := rec.Source.File
+		if file == "" {
+			file = strings.TrimSuffix(rel, results.RecordSuffix)
+		}
+		set.Docs = append(set.Docs, Doc{File: file, Record: &rec})
 		return nil
 	})
 	if err != nil {

@@ -9,9 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/nianbao/nianbao/converters/ocr"
 	"github.com/nianbao/nianbao/converters/pdf"
 	"github.com/nianbao/nianbao/converters/text"
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/parser"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/internal/template"
@@ -102,26 +101,12 @@ func ocrVocabulary() []string {
 	return v
 }
 
-// File reads the file at path and returns its record.
+// File reads the regular file at path (a link, FIFO or device is refused
+// unread) and returns its record.
 func (p *Pipeline) File(ctx context.Context, path string) (*record.Record, error) {
-	f, err := os.Open(path)
+	data, err := inputfile.ReadFile(path, p.cfg.MaxFileSize)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("is a directory")
-	}
-	if info.Size() > p.cfg.MaxFileSize {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", converters.ErrTooLarge, info.Size(), p.cfg.MaxFileSize)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, p.cfg.MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
 	}
 	return p.Bytes(ctx, path, data)
 }
@@ -213,6 +198,9 @@ func Detect(name string, data []byte) string {
 	}
 	if notReports[ext] {
 		return ""
+	}
+	if _, ok := text.UTF16Order(data); ok {
+		return FormatText
 	}
 	switch ct := http.DetectContentType(data); {
 	case strings.HasPrefix(ct, "text/html"):
