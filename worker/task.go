@@ -143,8 +143,8 @@ func NewTask(doc Doc, queue string, cfg TaskConfig) (*asynq.Task, error) {
 // Open opens the document's content: the entry of its archive, or the file,
 // which must be a regular file (a link, FIFO, socket or device is refused
 // unread; see inputfile) and, for a dropped file, on the drop folder's
-// volume. Reading a plain file to its end fails with inputfile.ErrChanged
-// when it changed meanwhile.
+// volume, and not open for writing. Reading a plain file to its end fails
+// with inputfile.ErrChanged when it changed meanwhile.
 func (d Doc) Open(lim ziparchive.Limits) (io.ReadCloser, error) {
 	switch {
 	case d.Zip != nil:
@@ -160,6 +160,12 @@ func (d Doc) Open(lim ziparchive.Limits) (io.ReadCloser, error) {
 		if inbox, err := os.Stat(d.Inbox); err == nil && !inputfile.SameVolume(f.Info(), inbox) {
 			f.Close()
 			return nil, fmt.Errorf("%w (%s), not read", inputfile.ErrOtherVolume, d.Inbox)
+		}
+		// A file found at start, or whose close was missed, may still be
+		// being written however long it has not changed.
+		if f.BeingWritten() {
+			f.Close()
+			return nil, fmt.Errorf("%w: a process still has it open for writing", inputfile.ErrChanged)
 		}
 	}
 	return f, nil

@@ -110,3 +110,30 @@ func TestChanged(t *testing.T) {
 		t.Errorf("error %v, want ErrChanged", err)
 	}
 }
+
+// TestBeingWritten: a file a process holds open for writing is told apart
+// from one closed, however long the writer has paused.
+func TestBeingWritten(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "a.txt")
+	w, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteString("first half")
+	f, err := inputfile.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.BeingWritten() {
+		t.Error("a file open for writing is not told")
+	}
+	f.Close()
+	w.Close()
+	if f, err = inputfile.Open(p); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.BeingWritten() {
+		t.Error("a closed file is said to be written")
+	}
+}
