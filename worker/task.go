@@ -52,6 +52,9 @@ type Doc struct {
 	SHA256 string `json:"sha256"`
 	// Format is the format pipeline.Detect tells; it picks the timeout.
 	Format string `json:"format,omitempty"`
+	// Pages is how many pages pipeline.Pages counts (0: it cannot tell);
+	// each adds its format's per-page time to the timeout.
+	Pages int `json:"pages,omitempty"`
 	// Inbox is the watched folder the file was dropped into, if it was: the
 	// file moves to Inbox/done/ or Inbox/failed/ once processed.
 	Inbox string `json:"inbox,omitempty"`
@@ -74,6 +77,10 @@ type TaskConfig struct {
 	// Timeouts is how long a document of each format may take, by
 	// pipeline.Format*; formats not listed get DefaultTimeout.
 	Timeouts map[string]time.Duration
+	// PerPage is added to the timeout for each page of a document of the
+	// format, so a long scan, read by OCR page by page, can finish; formats
+	// not listed get none. Default DefaultPerPage.
+	PerPage map[string]time.Duration
 	// MaxRetry is how often a transient failure (I/O, Redis) is retried.
 	// Default 8.
 	MaxRetry int
@@ -93,6 +100,13 @@ var DefaultTimeouts = map[string]time.Duration{
 	pipeline.FormatImage: 5 * time.Minute,
 }
 
+// DefaultPerPage is TaskConfig.PerPage's default: a scanned page takes OCR
+// tens of seconds on a busy machine.
+var DefaultPerPage = map[string]time.Duration{
+	pipeline.FormatPDF:   time.Minute,
+	pipeline.FormatImage: time.Minute,
+}
+
 // Defaults of TaskConfig.
 const (
 	DefaultTimeout   = 5 * time.Minute
@@ -104,6 +118,9 @@ func (c TaskConfig) withDefaults() TaskConfig {
 	if c.Timeouts == nil {
 		c.Timeouts = DefaultTimeouts
 	}
+	if c.PerPage == nil {
+		c.PerPage = DefaultPerPage
+	}
 	if c.MaxRetry <= 0 {
 		c.MaxRetry = DefaultMaxRetry
 	}
@@ -113,12 +130,15 @@ func (c TaskConfig) withDefaults() TaskConfig {
 	return c
 }
 
-// Timeout returns the timeout of a document of the format.
-func (c TaskConfig) Timeout(format string) time.Duration {
-	if t, ok := c.withDefaults().Timeouts[format]; ok {
-		return t
+// Timeout returns the timeout of a document of the format with pages
+// pages: the format's own, and its per-page time for each page.
+func (c TaskConfig) Timeout(format string, pages int) time.Duration {
+	c = c.withDefaults()
+	t, ok := c.Timeouts[format]
+	if !ok {
+		t = DefaultTimeout
 	}
-	return DefaultTimeout
+	return t + time.Duration(max(pages, 0))*c.PerPage[format]
 }
 
 // NewTask returns the task of a document on a queue.
@@ -134,7 +154,7 @@ func NewTask(doc Doc, queue string, cfg TaskConfig) (*asynq.Task, error) {
 	return asynq.NewTask(TypeDocument, payload,
 		asynq.TaskID(TaskID(doc.SHA256)),
 		asynq.Queue(queue),
-		asynq.Timeout(cfg.Timeout(doc.Format)),
+		asynq.Timeout(cfg.Timeout(doc.Format, doc.Pages)),
 		asynq.MaxRetry(cfg.MaxRetry),
 		asynq.Retention(cfg.Retention),
 	), nil
@@ -171,25 +191,21 @@ func (d Doc) Open(lim ziparchive.Limits) (io.ReadCloser, error) {
 	return f, nil
 }
 
-// Identify fills in the document's hash and format from its content.
+// Identify fills in the document's hash, format and pages from its content.
 func (d *Doc) Identify(lim ziparchive.Limits) error {
 	rc, err := d.Open(lim)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	h := sha256.New()
-	head := make([]byte, 512)
-	n, err := io.ReadFull(rc, head)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+	// Whole, for the page count; the pipeline reads no more than this.
+	data, err := io.ReadAll(io.LimitReader(rc, pipeline.DefaultMaxFileSize+1))
+	if err != nil {
 		return fmt.Errorf("read %s: %w", d, err)
 	}
-	head = head[:n]
-	h.Write(head)
-	if _, err := io.Copy(h, rc); err != nil {
-		return fmt.Errorf("read %s: %w", d, err)
-	}
-	d.SHA256 = hex.EncodeToString(h.Sum(nil))
-	d.Format = pipeline.Detect(d.Rel, head)
+	sum := sha256.Sum256(data)
+	d.SHA256 = hex.EncodeToString(sum[:])
+	d.Format = pipeline.Detect(d.Rel, data[:min(len(data), 512)])
+	d.Pages = pipeline.Pages(d.Format, data)
 	return nil
 }

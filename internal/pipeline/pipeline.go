@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strconv"
 	"path/filepath"
 	"strings"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/nianbao/nianbao/converters/docx"
 	"github.com/nianbao/nianbao/converters/html"
 	"github.com/nianbao/nianbao/converters/ocr"
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 	"github.com/nianbao/nianbao/converters/pdf"
 	"github.com/nianbao/nianbao/converters/text"
 	"github.com/nianbao/nianbao/internal/inputfile"
@@ -209,4 +212,33 @@ func Detect(name string, data []byte) string {
 		return FormatText
 	}
 	return ""
+}
+
+// maxPages caps what Pages tells: a budget, not a count to trust.
+const maxPages = 1000
+
+// pdfCount finds the page counts of a PDF's page tree nodes.
+var pdfCount = regexp.MustCompile(`/Count\s+(\d{1,6})`)
+
+// Pages tells how many pages a document of the format has, cheaply, for its
+// time budget: a TIFF's pages (1 for other images, and for what cannot be
+// read: its converter says why), the largest /Count of a PDF's page tree
+// nodes where they are not compressed; 0 when it cannot tell.
+func Pages(format string, data []byte) int {
+	switch format {
+	case FormatImage:
+		if f, err := imgproc.Open(data, 0); err == nil {
+			return min(f.Pages(), maxPages)
+		}
+		return 1
+	case FormatPDF:
+		n := 0
+		for _, m := range pdfCount.FindAllSubmatch(data, -1) {
+			if c, err := strconv.Atoi(string(m[1])); err == nil {
+				n = max(n, c)
+			}
+		}
+		return min(n, maxPages)
+	}
+	return 0
 }
