@@ -13,6 +13,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -206,13 +207,35 @@ func OpenEntry(file string, e Entry, lim Limits) (io.ReadCloser, error) {
 	case zip.Store:
 		rc = io.NopCloser(data)
 	case zip.Deflate:
-		rc = flate.NewReader(data)
+		rc = newInflater(data)
 	default:
 		f.Close()
 		return nil, fmt.Errorf("%s: %w: zip compression method %d", e.Name, converters.ErrUnsupported, e.Method)
 	}
 	return &entryReader{r: rc, left: e.Size, name: e.Name, crc: crc32.NewIEEE(), want: e.CRC32,
 		closers: []io.Closer{rc, f}}, nil
+}
+
+// inflaters keeps decompressors for reuse: each holds a 32 KiB window,
+// which for an archive of small entries cost more than reading them.
+var inflaters sync.Pool
+
+// inflater is a pooled decompressor; Close returns it to the pool.
+type inflater struct{ io.ReadCloser }
+
+func newInflater(r io.Reader) io.ReadCloser {
+	if z, ok := inflaters.Get().(io.ReadCloser); ok {
+		if err := z.(flate.Resetter).Reset(r, nil); err == nil {
+			return inflater{z}
+		}
+	}
+	return inflater{flate.NewReader(r)}
+}
+
+func (z inflater) Close() error {
+	err := z.ReadCloser.Close()
+	inflaters.Put(z.ReadCloser)
+	return err
 }
 
 // ReadFile returns the content of the entry named name.
