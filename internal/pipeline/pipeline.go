@@ -10,9 +10,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strconv"
-	"path/filepath"
 	"strings"
 
 	"github.com/nianbao/nianbao/converters"
