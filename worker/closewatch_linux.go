@@ -19,6 +19,7 @@ type inotifyWrites struct {
 	mu     sync.Mutex
 	dirs   map[int32]string // watch descriptor to folder
 	events chan writeEvent
+	done   chan struct{} // closed by Close
 }
 
 func newWriteWatch() (writeWatch, error) {
@@ -27,7 +28,8 @@ func newWriteWatch() (writeWatch, error) {
 		return nil, fmt.Errorf("inotify: %w", err)
 	}
 	// Non-blocking, so reads go through the runtime's poller and Close ends them.
-	c := &inotifyWrites{fd: fd, f: os.NewFile(uintptr(fd), "inotify"), dirs: map[int32]string{}, events: make(chan writeEvent, 256)}
+	c := &inotifyWrites{fd: fd, f: os.NewFile(uintptr(fd), "inotify"), dirs: map[int32]string{},
+		events: make(chan writeEvent, 256), done: make(chan struct{})}
 	go c.read()
 	return c, nil
 }
@@ -45,7 +47,20 @@ func (c *inotifyWrites) Add(dir string) error {
 
 func (c *inotifyWrites) Events() <-chan writeEvent { return c.events }
 
-func (c *inotifyWrites) Close() error { return c.f.Close() }
+func (c *inotifyWrites) Close() error {
+	close(c.done)
+	return c.f.Close()
+}
+
+// send hands ev on, unless the watch is closed meanwhile.
+func (c *inotifyWrites) send(ev writeEvent) bool {
+	select {
+	case c.events <- ev:
+		return true
+	case <-c.done:
+		return false
+	}
+}
 
 func (c *inotifyWrites) read() {
 	defer close(c.events)
@@ -68,14 +83,21 @@ func (c *inotifyWrites) read() {
 				delete(c.dirs, wd)
 			}
 			c.mu.Unlock()
+			var ev writeEvent
 			switch {
 			case mask&syscall.IN_Q_OVERFLOW != 0:
-				c.events <- writeEvent{}
+				// ev stays empty: events were lost.
 			case !ok || name == "" || mask&syscall.IN_ISDIR != 0:
+				continue
 			case mask&syscall.IN_CLOSE_WRITE != 0:
-				c.events <- writeEvent{Path: filepath.Join(dir, name), Closed: true}
+				ev = writeEvent{Path: filepath.Join(dir, name), Closed: true}
 			case mask&(syscall.IN_CREATE|syscall.IN_MODIFY) != 0:
-				c.events <- writeEvent{Path: filepath.Join(dir, name)}
+				ev = writeEvent{Path: filepath.Join(dir, name)}
+			default:
+				continue
+			}
+			if !c.send(ev) {
+				return
 			}
 		}
 	}

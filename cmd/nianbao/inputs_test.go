@@ -130,6 +130,18 @@ func TestBatchInputs(t *testing.T) {
 	dir := t.TempDir()
 	in, good, bad := hostileFolder(t, dir)
 	out := filepath.Join(dir, "out")
+	// Documents cut short, as by a download that stopped: bad input, never
+	// a record.
+	for _, name := range []string{"000.pdf", "000.docx"} {
+		data, err := os.ReadFile(filepath.Join("../../testdata/corpus", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, "cut-"+name), data[:len(data)*9/10], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		bad["in/cut-"+name] = "truncated"
+	}
 	type result struct {
 		code           int
 		stdout, stderr string
