@@ -320,7 +320,7 @@ func (w *Watcher) settle(ctx context.Context) {
 // prune forgets enqueued files that are no longer there.
 func (w *Watcher) prune() {
 	for p := range w.enqueued {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Lstat(p); err != nil {
 			delete(w.enqueued, p)
 		}
 	}
