@@ -83,9 +83,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 			return nil
 		}
-		if doc.Zip != nil && doc.Zip.Duplicate {
-			printLine(stderr, "nianbao batch: %s: an earlier entry has the same name; this one is read as %s", doc.Path, doc.Entry)
-		}
+		noteDuplicate(stderr, "nianbao batch", doc)
 		if p, err := sink.RecordPath(doc.Rel); err == nil {
 			if _, err := os.Stat(p); err == nil {
 				skipped++
@@ -180,6 +178,14 @@ func writeFailure(sink *results.Sink, doc worker.Doc, err error, stderr io.Write
 	f := results.Failure{File: doc.Rel, Format: doc.Format, Reason: err.Error(), Kind: kind, Time: time.Now().UTC()}
 	if werr := sink.WriteFailure(doc.Rel, f); werr != nil {
 		printLine(stderr, "nianbao batch: %v", werr)
+	}
+}
+
+// noteDuplicate says so when doc is an archive entry read under another
+// name than it has, since an earlier entry has that name.
+func noteDuplicate(w io.Writer, cmd string, doc worker.Doc) {
+	if doc.Zip != nil && doc.Zip.Duplicate {
+		printLine(w, "%s: %s: an earlier entry has the same name; this one is read as %s", cmd, doc.Path, doc.Entry)
 	}
 }
 
