@@ -14,7 +14,7 @@ OCR_PACKAGES  := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesse
 	libtesseract-dev libleptonica-dev
 RUN_PACKAGES  := ca-certificates $(OCR_PACKAGES)
 TEST_PACKAGES := ca-certificates $(OCR_PACKAGES) poppler-utils redis-server libreoffice-writer-nogui \
-	pandoc w3m chromium
+	pandoc w3m chromium libtiff-tools
 
 SAMPLES := $(filter-out %/README.md,$(wildcard testdata/seeds/*.txt) \
 	$(wildcard testdata/corpus/*.html) $(wildcard testdata/corpus/*.txt) $(wildcard testdata/corpus/*.md) \

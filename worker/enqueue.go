@@ -13,6 +13,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/worker/ziparchive"
 )
 
@@ -22,8 +23,11 @@ import (
 // `reports/2023` gives `2023/a/b.pdf` and an archive `x.zip` gives
 // `x.zip/entry.txt`. fn is called for each document, or with an error for an
 // input that cannot be listed (a missing file, an archive ziparchive
-// rejects); Walk stops when fn returns an error, and returns it. Documents
-// are not read: Doc.Identify hashes them.
+// rejects) or is not a regular file: a symbolic link (to a file or a folder:
+// none is followed or entered, so no loop can occur), a FIFO, a socket, a
+// device, or anything on another volume than its argument. Walk stops when
+// fn returns an error, and returns it. Documents are not read: Doc.Identify
+// hashes them.
 func Walk(ctx context.Context, paths []string, lim ziparchive.Limits, fn func(Doc, error) error) error {
 	for _, arg := range paths {
 		abs, err := filepath.Abs(arg)
@@ -33,15 +37,18 @@ func Walk(ctx context.Context, paths []string, lim ziparchive.Limits, fn func(Do
 			}
 			continue
 		}
-		info, err := os.Stat(abs)
+		base := filepath.Base(abs)
+		root, err := os.Lstat(abs)
+		if err == nil && !root.IsDir() {
+			err = inputfile.Check(root)
+		}
 		if err != nil {
-			if err := fn(Doc{Path: abs, Rel: filepath.Base(abs)}, err); err != nil {
+			if err := fn(Doc{Path: abs, Rel: base}, err); err != nil {
 				return err
 			}
 			continue
 		}
-		base := filepath.Base(abs)
-		if !info.IsDir() {
+		if !root.IsDir() {
 			if err := walkFile(abs, base, lim, fn); err != nil {
 				return err
 			}
@@ -51,23 +58,42 @@ func Walk(ctx context.Context, paths []string, lim ziparchive.Limits, fn func(Do
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return ctxErr
 			}
-			if err != nil {
-				return fn(Doc{Path: p}, err)
+			rel := base
+			if r, rerr := filepath.Rel(abs, p); rerr == nil && r != "." {
+				rel = path.Join(base, filepath.ToSlash(r))
 			}
-			if p != abs && Ignored(d.Name()) {
+			if err != nil {
+				return fn(Doc{Path: p, Rel: rel}, err)
+			}
+			if p == abs {
+				return nil
+			}
+			if Ignored(d.Name()) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if d.IsDir() || !d.Type().IsRegular() {
+			info, err := d.Info()
+			if err == nil && !inputfile.SameVolume(info, root) {
+				err = inputfile.ErrOtherVolume
+			}
+			if err == nil && !d.IsDir() {
+				err = inputfile.Check(info)
+			}
+			if err != nil {
+				if ferr := fn(Doc{Path: p, Rel: rel}, err); ferr != nil {
+					return ferr
+				}
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
 				return nil
 			}
-			rel, err := filepath.Rel(abs, p)
-			if err != nil {
-				return fn(Doc{Path: p}, err)
+			if d.IsDir() {
+				return nil
 			}
-			return walkFile(p, path.Join(base, filepath.ToSlash(rel)), lim, fn)
+			return walkFile(p, rel, lim, fn)
 		})
 		if err != nil {
 			return err
@@ -85,11 +111,17 @@ func walkFile(file, rel string, lim ziparchive.Limits, fn func(Doc, error) error
 		return fn(Doc{Path: file, Rel: rel}, err)
 	}
 	for _, e := range entries {
-		if err := fn(Doc{Path: file, Entry: e.Name, Rel: rel + "/" + e.Name}, nil); err != nil {
+		if err := fn(ArchiveDoc(file, rel, e), nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ArchiveDoc is the document of the entry e of the archive at file, whose
+// own Rel is rel.
+func ArchiveDoc(file, rel string, e ziparchive.Entry) Doc {
+	return Doc{Path: file, Entry: e.Name, Zip: &e, Rel: rel + "/" + e.Name}
 }
 
 // Ignored tells the file names a drop folder and Walk leave alone: hidden

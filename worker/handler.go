@@ -51,9 +51,9 @@ func (h *Handler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("worker: keep the result: %w", err)
 	}
 	rec := res.Record
-	if !res.Reused {
-		h.Metrics.observe(rec.Source.Format, rec.Source.Method, rec.Status, time.Since(start))
-	}
+	// Counted here, after the last step that can fail: a retry that reuses
+	// the record is the first attempt that got this far.
+	h.Metrics.observe(rec.Source.Format, rec.Source.Method, rec.Status, time.Since(start))
 	h.log().Info("processed", "file", doc.Rel, "status", rec.Status, "format", rec.Source.Format,
 		"findings", len(rec.Findings), "reused", res.Reused, "ms", time.Since(start).Milliseconds())
 	return nil
@@ -124,11 +124,16 @@ func moveFailed(doc Doc, f results.Failure) error {
 	if doc.Inbox == "" || doc.Entry != "" {
 		return nil
 	}
+	f.Reason = results.OneLine(f.Reason)
 	data, err := results.Marshal(f)
 	if err != nil {
 		return err
 	}
-	reason := filepath.Join(doc.Inbox, FailedDir, filepath.FromSlash(doc.Rel)+results.ErrorSuffix)
+	// The input's own name fits where it was; its reason's may not.
+	reason, err := results.Path(filepath.Join(doc.Inbox, FailedDir), doc.Rel, results.ErrorSuffix, results.FoldNone)
+	if err != nil {
+		return err
+	}
 	if err := results.WriteFile(reason, data); err != nil {
 		return err
 	}

@@ -46,6 +46,14 @@ func (m *Metrics) observe(format, method, status string, took time.Duration) {
 	m.duration.WithLabelValues(format).Observe(took.Seconds())
 }
 
+// unread counts a document failed before any task read it: no duration.
+func (m *Metrics) unread(format string) {
+	if m == nil {
+		return
+	}
+	m.documents.WithLabelValues(format, "", StatusFailed).Inc()
+}
+
 func (m *Metrics) enqueue(queue, result string) {
 	if m == nil {
 		return

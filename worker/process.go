@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/worker/results"
@@ -32,6 +33,7 @@ var ErrChanged = errors.New("file changed since it was enqueued")
 var badInput = []error{
 	converters.ErrEmpty, converters.ErrNotText, converters.ErrCorrupt, converters.ErrEncrypted,
 	converters.ErrTooLarge, converters.ErrUnsupported, ErrNotReport, ErrChanged, ziparchive.ErrUnsafeName,
+	inputfile.ErrNotRegular, inputfile.ErrOtherVolume,
 }
 
 // BadInput tells whether err means the document cannot give a record however

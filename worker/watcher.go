@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"github.com/hibiken/asynq"
 
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/worker/results"
 	"github.com/nianbao/nianbao/worker/ziparchive"
 )
@@ -31,8 +31,9 @@ type WatchConfig struct {
 	// to Dir/failed/, under their path relative to Dir.
 	Dir string
 	// Settle is how long a file's size and modification time must stay the
-	// same before it is taken: a file being copied in is not read half
-	// written. Default 2 s.
+	// same before it is taken, where the platform does not tell when its
+	// writer closed it (Linux does: a file written to is taken once closed,
+	// however long its writer pauses). Default 2 s.
 	Settle time.Duration
 	// Rescan is how often the whole folder is walked again, for events the
 	// kernel dropped when its queue overflowed. Default 1 min.
@@ -40,9 +41,10 @@ type WatchConfig struct {
 }
 
 // Watcher enqueues every file that lands in a drop folder (fsnotify), once
-// it has stopped growing, and the files already there when it starts. Files
-// go on QueueDrop; the entries of a .zip archive, which may be thousands, on
-// QueueBulk.
+// its writer closed it or it has stopped growing, and the files already
+// there when it starts. Files go on QueueDrop; the entries of a .zip
+// archive, which may be thousands, on QueueBulk. What is not a regular file
+// (a link, a FIFO, a socket) is failed unread, with its reason.
 type Watcher struct {
 	cfg    WatchConfig
 	enq    *Enqueuer
@@ -50,6 +52,7 @@ type Watcher struct {
 	logger *slog.Logger
 
 	fs       *fsnotify.Watcher
+	writes   writeWatch // nil where the platform has no close-write events
 	pending  map[string]*pendingFile
 	enqueued map[string]stamp // files handed to the queue, as they were then
 }
@@ -62,6 +65,25 @@ type stamp struct {
 type pendingFile struct {
 	stamp
 	since time.Time // when the stamp was last seen to change
+	// writing: a writer has it open (written to since its last close, as
+	// far as close-write events tell); closed: that writer closed it.
+	writing, closed bool
+	regular         bool // as Lstat last told
+}
+
+// writeWatch tells when a file under the folders added is created or
+// written to, and when the process that had it open for writing closes it.
+type writeWatch interface {
+	Add(dir string) error
+	Events() <-chan writeEvent
+	Close() error
+}
+
+// writeEvent is a file written to, or closed by its writer. An empty Path
+// means events were lost.
+type writeEvent struct {
+	Path   string
+	Closed bool
 }
 
 // NewWatcher returns a watcher of cfg.Dir that enqueues with enq. Archives
@@ -97,6 +119,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 		return fmt.Errorf("watch: %w", err)
 	}
 	defer w.fs.Close()
+	if w.writes, err = newWriteWatch(); err != nil {
+		w.logger.Warn("watch: no close-write events, files are taken once settled", "error", err)
+	}
+	var writes <-chan writeEvent
+	if w.writes != nil {
+		defer w.writes.Close()
+		writes = w.writes.Events()
+	}
 	w.scan(w.cfg.Dir)
 
 	tick := time.NewTicker(max(w.cfg.Settle/4, 20*time.Millisecond))
@@ -109,6 +139,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 			return nil
 		case ev := <-w.fs.Events:
 			w.event(ev)
+		case ev, ok := <-writes:
+			switch {
+			case !ok:
+				writes = nil
+			case ev.Path == "":
+				w.lostCloses()
+			default:
+				w.written(ev)
+			}
 		case err := <-w.fs.Errors:
 			// Most likely the kernel's event queue overflowed: walk again.
 			w.logger.Warn("watch: events lost, scanning the folder again", "error", err)
@@ -157,11 +196,15 @@ func (w *Watcher) scan(dir string) {
 			if err := w.fs.Add(p); err != nil {
 				w.logger.Warn("watch: cannot watch folder", "dir", p, "error", err)
 			}
+			if w.writes != nil {
+				if err := w.writes.Add(p); err != nil {
+					w.logger.Warn("watch: cannot watch folder for closes", "dir", p, "error", err)
+				}
+			}
 			return nil
 		}
-		if d.Type().IsRegular() {
-			w.touch(p)
-		}
+		// Links, FIFOs and sockets too: each is failed with its reason.
+		w.touch(p)
 		return nil
 	})
 }
@@ -181,9 +224,7 @@ func (w *Watcher) event(ev fsnotify.Event) {
 			w.scan(ev.Name)
 			return
 		}
-		if info.Mode().IsRegular() {
-			w.touch(ev.Name)
-		}
+		w.touch(ev.Name)
 	case ev.Has(fsnotify.Write), ev.Has(fsnotify.Chmod):
 		w.touch(ev.Name)
 	case ev.Has(fsnotify.Remove), ev.Has(fsnotify.Rename):
@@ -192,24 +233,51 @@ func (w *Watcher) event(ev fsnotify.Event) {
 	}
 }
 
-// touch notes that a file may have changed: it is taken once it settles,
-// unless it is as it was when it was enqueued.
-func (w *Watcher) touch(p string) {
-	info, err := os.Stat(p)
-	if err != nil || !info.Mode().IsRegular() {
-		return
+// touch notes that a file may have changed: it is taken once its writer
+// closes it or it settles, unless it is as it was when it was enqueued.
+func (w *Watcher) touch(p string) *pendingFile {
+	info, err := os.Lstat(p)
+	if err != nil || info.IsDir() {
+		return nil
 	}
 	s := stamp{info.Size(), info.ModTime()}
 	if s == w.enqueued[p] {
+		return nil
+	}
+	pf, ok := w.pending[p]
+	if !ok {
+		pf = &pendingFile{stamp: s, since: time.Now()}
+		w.pending[p] = pf
+	} else if pf.stamp != s {
+		pf.stamp, pf.since = s, time.Now()
+	}
+	// Something renamed over a file being written is not that file: no
+	// close of it will come.
+	if pf.regular = info.Mode().IsRegular(); !pf.regular {
+		pf.writing = false
+	}
+	return pf
+}
+
+// written notes that a writer wrote to a file, which then waits for its
+// close however long it pauses, or closed it, which takes it at the next
+// tick.
+func (w *Watcher) written(ev writeEvent) {
+	if w.skipped(ev.Path) {
 		return
 	}
-	if pf, ok := w.pending[p]; ok {
-		if pf.stamp != s {
-			pf.stamp, pf.since = s, time.Now()
-		}
-		return
+	if pf := w.touch(ev.Path); pf != nil && pf.regular {
+		pf.writing, pf.closed = !ev.Closed, ev.Closed
 	}
-	w.pending[p] = &pendingFile{stamp: s, since: time.Now()}
+}
+
+// lostCloses falls back to the settle time for every pending file, since a
+// close of one of them may be among the events lost.
+func (w *Watcher) lostCloses() {
+	w.logger.Warn("watch: close events lost, pending files are taken once settled")
+	for _, pf := range w.pending {
+		pf.writing = false
+	}
 }
 
 // settle enqueues the pending files that have not changed for Settle.
@@ -219,19 +287,25 @@ func (w *Watcher) settle(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		info, err := os.Stat(p)
+		info, err := os.Lstat(p)
 		if err != nil {
 			delete(w.pending, p)
 			continue
 		}
 		if s := (stamp{info.Size(), info.ModTime()}); s != pf.stamp {
 			pf.stamp, pf.since = s, now
+			if !pf.closed {
+				continue
+			}
+		}
+		if pf.writing || (!pf.closed && now.Sub(pf.since) < w.cfg.Settle) {
 			continue
 		}
-		if now.Sub(pf.since) < w.cfg.Settle {
+		if err := w.take(ctx, p); errors.Is(err, inputfile.ErrChanged) {
+			// Still being written after all: wait again.
+			pf.stamp, pf.since, pf.closed = stamp{}, now, false
 			continue
-		}
-		if err := w.take(ctx, p); err != nil {
+		} else if err != nil {
 			// Redis is likely away: try again after another Settle, and try
 			// no other file until then.
 			w.logger.Warn("watch: cannot enqueue yet", "file", p, "error", err)
@@ -246,7 +320,7 @@ func (w *Watcher) settle(ctx context.Context) {
 // prune forgets enqueued files that are no longer there.
 func (w *Watcher) prune() {
 	for p := range w.enqueued {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Lstat(p); err != nil {
 			delete(w.enqueued, p)
 		}
 	}
@@ -264,8 +338,11 @@ func (w *Watcher) take(ctx context.Context, p string) error {
 		return w.takeArchive(ctx, doc)
 	}
 	if err := doc.Identify(w.enq.Zip); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			return nil // gone meanwhile: another watcher of the folder took it
+		case errors.Is(err, inputfile.ErrChanged):
+			return err
 		}
 		return w.reject(doc, err)
 	}
@@ -317,7 +394,7 @@ func (w *Watcher) takeArchive(ctx context.Context, doc Doc) error {
 	moved := filepath.Join(w.cfg.Dir, DoneDir, filepath.FromSlash(doc.Rel))
 	var enqueued, dups int
 	for _, e := range entries {
-		entry := Doc{Path: doc.Path, Entry: e.Name, Rel: path.Join(doc.Rel, e.Name)}
+		entry := ArchiveDoc(doc.Path, doc.Rel, e)
 		if err := entry.Identify(w.enq.Zip); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -353,6 +430,8 @@ func (w *Watcher) reject(doc Doc, err error) error {
 	}
 	w.logger.Warn("rejected", "file", doc.Rel, "reason", f.Reason)
 	w.enq.Metrics.enqueue(QueueDrop, "rejected")
+	// A document that never reaches a task ends here: counted once, failed.
+	w.enq.Metrics.unread(doc.Format)
 	if werr := w.sink.WriteFailure(doc.Rel, f); werr != nil {
 		return werr
 	}

@@ -158,7 +158,9 @@ func TestBadInput(t *testing.T) {
 
 	waitFor(t, 30*time.Second, "every input to be done with", func() bool {
 		records, failures := outputs(t, out)
-		return len(records) == 3 && len(failures) == len(bad)
+		// The reason is written before the input moves to failed/.
+		moved, _ := filepath.Glob(filepath.Join(inbox, worker.FailedDir, "*"+results.ErrorSuffix))
+		return len(records) == 3 && len(failures) == len(bad) && len(moved) == len(bad)
 	})
 	records, failures := outputs(t, out)
 	for _, b := range bad {

@@ -30,6 +30,12 @@ DIR/2023/a.pdf.error.json with the reason when it fails. Then exports DIR
 (see 'nianbao export'). Run it again to resume: documents whose record is
 already in DIR are skipped.
 
+Every input ends with a record or a reason: what is not a regular file (a
+symbolic link, which is not followed, a FIFO, a socket) fails unread; an
+output name too long for the file system, or holding a newline, is
+shortened and given a hash of the input's path (the record's source.file
+keeps the full name). The summary counts inputs, records and failures.
+
 Exit status: 0 when every document gave a record; 1 when one did not (its
 reason is in its .error.json and on stderr) or the run was stopped; 2 for
 bad usage.
@@ -66,16 +72,18 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// Listing first gives the bar its total; documents are read only by
 	// the pool.
 	var docs []worker.Doc
-	var failed, skipped int
+	var inputs, failed, skipped int
 	err := worker.Walk(ctx, paths, ziparchive.Limits{}, func(doc worker.Doc, err error) error {
+		inputs++
 		if err != nil {
 			failed++
-			fmt.Fprintf(stderr, "nianbao batch: %s: %v\n", doc, err)
+			printLine(stderr, "nianbao batch: %s: %v", doc, err)
 			if doc.Rel != "" {
 				writeFailure(sink, doc, err, stderr)
 			}
 			return nil
 		}
+		noteDuplicate(stderr, "nianbao batch", doc)
 		if p, err := sink.RecordPath(doc.Rel); err == nil {
 			if _, err := os.Stat(p); err == nil {
 				skipped++
@@ -113,7 +121,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 					if bar != nil {
 						bar.Clear()
 					}
-					fmt.Fprintf(stderr, "nianbao batch: %s: %v\n", doc.Rel, err)
+					printLine(stderr, "nianbao batch: %s: %v", doc.Rel, err)
 					writeFailure(sink, doc, err, stderr)
 				default:
 					byStatus[res.Record.Status]++
@@ -140,8 +148,12 @@ feed:
 	}
 	took := time.Since(start)
 	done := byStatus[record.Valid] + byStatus[record.Invalid] + byStatus[record.Incomplete]
-	fmt.Fprintf(stdout, "%d records (%d valid, %d invalid, %d incomplete), %d failed, %d skipped as done, in %.1fs\n",
-		done, byStatus[record.Valid], byStatus[record.Invalid], byStatus[record.Incomplete], failed, skipped, took.Seconds())
+	fmt.Fprintf(stdout, "%d inputs: %d records (%d valid, %d invalid, %d incomplete), %d failed, %d skipped as done",
+		inputs, done, byStatus[record.Valid], byStatus[record.Invalid], byStatus[record.Incomplete], failed, skipped)
+	if left := inputs - done - failed - skipped; left > 0 {
+		fmt.Fprintf(stdout, ", %d not done", left)
+	}
+	fmt.Fprintf(stdout, ", in %.1fs\n", took.Seconds())
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "nianbao batch: stopped; run it again to resume")
 		return exitFailed
@@ -165,6 +177,20 @@ func writeFailure(sink *results.Sink, doc worker.Doc, err error, stderr io.Write
 	}
 	f := results.Failure{File: doc.Rel, Format: doc.Format, Reason: err.Error(), Kind: kind, Time: time.Now().UTC()}
 	if werr := sink.WriteFailure(doc.Rel, f); werr != nil {
-		fmt.Fprintf(stderr, "nianbao batch: %v\n", werr)
+		printLine(stderr, "nianbao batch: %v", werr)
 	}
+}
+
+// noteDuplicate says so when doc is an archive entry read under another
+// name than it has, since an earlier entry has that name.
+func noteDuplicate(w io.Writer, cmd string, doc worker.Doc) {
+	if doc.Zip != nil && doc.Zip.Duplicate {
+		printLine(w, "%s: %s: an earlier entry has the same name; this one is read as %s", cmd, doc.Path, doc.Entry)
+	}
+}
+
+// printLine prints one line, whatever newlines the names and errors in it
+// hold.
+func printLine(w io.Writer, format string, args ...any) {
+	fmt.Fprintln(w, results.OneLine(fmt.Sprintf(format, args...)))
 }

@@ -66,6 +66,7 @@ func runEnqueue(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	status := exitOK
 	err = worker.Walk(ctx, paths, ziparchive.Limits{}, func(doc worker.Doc, err error) error {
 		if err == nil {
+			noteDuplicate(stderr, "nianbao enqueue", doc)
 			var ex *worker.Existing
 			ex, err = enq.Enqueue(ctx, doc, *queue)
 			switch {
@@ -84,7 +85,7 @@ func runEnqueue(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			if bar != nil {
 				bar.Clear()
 			}
-			fmt.Fprintf(stderr, "nianbao enqueue: %s: %v\n", doc, err)
+			printLine(stderr, "nianbao enqueue: %s: %v", doc, err)
 		}
 		if bar != nil {
 			bar.Add(1)

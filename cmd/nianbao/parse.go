@@ -68,7 +68,7 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	status := exitOK
 	err := parseAll(ctx, p, files, *concurrency, func(file string, rec *record.Record, err error) error {
 		if err != nil {
-			fmt.Fprintf(stderr, "nianbao: %s: %v\n", file, err)
+			printLine(stderr, "nianbao: %s: %v", file, err)
 			status = exitFailed
 			return nil
 		}

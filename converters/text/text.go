@@ -30,7 +30,8 @@ var _ converters.Converter = Converter{}
 const checkEvery = 4096
 
 // Convert decodes data and splits it into blocks. The encoding is detected:
-// a UTF-8 or UTF-16 byte order mark, else UTF-8 if the bytes are valid UTF-8,
+// a UTF-8 or UTF-16 byte order mark, else UTF-16 by the pattern of its NULs
+// (see UTF16Order), else UTF-8 if the bytes are valid UTF-8,
 // else GB18030 (which covers GBK and GB2312) if they decode cleanly as that.
 // Anything else, or binary data, is an error wrapping converters.ErrNotText;
 // a file with no text but whitespace is one wrapping converters.ErrEmpty.
@@ -100,7 +101,14 @@ func decode(data []byte) (string, error) {
 	case bytes.HasPrefix(data, bomUTF16BE):
 		s = decodeWith(xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), data[2:])
 	case bytes.IndexByte(data, 0) >= 0:
-		return "", fmt.Errorf("%w: it contains NUL bytes, so it is binary", converters.ErrNotText)
+		order, ok := UTF16Order(data)
+		if !ok {
+			return "", fmt.Errorf("%w: it contains NUL bytes, so it is binary", converters.ErrNotText)
+		}
+		s = decodeWith(xunicode.UTF16(order, xunicode.IgnoreBOM), data)
+		if strings.ContainsRune(s, utf8.RuneError) {
+			return "", fmt.Errorf("%w: it looks like UTF-16 without a byte order mark but does not decode as that", converters.ErrNotText)
+		}
 	case utf8.Valid(data):
 		s = string(data)
 	default:
@@ -113,6 +121,31 @@ func decode(data []byte) (string, error) {
 		return "", fmt.Errorf("%w: it %s, so it is binary", converters.ErrNotText, why)
 	}
 	return s, nil
+}
+
+// UTF16Order tells whether data looks like UTF-16 text without a byte order
+// mark, and its byte order: text holds ASCII (digits, line ends, spaces),
+// whose high byte is NUL, so NULs fall on one parity of the offsets (odd in
+// little-endian, even in big-endian), at least one pair in 50, and seldom
+// on the other (only characters such as 一, U+4E00, put one there); binary
+// data has NULs at both alike. The first 64 KiB decide.
+func UTF16Order(data []byte) (xunicode.Endianness, bool) {
+	head := data[:min(len(data), 64<<10)&^1]
+	var nul [2]int
+	for i, b := range head {
+		if b == 0 {
+			nul[i&1]++
+		}
+	}
+	pairs := len(head) / 2
+	switch {
+	case pairs == 0:
+	case nul[1]*50 >= pairs && nul[1] >= 10*nul[0]:
+		return xunicode.LittleEndian, true
+	case nul[0]*50 >= pairs && nul[0] >= 10*nul[1]:
+		return xunicode.BigEndian, true
+	}
+	return xunicode.LittleEndian, false
 }
 
 // decodeWith decodes b, replacing what does not decode with U+FFFD.

@@ -88,6 +88,17 @@ func cases(t testing.TB) []struct {
 			in:   encode(t, xunicode.UTF16(xunicode.BigEndian, xunicode.UseBOM), report),
 			want: reportBlocks,
 		},
+		{
+			name: "utf-16le without bom",
+			in:   encode(t, xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), report),
+			want: reportBlocks,
+		},
+		{
+			name: "utf-16be without bom",
+			in:   encode(t, xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), report),
+			want: reportBlocks,
+		},
+		{name: "utf-16 without bom, unpaired surrogate", in: []byte("a\x00\x00\xd8b\x00"), err: converters.ErrNotText},
 		{name: "gbk", in: encode(t, simplifiedchinese.GBK, report), want: reportBlocks},
 		{
 			// 𠀀 is outside GBK: GB18030 writes it in four bytes.

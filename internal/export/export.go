@@ -86,7 +86,12 @@ func Load(dir string) (*Set, error) {
 			if err := json.Unmarshal(data, &f); err != nil {
 				return fmt.Errorf("export: %s: %w", path, err)
 			}
-			set.Docs = append(set.Docs, Doc{File: strings.TrimSuffix(rel, results.ErrorSuffix), Failure: &f})
+			// The input's full name: the file's own may be shortened.
+			file := f.File
+			if file == "" {
+				file = strings.TrimSuffix(rel, results.ErrorSuffix)
+			}
+			set.Docs = append(set.Docs, Doc{File: file, Failure: &f})
 			return nil
 		}
 		var rec record.Record
@@ -101,7 +106,11 @@ func Load(dir string) (*Set, error) {
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		set.Docs = append(set.Docs, Doc{File: strings.TrimSuffix(rel, results.RecordSuffix), Record: doc.Reviewed})
+		file := rec.Source.File
+		if file == "" {
+			file = strings.TrimSuffix(rel, results.RecordSuffix)
+		}
+		set.Docs = append(set.Docs, Doc{File: file, Record: doc.Reviewed})
 		return nil
 	})
 	if err != nil {

@@ -9,18 +9,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/converters/docx"
 	"github.com/nianbao/nianbao/converters/html"
 	"github.com/nianbao/nianbao/converters/ocr"
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 	"github.com/nianbao/nianbao/converters/pdf"
 	"github.com/nianbao/nianbao/converters/text"
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/parser"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/internal/template"
@@ -102,26 +104,12 @@ func ocrVocabulary() []string {
 	return v
 }
 
-// File reads the file at path and returns its record.
+// File reads the regular file at path (a link, FIFO or device is refused
+// unread) and returns its record.
 func (p *Pipeline) File(ctx context.Context, path string) (*record.Record, error) {
-	f, err := os.Open(path)
+	data, err := inputfile.ReadFile(path, p.cfg.MaxFileSize)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("is a directory")
-	}
-	if info.Size() > p.cfg.MaxFileSize {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", converters.ErrTooLarge, info.Size(), p.cfg.MaxFileSize)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, p.cfg.MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
 	}
 	return p.Bytes(ctx, path, data)
 }
@@ -217,6 +205,9 @@ func Detect(name string, data []byte) string {
 	if notReports[ext] {
 		return ""
 	}
+	if _, ok := text.UTF16Order(data); ok {
+		return FormatText
+	}
 	switch ct := http.DetectContentType(data); {
 	case strings.HasPrefix(ct, "text/html"):
 		return FormatHTML
@@ -224,4 +215,33 @@ func Detect(name string, data []byte) string {
 		return FormatText
 	}
 	return ""
+}
+
+// maxPages caps what Pages tells: a budget, not a count to trust.
+const maxPages = 1000
+
+// pdfCount finds the page counts of a PDF's page tree nodes.
+var pdfCount = regexp.MustCompile(`/Count\s+(\d{1,6})`)
+
+// Pages tells how many pages a document of the format has, cheaply, for its
+// time budget: a TIFF's pages (1 for other images, and for what cannot be
+// read: its converter says why), the largest /Count of a PDF's page tree
+// nodes where they are not compressed; 0 when it cannot tell.
+func Pages(format string, data []byte) int {
+	switch format {
+	case FormatImage:
+		if f, err := imgproc.Open(data, 0); err == nil {
+			return min(f.Pages(), maxPages)
+		}
+		return 1
+	case FormatPDF:
+		n := 0
+		for _, m := range pdfCount.FindAllSubmatch(data, -1) {
+			if c, err := strconv.Atoi(string(m[1])); err == nil {
+				n = max(n, c)
+			}
+		}
+		return min(n, maxPages)
+	}
+	return 0
 }

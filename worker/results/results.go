@@ -14,7 +14,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/record"
 )
@@ -44,9 +46,28 @@ const (
 	KindFailed = "failed"
 )
 
-// Sink writes results under Dir.
+// Sink writes results under Dir, each at OutputName of its input.
 type Sink struct {
 	Dir string
+	// Folding tells how Dir's file system compares names. Default
+	// FoldProbe: a test file at first use tells.
+	Folding Folding
+
+	once sync.Once
+}
+
+func (s *Sink) folding() Folding {
+	s.once.Do(func() {
+		if s.Folding != FoldProbe {
+			return
+		}
+		var err error
+		if s.Folding, err = probeFolding(s.Dir); err != nil {
+			// Unknown: folding assumed, which costs only longer names.
+			s.Folding = FoldNames
+		}
+	})
+	return s.Folding
 }
 
 // RecordPath returns where the record of the document at rel is written.
@@ -60,11 +81,16 @@ func (s *Sink) ErrorPath(rel string) (string, error) {
 }
 
 func (s *Sink) path(rel, suffix string) (string, error) {
-	local := filepath.FromSlash(rel)
-	if !filepath.IsLocal(local) {
+	return Path(s.Dir, rel, suffix, s.folding())
+}
+
+// Path returns where under dir the file with suffix of the input at rel
+// goes: dir/OutputName(rel, suffix, fold).
+func Path(dir, rel, suffix string, fold Folding) (string, error) {
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
 		return "", fmt.Errorf("results: %q is not a relative path inside the output directory", rel)
 	}
-	return filepath.Join(s.Dir, local+suffix), nil
+	return filepath.Join(dir, filepath.FromSlash(OutputName(rel, suffix, fold))), nil
 }
 
 // Marshal returns a record as the Sink writes it: indented JSON, Chinese
@@ -108,6 +134,7 @@ func (s *Sink) WriteFailure(rel string, f Failure) error {
 	if err != nil {
 		return err
 	}
+	f.Reason = OneLine(f.Reason)
 	data, err := Marshal(f)
 	if err != nil {
 		return fmt.Errorf("results: %s: %w", rel, err)
@@ -142,7 +169,13 @@ func WriteFile(path string, data []byte) error {
 		return fmt.Errorf("results: %w", err)
 	}
 	// Hidden, so exports and watchers never pick up a half-written file.
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	// Cut so that the random tail still fits the name limit.
+	base := filepath.Base(path)
+	for len(base) > MaxNameBytes-32 {
+		_, size := utf8.DecodeLastRuneInString(base)
+		base = base[:len(base)-size]
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("results: %w", err)
 	}

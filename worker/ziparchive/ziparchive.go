@@ -5,14 +5,21 @@ package ziparchive
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
-	"io/fs"
 	"path"
 	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/pipeline"
 )
 
@@ -58,10 +65,20 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Entry is one document in an archive.
+// Entry is one document in an archive, with where its bytes are, so that it
+// is opened by offset without reading the archive's directory again.
 type Entry struct {
-	Name string // slash-separated, as stored
-	Size int64  // uncompressed size, as declared
+	// Name is slash-separated and UTF-8: as stored, or decoded from GB18030
+	// when the archive does not mark it UTF-8 and it is not (Windows tools
+	// in China write GBK names); a second entry of a name already listed
+	// gets a ~2 (~3…) before its extension, and Duplicate set.
+	Name      string `json:"name"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+	Size      int64  `json:"size"`   // uncompressed, as declared
+	Offset    int64  `json:"offset"` // of its (compressed) data in the archive
+	Packed    int64  `json:"packed"` // compressed size
+	Method    uint16 `json:"method"`
+	CRC32     uint32 `json:"crc32"`
 }
 
 // IsArchive tells whether a file name is a .zip archive's.
@@ -70,72 +87,155 @@ func IsArchive(name string) bool {
 }
 
 // List checks the archive at file and returns its documents: every entry but
-// folders and hidden files (names starting with a dot, __MACOSX). One bad
-// entry rejects the whole archive, since an archive built to escape its
-// folder or to exhaust the disk is not one to trust in part; the error names
-// the entry and wraps ErrUnsafeName or one of the converters' sentinels.
+// folders and hidden files (names starting with a dot, __MACOSX), in one
+// pass over its central directory. One bad entry rejects the whole archive,
+// since an archive built to escape its folder or to exhaust the disk is not
+// one to trust in part; the error names the entry and wraps ErrUnsafeName or
+// one of the converters' sentinels. Entries that share a name are all
+// listed, the later ones renamed (see Entry.Name).
 func List(file string, lim Limits) ([]Entry, error) {
 	lim = lim.withDefaults()
-	r, err := openReader(file)
+	r, closer, err := openReader(file)
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
+	defer closer.Close()
 	if len(r.File) > lim.MaxEntries {
 		return nil, fmt.Errorf("%w: %d entries, the limit is %d", converters.ErrTooLarge, len(r.File), lim.MaxEntries)
 	}
 	var (
 		entries []Entry
 		total   int64
+		seen    = make(map[string]bool, len(r.File))
 	)
 	for _, f := range r.File {
-		if err := checkName(f.Name); err != nil {
+		name := entryName(f)
+		if err := checkName(name); err != nil {
 			return nil, err
 		}
-		if skip(f) {
+		if skip(f, name) {
 			continue
 		}
-		if err := checkFile(f, lim); err != nil {
+		if err := checkFile(f, name, lim); err != nil {
 			return nil, err
 		}
 		total += int64(f.UncompressedSize64)
 		if total > lim.MaxTotalSize {
 			return nil, fmt.Errorf("%w: more than %d bytes uncompressed", converters.ErrTooLarge, lim.MaxTotalSize)
 		}
-		entries = append(entries, Entry{Name: f.Name, Size: int64(f.UncompressedSize64)})
+		offset, err := f.DataOffset()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: %v", name, converters.ErrCorrupt, err)
+		}
+		e := Entry{Name: name, Size: int64(f.UncompressedSize64), Offset: offset,
+			Packed: int64(f.CompressedSize64), Method: f.Method, CRC32: f.CRC32}
+		if seen[name] {
+			e.Name, e.Duplicate = unique(name, seen), true
+		}
+		seen[e.Name] = true
+		entries = append(entries, e)
 	}
 	return entries, nil
 }
 
-// Open returns a reader of the entry named name in the archive at file. It
-// reads at most the declared size, and fails if the entry holds more, so a
-// header that lies about the size gets nowhere. Close closes the archive.
+// entryName returns an entry's name as UTF-8: GB18030 (a superset of GBK)
+// is what a name is in when the archive does not flag it UTF-8 and it is not
+// valid UTF-8; a name flagged UTF-8 that is not keeps its bad bytes as
+// U+FFFD.
+func entryName(f *zip.File) string {
+	if utf8.ValidString(f.Name) {
+		return f.Name
+	}
+	if f.Flags&0x800 == 0 {
+		if s, err := simplifiedchinese.GB18030.NewDecoder().String(f.Name); err == nil && utf8.ValidString(s) {
+			return s
+		}
+	}
+	return strings.ToValidUTF8(f.Name, "\uFFFD")
+}
+
+// unique returns name with a ~N before its extension that no name in seen
+// has.
+func unique(name string, seen map[string]bool) string {
+	ext := path.Ext(name)
+	if strings.Contains(ext, "/") {
+		ext = ""
+	}
+	stem := strings.TrimSuffix(name, ext)
+	for n := 2; ; n++ {
+		if c := fmt.Sprintf("%s~%d%s", stem, n, ext); !seen[c] {
+			return c
+		}
+	}
+}
+
+// Open returns a reader of the entry named name (as List names it) in the
+// archive at file. It lists the archive to find it: to read many entries,
+// List once and OpenEntry each.
 func Open(file, name string, lim Limits) (io.ReadCloser, error) {
-	lim = lim.withDefaults()
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	r, err := openReader(file)
+	entries, err := List(file, lim)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range r.File {
-		if f.Name != name {
-			continue
+	for _, e := range entries {
+		if e.Name == name {
+			return OpenEntry(file, e, lim)
 		}
-		if err := checkFile(f, lim); err != nil {
-			r.Close()
-			return nil, err
-		}
-		rc, err := f.Open()
-		if err != nil {
-			r.Close()
-			return nil, fmt.Errorf("%s: %w: %v", name, converters.ErrCorrupt, err)
-		}
-		return &entryReader{r: rc, left: int64(f.UncompressedSize64), name: name, closers: []io.Closer{rc, r}}, nil
 	}
-	r.Close()
 	return nil, fmt.Errorf("%s: no such entry in %s", name, path.Base(file))
+}
+
+// OpenEntry returns a reader of the entry e of the archive at file, found by
+// its offset. It reads at most the declared size, and fails if the entry
+// holds more or its checksum differs, so a header that lies about the size
+// gets nowhere. Close closes the archive.
+func OpenEntry(file string, e Entry, lim Limits) (io.ReadCloser, error) {
+	lim = lim.withDefaults()
+	if e.Size > lim.MaxEntrySize || e.Size < 0 {
+		return nil, fmt.Errorf("%s: %w: %d bytes uncompressed, the limit is %d", e.Name, converters.ErrTooLarge, e.Size, lim.MaxEntrySize)
+	}
+	f, err := inputfile.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	data := io.NewSectionReader(f, e.Offset, e.Packed)
+	var rc io.ReadCloser
+	switch e.Method {
+	case zip.Store:
+		rc = io.NopCloser(data)
+	case zip.Deflate:
+		rc = newInflater(data)
+	default:
+		f.Close()
+		return nil, fmt.Errorf("%s: %w: zip compression method %d", e.Name, converters.ErrUnsupported, e.Method)
+	}
+	return &entryReader{r: rc, left: e.Size, name: e.Name, crc: crc32.NewIEEE(), want: e.CRC32,
+		closers: []io.Closer{rc, f}}, nil
+}
+
+// inflaters keeps decompressors for reuse: each holds a 32 KiB window,
+// which for an archive of small entries cost more than reading them.
+var inflaters sync.Pool
+
+// inflater is a pooled decompressor; Close returns it to the pool.
+type inflater struct{ io.ReadCloser }
+
+func newInflater(r io.Reader) io.ReadCloser {
+	if z, ok := inflaters.Get().(io.ReadCloser); ok {
+		if err := z.(flate.Resetter).Reset(r, nil); err == nil {
+			return inflater{z}
+		}
+	}
+	return inflater{flate.NewReader(r)}
+}
+
+func (z inflater) Close() error {
+	err := z.ReadCloser.Close()
+	inflaters.Put(z.ReadCloser)
+	return err
 }
 
 // ReadFile returns the content of the entry named name.
@@ -152,35 +252,46 @@ type entryReader struct {
 	r       io.Reader
 	left    int64
 	name    string
+	crc     hash.Hash32
+	want    uint32
 	closers []io.Closer
 }
 
 func (e *entryReader) Read(p []byte) (int, error) {
 	if e.left <= 0 {
-		// archive/zip checks the CRC at EOF; one more byte means the entry
-		// is longer than its header says.
-		var b [1]byte
-		n, err := e.r.Read(b[:])
-		if n > 0 || errors.Is(err, zip.ErrFormat) {
-			return 0, fmt.Errorf("%s: %w: more data than its declared size", e.name, converters.ErrCorrupt)
-		}
-		if err != nil && err != io.EOF {
-			return 0, fmt.Errorf("%s: %w: %v", e.name, converters.ErrCorrupt, err)
-		}
-		return 0, io.EOF
+		return 0, e.end()
 	}
 	if int64(len(p)) > e.left {
 		p = p[:e.left]
 	}
 	n, err := e.r.Read(p)
 	e.left -= int64(n)
-	if err != nil && err != io.EOF {
+	e.crc.Write(p[:n])
+	switch {
+	case err == io.EOF && e.left > 0:
+		err = fmt.Errorf("%s: %w: shorter than its declared size", e.name, converters.ErrCorrupt)
+	case err == io.EOF:
+		err = e.end()
+	case err != nil:
 		err = fmt.Errorf("%s: %w: %v", e.name, converters.ErrCorrupt, err)
 	}
-	if err == io.EOF && e.left > 0 {
-		err = fmt.Errorf("%s: %w: shorter than its declared size", e.name, converters.ErrCorrupt)
-	}
 	return n, err
+}
+
+// end checks an entry read to its declared size: one more byte means it is
+// longer than its header says, and its checksum must match.
+func (e *entryReader) end() error {
+	var b [1]byte
+	n, err := e.r.Read(b[:])
+	switch {
+	case n > 0:
+		return fmt.Errorf("%s: %w: more data than its declared size", e.name, converters.ErrCorrupt)
+	case err != nil && err != io.EOF:
+		return fmt.Errorf("%s: %w: %v", e.name, converters.ErrCorrupt, err)
+	case e.crc.Sum32() != e.want:
+		return fmt.Errorf("%s: %w: checksum mismatch", e.name, converters.ErrCorrupt)
+	}
+	return io.EOF
 }
 
 func (e *entryReader) Close() error {
@@ -193,19 +304,24 @@ func (e *entryReader) Close() error {
 	return first
 }
 
-func openReader(file string) (*zip.ReadCloser, error) {
-	r, err := zip.OpenReader(file)
+// openReader opens the archive at file, which must be a regular file (see
+// inputfile), and reads its central directory.
+func openReader(file string) (*zip.Reader, io.Closer, error) {
+	f, err := inputfile.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := zip.NewReader(f, f.Info().Size())
 	switch {
 	case errors.Is(err, zip.ErrInsecurePath):
 		// With GODEBUG=zipinsecurepath=0 the reader refuses such names itself.
-		r.Close()
-		return nil, fmt.Errorf("%w: %v", ErrUnsafeName, err)
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-		return nil, err
+		f.Close()
+		return nil, nil, fmt.Errorf("%w: %v", ErrUnsafeName, err)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %v", converters.ErrCorrupt, err)
+		f.Close()
+		return nil, nil, fmt.Errorf("%w: %v", converters.ErrCorrupt, err)
 	}
-	return r, nil
+	return r, f, nil
 }
 
 // checkName rejects names that would leave the archive's folder.
@@ -232,11 +348,11 @@ func checkName(name string) error {
 
 // skip tells the entries that are not documents: folders, links and hidden
 // files such as the __MACOSX/ resource forks and .DS_Store.
-func skip(f *zip.File) bool {
-	if strings.HasSuffix(f.Name, "/") || !f.Mode().IsRegular() {
+func skip(f *zip.File, name string) bool {
+	if strings.HasSuffix(name, "/") || !f.Mode().IsRegular() {
 		return true
 	}
-	for _, part := range strings.Split(f.Name, "/") {
+	for _, part := range strings.Split(name, "/") {
 		if strings.HasPrefix(part, ".") || part == "__MACOSX" {
 			return true
 		}
@@ -245,17 +361,17 @@ func skip(f *zip.File) bool {
 }
 
 // checkFile checks an entry's flags and declared sizes against the limits.
-func checkFile(f *zip.File, lim Limits) error {
+func checkFile(f *zip.File, name string, lim Limits) error {
 	if f.Flags&0x1 != 0 {
-		return fmt.Errorf("%s: %w (zip encryption)", f.Name, converters.ErrEncrypted)
+		return fmt.Errorf("%s: %w (zip encryption)", name, converters.ErrEncrypted)
 	}
 	size, packed := int64(f.UncompressedSize64), int64(f.CompressedSize64)
 	if size > lim.MaxEntrySize || size < 0 {
-		return fmt.Errorf("%s: %w: %d bytes uncompressed, the limit is %d", f.Name, converters.ErrTooLarge, size, lim.MaxEntrySize)
+		return fmt.Errorf("%s: %w: %d bytes uncompressed, the limit is %d", name, converters.ErrTooLarge, size, lim.MaxEntrySize)
 	}
 	if size > 1<<20 && size/max(packed, 1) > lim.MaxRatio {
 		return fmt.Errorf("%s: %w: compressed %d to 1 (a zip bomb?), the limit is %d to 1",
-			f.Name, converters.ErrTooLarge, size/max(packed, 1), lim.MaxRatio)
+			name, converters.ErrTooLarge, size/max(packed, 1), lim.MaxRatio)
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/worker/ziparchive"
 )
@@ -162,5 +164,75 @@ func TestReadFile(t *testing.T) {
 	}
 	if err := rc.Close(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestNames: a GBK name in an archive that does not flag UTF-8 is read as
+// GB18030, and two entries of one name are both listed, the second renamed,
+// and each reads its own content.
+func TestNames(t *testing.T) {
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String("年度报告/二〇二三年.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := write(t,
+		entry{name: gbk, data: []byte("gbk")},
+		entry{name: "a.txt", data: []byte("first")},
+		entry{name: "a.txt", data: []byte("second")},
+		entry{name: "a~2.txt", data: []byte("third")},
+		entry{name: "dir/b", data: []byte("fourth")},
+		entry{name: "dir/b", data: []byte("fifth")},
+	)
+	got, err := ziparchive.List(p, ziparchive.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name, data string
+		dup        bool
+	}{
+		{"年度报告/二〇二三年.txt", "gbk", false},
+		{"a.txt", "first", false},
+		{"a~2.txt", "second", true},
+		{"a~2~2.txt", "third", true},
+		{"dir/b", "fourth", false},
+		{"dir/b~2", "fifth", true},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d entries, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		e := got[i]
+		if e.Name != w.name || e.Duplicate != w.dup {
+			t.Errorf("entry %d: %q (duplicate %v), want %q (%v)", i, e.Name, e.Duplicate, w.name, w.dup)
+		}
+		rc, err := ziparchive.OpenEntry(p, e, ziparchive.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || string(data) != w.data {
+			t.Errorf("entry %q reads %q, %v; want %q", e.Name, data, err, w.data)
+		}
+	}
+}
+
+// TestOpenEntryChecksum: bytes changed in place are caught by the checksum.
+func TestOpenEntryChecksum(t *testing.T) {
+	p := write(t, entry{name: "a.txt", data: []byte("二〇二三年政府信息公开工作年度报告")})
+	entries, err := ziparchive.List(p, ziparchive.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := entries[0]
+	e.CRC32++
+	rc, err := ziparchive.OpenEntry(p, e, ziparchive.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if _, err := io.ReadAll(rc); !errors.Is(err, converters.ErrCorrupt) {
+		t.Errorf("error %v, want ErrCorrupt", err)
 	}
 }

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/nianbao/nianbao/internal/record"
+	"github.com/nianbao/nianbao/worker/results"
+)
+
+// Names no output may lose, as the issues give them.
+var (
+	name250    = strings.Repeat("报", 82) + ".txt"  // 250 bytes
+	shared240  = strings.Repeat("年", 80)           // 240 bytes
+	longA      = shared240 + "甲甲甲.txt"             // 253 bytes
+	longB      = shared240 + "乙乙乙.txt"             // 253 bytes
+	han100     = strings.Repeat("政", 100) + ".txt" // 304 bytes: only an archive entry can be named so
+	newline    = "第一行\n第二行.txt"                    // a newline in the name
+	nfcName    = norm.NFC.String("\u00e9年报.txt")   // NFC
+	nfdName    = norm.NFD.String(nfcName)          // the same name, NFD
+	gbkEntry   = "二〇二三年度报告.txt"                    // stored as GBK bytes, no UTF-8 flag
+	dupEntry   = "dup.txt"                         // two entries of this name
+	reportSeed = "../../testdata/seeds/000_a91be580dd15950d.txt"
+)
+
+// report returns a valid report whose content is its own (n), so that no
+// two inputs are duplicates.
+func report(t *testing.T, n int) []byte {
+	t.Helper()
+	data, err := os.ReadFile(reportSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(data, fmt.Sprintf("\n（副本%d）\n", n)...)
+}
+
+// hostileFolder writes, under dir/in, good reports under every awkward name
+// and, beside them, what is not a regular file: a link to a file outside
+// (its own time set with touch -h), a linked folder, a link loop, a FIFO and
+// a socket. It returns the folder, the inputs that must give records (by
+// relative path as batch names them) and those that must fail unread, by
+// the words their reason holds.
+func hostileFolder(t *testing.T, dir string) (in string, good []string, bad map[string]string) {
+	t.Helper()
+	in = filepath.Join(dir, "in")
+	outside := filepath.Join(dir, "outside")
+	for _, d := range []string{in, outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, name := range []string{name250, longA, longB, newline, nfcName, nfdName} {
+		n++
+		if err := os.WriteFile(filepath.Join(in, name), report(t, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		good = append(good, "in/"+name)
+	}
+	// An archive: a GBK name, a 100-character name, two entries of one name.
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(gbkEntry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, name := range []string{gbk, han100, dupEntry, dupEntry} {
+		n++
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, NonUTF8: name == gbk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(report(t, n))
+	}
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(in, "archive.zip"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good = append(good, "in/archive.zip/"+gbkEntry, "in/archive.zip/"+han100, "in/archive.zip/dup.txt", "in/archive.zip/dup~2.txt")
+
+	secret := filepath.Join(outside, "secret.txt")
+	os.WriteFile(secret, report(t, 99), 0o600)
+	os.WriteFile(filepath.Join(outside, "inner.txt"), report(t, 98), 0o644)
+	bad = map[string]string{
+		"in/shadow.txt": "symbolic link",
+		"in/linked":     "symbolic link",
+		"in/loop.txt":   "symbolic link",
+		"in/pipe.txt":   "FIFO",
+		"in/s.sock":     "socket",
+	}
+	for link, target := range map[string]string{"shadow.txt": secret, "linked": outside, "loop.txt": "loop.txt"} {
+		if err := os.Symlink(target, filepath.Join(in, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := exec.Command("touch", "-h", filepath.Join(in, "shadow.txt")).CombinedOutput(); err != nil {
+		t.Fatalf("touch -h: %v %s", err, out)
+	}
+	if err := syscall.Mkfifo(filepath.Join(in, "pipe.txt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("unix", filepath.Join(in, "s.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return in, good, bad
+}
+
+// TestBatchInputs runs batch over the hostile folder: every input ends with
+// a record or a reason, nothing behind a link is read, nothing blocks, and
+// records plus failures equal the inputs in the summary and the CSV.
+func TestBatchInputs(t *testing.T) {
+	dir := t.TempDir()
+	in, good, bad := hostileFolder(t, dir)
+	out := filepath.Join(dir, "out")
+	// Documents cut short, as by a download that stopped: bad input, never
+	// a record.
+	for _, name := range []string{"000.pdf", "000.docx"} {
+		data, err := os.ReadFile(filepath.Join("../../testdata/corpus", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, "cut-"+name), data[:len(data)*9/10], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		bad["in/cut-"+name] = "truncated"
+	}
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, stdout, stderr := runCLI(t, "batch", "-o", out, "--concurrency", "2", in)
+		done <- result{code, stdout, stderr}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("batch blocked")
+	}
+	inputs := len(good) + len(bad)
+	summary := fmt.Sprintf("%d inputs: %d records (", inputs, len(good))
+	if r.code != exitFailed || !strings.Contains(r.stdout, summary) || !strings.Contains(r.stdout, fmt.Sprintf(", %d failed, 0 skipped", len(bad))) ||
+		!strings.Contains(r.stdout, fmt.Sprintf("exported %d records and %d failures", len(good), len(bad))) {
+		t.Errorf("exit %d, stdout %q; want 1 and %q, %d failed", r.code, r.stdout, summary, len(bad))
+	}
+	// One line on stderr for each failure, and a note of the duplicate.
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	if len(lines) != len(bad)+1 || !strings.Contains(r.stderr, "read as dup~2.txt") {
+		t.Errorf("stderr has %d lines, want %d (one a note of dup~2.txt):\n%s", len(lines), len(bad)+1, r.stderr)
+	}
+
+	// What out holds: by the name each file says it is of.
+	records, failures := map[string]*record.Record{}, map[string]results.Failure{}
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		isRecord, isFailure := results.IsResult(d.Name())
+		data, _ := os.ReadFile(p)
+		switch {
+		case isRecord:
+			var rec record.Record
+			if err := json.Unmarshal(data, &rec); err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+			records[rec.Source.File] = &rec
+		case isFailure:
+			var f results.Failure
+			if err := json.Unmarshal(data, &f); err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+			failures[f.File] = f
+		}
+		return nil
+	})
+	for _, rel := range good {
+		rec, ok := records[rel]
+		if !ok {
+			t.Errorf("no record of %q", rel)
+			continue
+		}
+		if rec.Status != record.Valid {
+			t.Errorf("%q: status %s", rel, rec.Status)
+		}
+	}
+	if len(records) != len(good) {
+		t.Errorf("%d records, want %d", len(records), len(good))
+	}
+	for rel, why := range bad {
+		f, ok := failures[rel]
+		switch {
+		case !ok:
+			t.Errorf("no failure of %s", rel)
+		case !strings.Contains(f.Reason, why) || strings.Contains(f.Reason, "\n") || f.Kind != results.KindBadInput:
+			t.Errorf("%s: reason %q (%s), want one line with %q (bad_input)", rel, f.Reason, f.Kind, why)
+		}
+	}
+	if len(failures) != len(bad) {
+		t.Errorf("%d failures, want %d", len(failures), len(bad))
+	}
+	if _, ok := records["in/linked/inner.txt"]; ok {
+		t.Error("the linked folder was entered")
+	}
+
+	// The CSV lists every input once, by its full name.
+	data, err := os.ReadFile(filepath.Join(out, "reports.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files, want []string
+	for _, row := range rows[1:] {
+		files = append(files, row[0])
+	}
+	want = append(want, good...)
+	for rel := range bad {
+		want = append(want, rel)
+	}
+	sort.Strings(files)
+	sort.Strings(want)
+	if strings.Join(files, "|") != strings.Join(want, "|") {
+		t.Errorf("CSV lists %q,\nwant %q", files, want)
+	}
+
+	// Again: every record is found under its shortened name and skipped.
+	code, stdout, _ := runCLI(t, "batch", "-o", out, in)
+	if code != exitFailed || !strings.Contains(stdout, fmt.Sprintf("%d inputs: 0 records (", inputs)) ||
+		!strings.Contains(stdout, fmt.Sprintf("%d failed, %d skipped as done", len(bad), len(good))) {
+		t.Errorf("second run: exit %d, %s", code, stdout)
+	}
+}
+
+// TestParseInputs: parse reads a long name and refuses what is not a
+// regular file, one line each, without blocking on a FIFO.
+func TestParseInputs(t *testing.T) {
+	dir := t.TempDir()
+	in, _, bad := hostileFolder(t, dir)
+	args := []string{"parse", filepath.Join(in, name250), filepath.Join(in, newline)}
+	for rel := range bad {
+		args = append(args, filepath.Join(dir, rel))
+	}
+	done := make(chan struct{})
+	var (
+		code           int
+		stdout, stderr string
+	)
+	go func() {
+		defer close(done)
+		code, stdout, stderr = runCLI(t, args...)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("parse blocked")
+	}
+	recs := jsonLines(t, stdout)
+	if code != exitFailed || len(recs) != 2 {
+		t.Fatalf("exit %d, %d records; want 1 and 2 (stderr %q)", code, len(recs), stderr)
+	}
+	if recs[0].Source.File != filepath.Join(in, name250) || recs[1].Source.File != filepath.Join(in, newline) {
+		t.Errorf("records of %q, %q", recs[0].Source.File, recs[1].Source.File)
+	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if len(lines) != len(bad) {
+		t.Errorf("stderr has %d lines, want %d: %q", len(lines), len(bad), stderr)
+	}
+	for _, line := range lines {
+		if !strings.Contains(line, "not a regular file") {
+			t.Errorf("stderr line %q gives no reason", line)
+		}
+	}
+}
