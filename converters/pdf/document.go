@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/internal/layout"

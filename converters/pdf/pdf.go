@@ -27,7 +27,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/internal/layout"
