@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
-
 	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
 	"github.com/nianbao/nianbao/internal/layout"
 )
 

@@ -91,7 +91,7 @@ func (b *buffer) reload() bool {
 			b.eof = true
 			return false
 		}
-		b.errorf("malformed PDF: reading at offset %d: %v", b.offset, err)
+		b.errorf("malformed PDF: reading at offset %d: %w", b.offset, err)
 		return false
 	}
 	b.offset += int64(n)
@@ -482,6 +482,9 @@ func (b *buffer) readArray() object {
 			break
 		}
 		b.unreadToken(tok)
+		if len(x) >= maxArrayLen {
+			panic(limitf("an array of more than %d entries", maxArrayLen))
+		}
 		x = append(x, b.readObject())
 	}
 	return x
@@ -504,6 +507,9 @@ func (b *buffer) readDict() object {
 			}
 			b.errorf("unexpected non-name key %T(%v) parsing dictionary", tok, tok)
 			continue
+		}
+		if len(x) >= maxDictLen {
+			panic(limitf("a dictionary of more than %d entries", maxDictLen))
 		}
 		x[n] = b.readObject()
 	}

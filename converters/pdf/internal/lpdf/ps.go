@@ -5,6 +5,7 @@
 package lpdf
 
 import (
+	"errors"
 	"io"
 	"runtime"
 )
@@ -147,6 +148,9 @@ Reading:
 		if !ok {
 			continue
 		}
+		if stk.Len() >= maxOperands {
+			panic(limitf("more than %d operands without an operator", maxOperands))
+		}
 		stk.Push(Value{nil, objptr{}, obj})
 	}
 }
@@ -172,6 +176,9 @@ func readObjectRecover(b *buffer) (obj object, ok bool) {
 			// deref, index out of range, ...) is a genuine bug and must not
 			// be silently swallowed as malformed input.
 			if _, isRuntime := r.(runtime.Error); isRuntime {
+				panic(r)
+			}
+			if e, ok := r.(error); ok && errors.Is(e, ErrLimit) {
 				panic(r)
 			}
 			obj, ok = nil, false

@@ -86,6 +86,9 @@ type Reader struct {
 	trailerptr objptr
 	key        []byte
 	useAES     bool
+	limits     Limits
+	decoded    int64 // bytes decoded from streams so far
+	depth      int   // resolve calls in progress
 }
 
 type xref struct {
@@ -125,6 +128,12 @@ func NewReader(f io.ReaderAt, size int64) (*Reader, error) {
 // to try. If pw returns the empty string, NewReaderEncrypted stops trying to decrypt
 // the file and returns an error.
 func NewReaderEncrypted(f io.ReaderAt, size int64, pw func() string) (r *Reader, err error) {
+	return NewReaderLimits(f, size, pw, Limits{})
+}
+
+// NewReaderLimits is NewReaderEncrypted with limits; going over one is an
+// error wrapping ErrLimit, here or in a panic of a later call.
+func NewReaderLimits(f io.ReaderAt, size int64, pw func() string, lim Limits) (r *Reader, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			r = nil
@@ -158,8 +167,9 @@ func NewReaderEncrypted(f io.ReaderAt, size int64, pw func() string) (r *Reader,
 	}
 
 	r = &Reader{
-		f:   f,
-		end: end,
+		f:      f,
+		end:    end,
+		limits: lim.withDefaults(),
 	}
 	pos := end - endChunk + int64(i)
 	b := newBuffer(io.NewSectionReader(f, pos, end-pos), pos)
@@ -222,11 +232,19 @@ func readXref(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 // positioned at the start of each previous section and must return that
 // section's own /Prev entry (or nil) to continue the chain.
 func readPrevXrefs(r *Reader, first object, parse func(b *buffer) (object, error)) error {
+	seen := map[int64]bool{}
 	for prev := first; prev != nil; {
 		off, ok := prev.(int64)
 		if !ok {
 			return fmt.Errorf("malformed PDF: xref Prev is not integer: %v", prev)
 		}
+		if seen[off] {
+			return fmt.Errorf("malformed PDF: xref Prev chain loops back to offset %d", off)
+		}
+		if len(seen) >= maxXrefSections {
+			return limitf("more than %d cross-reference sections", maxXrefSections)
+		}
+		seen[off] = true
 		b := newBuffer(io.NewSectionReader(r.f, off, r.end-off), off)
 		next, err := parse(b)
 		if err != nil {
@@ -255,11 +273,14 @@ func readXrefStream(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	if !ok {
 		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: xref stream missing Size")
 	}
+	if err := r.checkObjects(size); err != nil {
+		return nil, objptr{}, nil, err
+	}
 	table := make([]xref, size)
 
 	table, err := readXrefStreamData(r, strm, table, size)
 	if err != nil {
-		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %v", err)
+		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %w", err)
 	}
 
 	err = readPrevXrefs(r, strm.hdr["Prev"], func(b *buffer) (object, error) {
@@ -286,7 +307,7 @@ func readXrefStream(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 		var dataErr error
 		table, dataErr = readXrefStreamData(r, prev.data.(stream), table, psize)
 		if dataErr != nil {
-			return nil, fmt.Errorf("malformed PDF: reading xref prev stream: %v", dataErr)
+			return nil, fmt.Errorf("malformed PDF: reading xref prev stream: %w", dataErr)
 		}
 		return prevstrm.hdr["Prev"], nil
 	})
@@ -336,10 +357,16 @@ func readXrefStreamData(r *Reader, strm stream, table []xref, size int64) ([]xre
 			return nil, fmt.Errorf("malformed Index pair %v %v %T %T", objfmt(index[0]), objfmt(index[1]), index[0], index[1])
 		}
 		index = index[2:]
+		if start < 0 || n < 0 {
+			return nil, fmt.Errorf("xref stream subsection %d %d is negative", start, n)
+		}
+		if err := r.checkObjects(start + n); err != nil {
+			return nil, fmt.Errorf("xref stream subsection %d %d: %w", start, n, err)
+		}
 		for i := 0; i < int(n); i++ {
 			_, err := io.ReadFull(data, buf)
 			if err != nil {
-				return nil, fmt.Errorf("error reading xref stream: %v", err)
+				return nil, fmt.Errorf("error reading xref stream: %w", err)
 			}
 			v1 := decodeInt(buf[0:w[0]])
 			if w[0] == 0 {
@@ -390,9 +417,9 @@ func ensureXrefLen(table []xref, x int) []xref {
 func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	var table []xref
 
-	table, err := readXrefTableData(b, table)
+	table, err := readXrefTableData(r, b, table)
 	if err != nil {
-		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %v", err)
+		return nil, objptr{}, nil, fmt.Errorf("malformed PDF: %w", err)
 	}
 
 	trailer, ok := b.readObject().(dict)
@@ -405,9 +432,9 @@ func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 			return nil, fmt.Errorf("malformed PDF: xref Prev does not point to xref")
 		}
 		var dataErr error
-		table, dataErr = readXrefTableData(b, table)
+		table, dataErr = readXrefTableData(r, b, table)
 		if dataErr != nil {
-			return nil, fmt.Errorf("malformed PDF: %v", dataErr)
+			return nil, fmt.Errorf("malformed PDF: %w", dataErr)
 		}
 		prevTrailer, ok := b.readObject().(dict)
 		if !ok {
@@ -431,7 +458,7 @@ func readXrefTable(r *Reader, b *buffer) ([]xref, objptr, dict, error) {
 	return table, objptr{}, trailer, nil
 }
 
-func readXrefTableData(b *buffer, table []xref) ([]xref, error) {
+func readXrefTableData(r *Reader, b *buffer, table []xref) ([]xref, error) {
 	for {
 		tok := b.readToken()
 		if tok == keyword("trailer") {
@@ -441,6 +468,12 @@ func readXrefTableData(b *buffer, table []xref) ([]xref, error) {
 		n, ok2 := b.readToken().(int64)
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("malformed xref table")
+		}
+		if start < 0 || n < 0 {
+			return nil, fmt.Errorf("xref subsection %d %d is negative", start, n)
+		}
+		if err := r.checkObjects(start + n); err != nil {
+			return nil, fmt.Errorf("xref subsection %d %d: %w", start, n, err)
 		}
 		for i := 0; i < int(n); i++ {
 			off, ok1 := b.readToken().(int64)
@@ -750,9 +783,20 @@ func (r *Reader) resolve(parent objptr, x interface{}) Value {
 		if xref.ptr != ptr || !xref.inStream && xref.offset == 0 {
 			return Value{}
 		}
+		r.depth++
+		defer func() { r.depth-- }()
+		if r.depth > maxResolveDepth {
+			panic(fmt.Errorf("malformed PDF: loading %v: objects refer to each other more than %d deep (a loop)", ptr, maxResolveDepth))
+		}
 		var obj object
 		if xref.inStream {
+			// The standard keeps object streams out of object streams;
+			// one inside another (or itself) recursed without end.
+			if s := xref.stream; s.id < uint32(len(r.xref)) && r.xref[s.id].inStream {
+				panic(fmt.Errorf("malformed PDF: loading %v: its object stream %d is itself in an object stream", ptr, s.id))
+			}
 			strm := r.resolve(parent, xref.stream)
+			hops := 0
 		Search:
 			for {
 				if strm.Kind() != Stream {
@@ -761,15 +805,22 @@ func (r *Reader) resolve(parent objptr, x interface{}) Value {
 				if strm.Key("Type").Name() != "ObjStm" {
 					panic("not an object stream")
 				}
-				n := int(strm.Key("N").Int64())
+				n := strm.Key("N").Int64()
+				if n < 0 || n > r.limits.MaxObjects {
+					panic(limitf("an object stream claims %d objects, the limit is %d", n, r.limits.MaxObjects))
+				}
 				first := strm.Key("First").Int64()
 				if first == 0 {
 					panic("missing First")
 				}
 				b := newBuffer(strm.Reader(), 0)
 				b.allowEOF = true
-				for i := 0; i < n; i++ {
-					id, _ := b.readToken().(int64)
+				for i := int64(0); i < n; i++ {
+					tok := b.readToken()
+					if tok == io.EOF {
+						break
+					}
+					id, _ := tok.(int64)
 					off, _ := b.readToken().(int64)
 					if uint32(id) == ptr.id {
 						b.seekForward(first + off)
@@ -780,6 +831,9 @@ func (r *Reader) resolve(parent objptr, x interface{}) Value {
 				ext := strm.Key("Extends")
 				if ext.Kind() != Stream {
 					panic("cannot find object in stream")
+				}
+				if hops++; hops > maxExtends {
+					panic(fmt.Errorf("malformed PDF: loading %v: object stream /Extends chain longer than %d (a loop)", ptr, maxExtends))
 				}
 				strm = ext
 			}
@@ -837,6 +891,9 @@ func (v Value) Reader() io.ReadCloser {
 	if streamLen == 0 {
 		return io.NopCloser(bytes.NewReader(nil))
 	}
+	if streamLen < 0 {
+		panic(fmt.Errorf("malformed PDF: stream /Length %d", streamLen))
+	}
 	var rd io.Reader
 	rd = io.NewSectionReader(v.r.f, x.offset, streamLen)
 	if v.r.key != nil {
@@ -857,7 +914,7 @@ func (v Value) Reader() io.ReadCloser {
 		}
 	}
 
-	return io.NopCloser(rd)
+	return io.NopCloser(&limitedReader{r: rd, left: v.r.limits.MaxStreamBytes, rd: v.r})
 }
 
 func applyFilter(rd io.Reader, name string, param Value) io.Reader {
@@ -874,6 +931,9 @@ func applyFilter(rd io.Reader, name string, param Value) io.Reader {
 			return zr
 		}
 		columns := param.Key("Columns").Int64()
+		if columns < 0 || columns > maxPredictorColumns {
+			panic(fmt.Errorf("malformed PDF: PNG predictor of %d columns", columns))
+		}
 		switch pred.Int64() {
 		default:
 			if DebugOn {
