@@ -109,7 +109,8 @@ func cellCount(doc *layout.Document) int {
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:
-			n += 1 + strings.Count(b.Text, "\n") + strings.Count(b.Text, "|") + strings.Count(b.Text, "\t")
+			lines := 1 + strings.Count(b.Text, "\n")
+			n += lines + min(strings.Count(b.Text, "|")+strings.Count(b.Text, "\t"), lines*maxTextCells)
 		case layout.Table:
 			if b.Table != nil {
 				for _, row := range b.Table.Rows {
@@ -146,6 +147,11 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 	case strings.Count(text, "\t") > 1 || (strings.Contains(text, "\t") && !strings.HasPrefix(text, "\t")):
 		sep = "\t"
 	}
+	if sep != "" && strings.Count(text, sep) >= maxTextCells {
+		// No report's row has so many cells; split, a line of pipes would
+		// cost a cell each.
+		sep = ""
+	}
 	l := line{text: trimmed}
 	start := len(buf)
 	switch {
@@ -167,6 +173,10 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 
 // longProseRunes is the length past which a line is prose for every purpose.
 const longProseRunes = 100
+
+// maxTextCells is the most cells a line of text splits into; a line of more
+// is read as one.
+const maxTextCells = 64
 
 // markdownRule reports a Markdown table's header rule: |---|:---:|.
 func markdownRule(text string) bool {
