@@ -31,6 +31,9 @@ type font struct {
 	toUni map[uint32]string
 	// uniRanges are the ToUnicode bfranges not expanded into toUni.
 	uniRanges []uniRange
+	// mapped counts the codes the ToUnicode CMap maps one by one, repeats
+	// included, against maxToUnicodeCodes.
+	mapped int
 	// simple decodes the one-byte codes of a simple font without ToUnicode.
 	simple *[256]string
 	// cmapText decodes the codes of a composite font without ToUnicode whose
@@ -71,7 +74,8 @@ type uniRange struct {
 const maxExpand = 256
 
 // Bounds of one ToUnicode CMap, checked before a range is expanded: codes
-// mapped one by one (two-byte codes number 65536) and wide ranges kept,
+// mapped one by one, repeats counted (two-byte codes number 65536), and wide
+// ranges kept,
 // which every lookup missing the cache walks. A CMap over either fails the
 // file with converters.ErrTooLarge.
 const (
@@ -351,7 +355,7 @@ func (f *font) readToUnicode(tu, fontDict lpdf.Value) {
 				if len(src) == 0 || len(src) > 4 {
 					continue
 				}
-				if len(f.toUni) >= maxToUnicodeCodes {
+				if f.mapped++; f.mapped > maxToUnicodeCodes {
 					panic(errCMapTooLarge)
 				}
 				f.toUni[codeOf(src)] = dstText(args[i+1])
@@ -376,7 +380,7 @@ func (f *font) addRange(n int, lo, hi uint32, dst lpdf.Value) {
 	case lpdf.String:
 		base := []rune(utf16Text(dst.RawString()))
 		if hi-lo < maxExpand {
-			if len(f.toUni)+int(hi-lo) >= maxToUnicodeCodes {
+			if f.mapped += int(hi-lo) + 1; f.mapped > maxToUnicodeCodes {
 				panic(errCMapTooLarge)
 			}
 			for c := lo; c <= hi; c++ {
