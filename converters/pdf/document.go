@@ -193,6 +193,9 @@ func (d *document) convert() (*layout.Document, error) {
 	doc := assemble(laid)
 	var scanErr error
 	if len(doc.Scans) > 0 {
+		if err := d.checkImages(pages, laid, doc); err != nil {
+			return nil, err
+		}
 		scanErr = d.scanImages(laid, doc)
 	}
 	if !hasText(doc) && len(doc.Scans) == 0 {

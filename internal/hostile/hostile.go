@@ -69,6 +69,12 @@ func Cases(o Options) []Case {
 		{"pdf-flate-whitespace.pdf", "pdf", "content stream inflating to whitespace", func(p string, o Options) error {
 			return write(p, pdfContentBomb(" \n", o.BombBytes))
 		}},
+		{"pdf-image-bomb.pdf", "pdf", "scanned page whose image inflates without bound", func(p string, o Options) error {
+			return write(p, pdfImageBomb(o.BombBytes, 0))
+		}},
+		{"pdf-image-bomb-small.pdf", "pdf", "scanned page whose 1000 x 1000 image inflates without bound", func(p string, o Options) error {
+			return write(p, pdfImageBomb(o.BombBytes, 1000))
+		}},
 		{"pdf-tounicode-bfrange.pdf", "pdf", "ToUnicode CMap of 100000 ranges of 255 codes", bytesOf(func() []byte { return pdfToUnicode(100000, 0xFE) })},
 		{"pdf-tounicode-wide.pdf", "pdf", "ToUnicode CMap of 100000 ranges of 4 billion codes", bytesOf(func() []byte { return pdfToUnicode(100000, -1) })},
 		{"pdf-deep-nesting.pdf", "pdf", "page dictionary nesting a million arrays", bytesOf(pdfDeepNesting)},

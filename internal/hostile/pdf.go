@@ -165,6 +165,22 @@ func pdfToUnicode(n, width int) []byte {
 	return pdf{objs: objs}.bytes()
 }
 
+// pdfImageBomb is a scanned page (no text, one image of side x side gray
+// pixels, or as many as its bytes when side is 0) whose image inflates to n
+// bytes: the image goes to OCR, taken out by pdfcpu.
+func pdfImageBomb(n, side int) []byte {
+	if side == 0 {
+		for side*side < n {
+			side++
+		}
+	}
+	objs := goodObjs()
+	objs[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>"
+	objs[3] = stream("", []byte("q 595 0 0 842 0 0 cm /Im1 Do Q"))
+	objs[4] = stream(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", side, side), deflate("\x00", n))
+	return pdf{objs: objs}.bytes()
+}
+
 func pdfDeepNesting() []byte {
 	objs := goodObjs()
 	objs[2] = "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /X " + strings.Repeat("[", 1_000_000) + " >>"
