@@ -5,7 +5,7 @@
 // Package lpdf is a copy of github.com/ledongthuc/pdf
 // v0.0.0-20260907135840-6c8c28e0e8a0 (BSD licence, see LICENSE), changed
 // only to bound what it reads on hostile files (limits.go says how and why).
-// Package pdf implements reading of PDF files.
+// It implements reading of PDF files.
 //
 // # Overview
 //
