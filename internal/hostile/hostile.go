@@ -58,7 +58,7 @@ type Case struct {
 func Cases(o Options) []Case {
 	cs := []Case{
 		{"pdf-prev-loop.pdf", "pdf", "xref /Prev chain that loops", bytesOf(pdfPrevLoop)},
-		{"pdf-xref-subsection-huge.pdf", "pdf", "xref subsection claiming 4 billion entries", bytesOf(pdfSubsectionHuge)},
+		{"pdf-xref-subsection-huge.pdf", "pdf", "xref subsection starting at object 4 billion", bytesOf(pdfSubsectionHuge)},
 		{"pdf-xref-size-huge.pdf", "pdf", "xref stream with /Size 1e10", bytesOf(pdfXrefSizeHuge)},
 		{"pdf-objstm-self.pdf", "pdf", "object stream that contains itself", bytesOf(pdfObjStmSelf)},
 		{"pdf-objstm-extends-loop.pdf", "pdf", "object streams whose /Extends loop", bytesOf(pdfExtendsLoop)},

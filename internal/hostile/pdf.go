@@ -61,10 +61,13 @@ func pdfPrevLoop() []byte { return pdf{objs: goodObjs(), extra: "/Prev SELF"}.by
 
 func pdfSubsectionHuge() []byte {
 	return pdf{objs: goodObjs(), xref: func(b *bytes.Buffer, offs []int, _ int) {
-		fmt.Fprintf(b, "xref\n0 4000000000\n0000000000 65535 f \n")
+		// A count beyond the entries there are, and a first object number
+		// that makes the table billions long.
+		fmt.Fprintf(b, "xref\n0 6\n0000000000 65535 f \n")
 		for _, o := range offs {
 			fmt.Fprintf(b, "%010d 00000 n \n", o)
 		}
+		fmt.Fprintf(b, "4000000000 1\n%010d 00000 n \n", offs[0])
 		fmt.Fprintf(b, "trailer\n<< /Size 6 /Root 1 0 R >>\n")
 	}}.bytes()
 }
