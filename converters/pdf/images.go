@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"compress/zlib"
 	"fmt"
 	"io"
 
@@ -13,8 +14,8 @@ import (
 // it inflates an image whole, whatever its size, so a Flate bomb posing as
 // a scan would take gigabytes. An image pdfcpu decodes (any filter but
 // DCTDecode, whose JPEG it returns as embedded) may not declare more bytes
-// than Config.MaxStreamBytes, and one in Flate may not inflate past what
-// it declares. Over either is an error wrapping converters.ErrTooLarge.
+// than Config.MaxImageBytes, and one in Flate (first in its filters) may not
+// inflate past what it declares. Over either is an error wrapping converters.ErrTooLarge.
 func (d *document) checkImages(pages []lpdf.Value, laid []*page, doc *layout.Document) error {
 	for _, s := range doc.Scans {
 		name := laid[s.Page-1].image
@@ -31,33 +32,36 @@ func (d *document) checkImages(pages []lpdf.Value, laid []*page, doc *layout.Doc
 
 func (d *document) checkImage(x lpdf.Value) error {
 	f := x.Key("Filter")
-	if f.Kind() == lpdf.Name && f.Name() == "DCTDecode" {
+	if f.Kind() == lpdf.Array {
+		f = f.Index(0)
+	}
+	if f.Name() == "DCTDecode" {
 		return nil
 	}
 	if err := d.checkDeclared(x); err != nil {
 		return err
 	}
-	// Other filters, chains and predictors are left to the declared size:
-	// the library reads none of them.
-	if f.Kind() != lpdf.Name || f.Name() != "FlateDecode" || !x.Key("DecodeParms").IsNull() {
-		return nil
+	if f.Name() != "FlateDecode" {
+		return nil // other filters are left to the declared size
 	}
-	size := declared(x)
-	n, err := io.Copy(io.Discard, io.LimitReader(x.Reader(), size+1))
+	zr, err := zlib.NewReader(x.RawReader())
 	if err != nil {
 		return nil // pdfcpu reports a broken image as such
 	}
+	// A PNG predictor adds a byte a row.
+	size := declared(x) + x.Key("Height").Int64() + 1024
+	n, _ := io.Copy(io.Discard, io.LimitReader(zr, size+1))
 	if n > size {
 		return fmt.Errorf("%w: a page image inflates past the %d bytes its size declares", converters.ErrTooLarge, size)
 	}
 	return nil
 }
 
-// checkDeclared checks an image's declared size against MaxStreamBytes.
+// checkDeclared checks an image's declared size against MaxImageBytes.
 func (d *document) checkDeclared(x lpdf.Value) error {
 	w, h := x.Key("Width").Int64(), x.Key("Height").Int64()
-	if size := declared(x); w <= 0 || h <= 0 || size > d.cfg.MaxStreamBytes {
-		return fmt.Errorf("%w: a page image of %d x %d pixels, over %d bytes", converters.ErrTooLarge, w, h, d.cfg.MaxStreamBytes)
+	if size := declared(x); w <= 0 || h <= 0 || size > d.cfg.MaxImageBytes {
+		return fmt.Errorf("%w: a page image of %d x %d pixels, over %d bytes", converters.ErrTooLarge, w, h, d.cfg.MaxImageBytes)
 	}
 	return nil
 }

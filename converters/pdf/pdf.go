@@ -51,6 +51,9 @@ const (
 	DefaultMaxStreamBytes = lpdf.DefaultMaxStreamBytes
 	// DefaultMaxDecodedBytes is Config.MaxDecodedBytes's default.
 	DefaultMaxDecodedBytes = lpdf.DefaultMaxTotalBytes
+	// DefaultMaxImageBytes is Config.MaxImageBytes's default: an A4 page
+	// scanned at 600 dpi in colour.
+	DefaultMaxImageBytes = 128 << 20
 )
 
 // Config configures a Converter. The zero value uses the defaults.
@@ -76,6 +79,11 @@ type Config struct {
 	// and DefaultMaxDecodedBytes.
 	MaxStreamBytes  int64
 	MaxDecodedBytes int64
+	// MaxImageBytes is the most bytes a scanned page's image may declare
+	// (width x height x components) when pdfcpu decodes it to take it out
+	// (all but JPEG); a Flate image may not inflate past what it declares.
+	// Default DefaultMaxImageBytes.
+	MaxImageBytes int64
 }
 
 // Converter converts PDF files. The zero value is ready to use.
@@ -106,6 +114,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxDecodedBytes <= 0 {
 		c.MaxDecodedBytes = DefaultMaxDecodedBytes
+	}
+	if c.MaxImageBytes <= 0 {
+		c.MaxImageBytes = DefaultMaxImageBytes
 	}
 	return c
 }

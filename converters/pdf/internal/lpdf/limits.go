@@ -114,3 +114,22 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// RawReader returns a stream's bytes as stored (decrypted, not decoded),
+// outside the limits: for a caller that bounds its own decoding. It
+// returns nil when v is not a stream.
+func (v Value) RawReader() io.Reader {
+	x, ok := v.data.(stream)
+	if !ok {
+		return nil
+	}
+	n := v.Key("Length").Int64()
+	if n < 0 {
+		return nil
+	}
+	var rd io.Reader = io.NewSectionReader(v.r.f, x.offset, n)
+	if v.r.key != nil {
+		rd = decryptStream(v.r.key, v.r.useAES, x.ptr, rd)
+	}
+	return rd
+}
