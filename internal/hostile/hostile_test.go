@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/converters"
-	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/hostile"
+	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/pipeline"
 )
 
