@@ -44,7 +44,7 @@ func Render(pdf string, dpi int) ([]*image.Gray, error) {
 		if err != nil {
 			return nil, err
 		}
-		img, err := imgproc.Open(data, 1<<30)
+		img, err := imgproc.Open(data, imgproc.Limits{})
 		if err != nil {
 			return nil, err
 		}
