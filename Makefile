@@ -13,7 +13,9 @@ export OMP_THREAD_LIMIT := 1
 # every compression with libtiff-tools.
 OCR_PACKAGES  := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng \
 	libtesseract-dev libleptonica-dev
-RUN_PACKAGES  := ca-certificates $(OCR_PACKAGES)
+# poppler-utils renders at run time the PDF pages whose text can be seen
+# but not read (fonts without Unicode maps, text drawn as outlines).
+RUN_PACKAGES  := ca-certificates $(OCR_PACKAGES) poppler-utils
 TEST_PACKAGES := ca-certificates $(OCR_PACKAGES) poppler-utils redis-server libreoffice-writer-nogui \
 	pandoc w3m chromium libtiff-tools
 

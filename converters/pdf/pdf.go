@@ -42,6 +42,9 @@ const (
 	DefaultMaxOps = 2_000_000
 	// DefaultMaxGlyphs is Config.MaxGlyphs's default.
 	DefaultMaxGlyphs = 200_000
+	// DefaultRenderDPI is Config.RenderDPI's default: the resolution the
+	// OCR reads best.
+	DefaultRenderDPI = 300
 )
 
 // Config configures a Converter. The zero value uses the defaults.
@@ -55,6 +58,14 @@ type Config struct {
 	// DefaultMaxOps and DefaultMaxGlyphs.
 	MaxOps    int
 	MaxGlyphs int
+	// Renderer is poppler's pdftoppm, by path or name in PATH; it renders
+	// the pages whose text can be seen but not read (fonts without Unicode
+	// text, text drawn as outlines) for OCR. Default "pdftoppm"; where it
+	// is missing such pages are left out with an error.
+	Renderer string
+	// RenderDPI is the resolution pages are rendered at (lower for a page
+	// too large). Default DefaultRenderDPI.
+	RenderDPI int
 }
 
 // Converter converts PDF files. The zero value is ready to use.
@@ -77,11 +88,16 @@ func (c Config) withDefaults() Config {
 	if c.MaxGlyphs <= 0 {
 		c.MaxGlyphs = DefaultMaxGlyphs
 	}
+	if c.RenderDPI <= 0 {
+		c.RenderDPI = DefaultRenderDPI
+	}
 	return c
 }
 
 // Convert reads data as a PDF file. The document's Method is "pdf-text";
-// pages without a usable text layer are listed in Scans with their image.
+// pages without a usable text layer are listed in Scans with their image:
+// the scan they embed, or their rendering (Config.Renderer) when their text
+// is drawn in fonts without Unicode text or as outlines.
 //
 // Errors wrap converters.ErrEmpty (no bytes, or no text and no scanned
 // page), ErrCorrupt (not a PDF, truncated, a broken cross-reference table or
