@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"math"
@@ -337,4 +338,44 @@ func FuzzDecode(f *testing.F) {
 			Rotate(g, Skew(b))
 		}
 	})
+}
+
+// TestGrayDropsStampInk: red and blue seal ink turns as light as paper
+// while black print, alone or under the seal, and gray stay as they are,
+// from RGBA and from a colour JPEG.
+func TestGrayDropsStampInk(t *testing.T) {
+	tests := []struct {
+		name   string
+		c      color.RGBA
+		lo, hi uint8
+	}{
+		{"paper", color.RGBA{250, 248, 245, 255}, 235, 255},
+		{"black print", color.RGBA{20, 20, 20, 255}, 0, 40},
+		{"print under a red seal", color.RGBA{60, 8, 10, 255}, 0, 80},
+		{"gray shading", color.RGBA{128, 128, 128, 255}, 120, 136},
+		{"red seal", color.RGBA{215, 40, 45, 255}, 205, 255},
+		{"pale red seal", color.RGBA{235, 130, 130, 255}, 205, 255},
+		{"blue stamp", color.RGBA{40, 70, 210, 255}, 200, 255},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img := image.NewRGBA(image.Rect(0, 0, 32, 32))
+			for i := 0; i < len(img.Pix); i += 4 {
+				img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = tt.c.R, tt.c.G, tt.c.B, 255
+			}
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+				t.Fatal(err)
+			}
+			ycc, err := jpeg.Decode(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, src := range map[string]image.Image{"RGBA": img, "JPEG": ycc} {
+				if v := Gray(src).GrayAt(16, 16).Y; v < tt.lo || v > tt.hi {
+					t.Errorf("%s: gray %d, want %d-%d", name, v, tt.lo, tt.hi)
+				}
+			}
+		})
+	}
 }
