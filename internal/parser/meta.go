@@ -21,9 +21,13 @@ const (
 // readMeta finds the title before the first section heading (line end), and
 // from it the agency and year; and the statistics period stated anywhere.
 func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
-	rec.Title = title(lines, end)
+	var at int
+	rec.Title, at = title(lines, end)
 	if rec.Title != "" {
 		rec.Agency, rec.Year = agencyYear(rec.Title, p.norm.Fold(rec.Title))
+	}
+	if rec.Agency != "" && lines[at].cells[0].conf > 0 {
+		p.checkAgency(rec, lines, at)
 	}
 	for i := range lines {
 		if y, ok := periodYear(lines[i].text); ok {
@@ -37,25 +41,29 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 	}
 }
 
-// title returns the report's title as printed, without whitespace: the first
-// short line that names an annual report, joined to the line before it when
-// the title was broken after the agency and year.
-func title(lines []line, end int) string {
+// title returns the report's title as printed, without whitespace, and its
+// line: the first short line that names an annual report, joined to the
+// line before it when the title was broken after the agency and year or
+// inside the subject (…政府信息公 / 开工作年度报告).
+func title(lines []line, end int) (string, int) {
 	for i := 0; i < end && i < len(lines); i++ {
 		f := lines[i].single()
 		if !strings.Contains(f, template.TitleMark) || utf8.RuneCountInString(f) > titleMaxRunes || strings.HasSuffix(f, "。") {
 			continue
 		}
 		t := textnorm.RemoveSpace(lines[i].text)
-		if k := strings.Index(f, template.TitleSubject); k >= 0 && onlyYear(f[:k]) && i > 0 {
-			prev := lines[i-1].single()
-			if prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark) {
-				t = textnorm.RemoveSpace(lines[i-1].text) + t
-			}
+		if i == 0 {
+			return t, i
 		}
-		return t
+		k := strings.Index(f, template.TitleSubject)
+		prev := lines[i-1].single()
+		broken := (k >= 0 && onlyYear(f[:k])) || (k < 0 && strings.Contains(prev+f, template.TitleSubject))
+		if broken && prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark) {
+			t = textnorm.RemoveSpace(lines[i-1].text) + t
+		}
+		return t, i
 	}
-	return ""
+	return "", 0
 }
 
 // onlyYear reports whether a title's start holds no agency: nothing, or just
