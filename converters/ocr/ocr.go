@@ -2,8 +2,9 @@
 // image files (PNG, JPEG, TIFF with all its pages, BMP, WebP, GIF) and the
 // scanned pages another converter hands over in layout.Document.Scans.
 //
-// A page is made upright (quarter turns, a tilt of up to 5 degrees),
-// binarized, and its ruled tables found from their lines; every table cell
+// A phone photo's page is found, squared and its lighting evened; coloured
+// stamp ink is dropped out; a page is made upright (quarter turns, a tilt
+// of up to 5 degrees), binarized, and its ruled tables found from their lines; every table cell
 // is cleared of lines and specks and read on its own: a cell of digits in
 // single-line mode with a digit whitelist, any other cell as Chinese text
 // matched to the closest expected label given in Config.Vocabulary; on a

@@ -379,3 +379,41 @@ func TestGrayDropsStampInk(t *testing.T) {
 		})
 	}
 }
+
+// TestFlattenPhoto: a page seen at an angle on a dark desk, lit from one
+// side, comes back a rectangle of about its size with even paper; a scan
+// is left alone.
+func TestFlattenPhoto(t *testing.T) {
+	pg := marked(400, 560)
+	cw, ch := 520, 680
+	quad := [4][2]float64{{70, 40}, {470, 75}, {445, 640}, {40, 610}}
+	p, ok := NewPerspective(quad, [4][2]float64{{0, 0}, {399, 0}, {399, 559}, {0, 559}})
+	if !ok {
+		t.Fatal("degenerate perspective")
+	}
+	photo := image.NewGray(image.Rect(0, 0, cw, ch))
+	for y := 0; y < ch; y++ {
+		for x := 0; x < cw; x++ {
+			sx, sy := p.Map(float64(x), float64(y))
+			v := 70.0
+			if sx >= 0 && sy >= 0 && sx <= 399 && sy <= 559 {
+				v = float64(pg.Pix[int(sy)*pg.Stride+int(sx)])
+			}
+			photo.Pix[y*photo.Stride+x] = uint8(v * (1 - 0.4*float64(x)/float64(cw)))
+		}
+	}
+	flat, ok := Flatten(photo)
+	if !ok {
+		t.Fatal("no page found in the photo")
+	}
+	w, h := flat.Rect.Dx(), flat.Rect.Dy()
+	if math.Abs(float64(w)-400) > 30 || math.Abs(float64(h)-560) > 30 {
+		t.Fatalf("flattened to %dx%d, want about 400x560", w, h)
+	}
+	if bar, left, right := flat.GrayAt(w/2, h/2).Y, flat.GrayAt(w/10, h*9/10).Y, flat.GrayAt(w*9/10, h*9/10).Y; bar > 60 || left < 200 || right < 200 {
+		t.Fatalf("bar %d, paper left %d and right %d: want dark and even white", bar, left, right)
+	}
+	if _, ok := Flatten(marked(400, 560)); ok {
+		t.Fatal("a scan was taken for a photo")
+	}
+}

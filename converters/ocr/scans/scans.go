@@ -201,6 +201,47 @@ func inStar(x, y float64) bool {
 	return d <= edge
 }
 
+// Photo makes a phone photo of a page: the page seen at an angle on a
+// darker desk (its corners moved by up to 7% of its width and 5% of its
+// height, so its edges lean by up to about 8 degrees), lit from one side,
+// slightly out of focus, grainy.
+func Photo(g *image.Gray, r *rand.Rand) *image.Gray {
+	w, h := float64(g.Rect.Dx()), float64(g.Rect.Dy())
+	cw, ch := int(w*1.18), int(h*1.14)
+	mx, my := (float64(cw)-w)/2, (float64(ch)-h)/2
+	jx := func() float64 { return (2*r.Float64() - 1) * 0.07 * w }
+	jy := func() float64 { return (2*r.Float64() - 1) * 0.05 * h }
+	quad := [4][2]float64{
+		{mx + jx(), my + jy()}, {mx + w + jx(), my + jy()},
+		{mx + w + jx(), my + h + jy()}, {mx + jx(), my + h + jy()},
+	}
+	page := [4][2]float64{{0, 0}, {w - 1, 0}, {w - 1, h - 1}, {0, h - 1}}
+	p, ok := imgproc.NewPerspective(quad, page)
+	if !ok {
+		return g
+	}
+	// The light falls off from one corner to the opposite one.
+	lx, ly := r.Float64(), r.Float64()
+	fall := 0.3 + 0.15*r.Float64()
+	out := image.NewGray(image.Rect(0, 0, cw, ch))
+	desk := 60 + r.IntN(40)
+	for y := 0; y < ch; y++ {
+		for x := 0; x < cw; x++ {
+			sx, sy := p.Map(float64(x), float64(y))
+			var v float64
+			if sx < 0 || sy < 0 || sx > w-1 || sy > h-1 {
+				v = float64(desk) + 8*r.NormFloat64()
+			} else {
+				v = float64(g.Pix[int(sy)*g.Stride+int(sx)])
+			}
+			d := math.Hypot(float64(x)/float64(cw)-lx, float64(y)/float64(ch)-ly) / math.Sqrt2
+			v *= 1 - fall*d
+			out.Pix[y*out.Stride+x] = uint8(math.Max(0, math.Min(255, v+3*r.NormFloat64())))
+		}
+	}
+	return blur(out)
+}
+
 func blur(g *image.Gray) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(g.Rect)

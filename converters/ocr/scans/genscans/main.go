@@ -9,7 +9,8 @@
 // -conditions makes instead one report per condition archives hold scans
 // in (faxes in CCITT G3 and G4 at fax resolutions, gray TIFFs in JPEG, LZW
 // and Deflate, 150 dpi pages, colour scans with red seals over the title
-// and tables, PDFs whose text can be seen but not read), for measuring:
+// and tables, phone photos, PDFs whose text can be seen but not read), for
+// measuring:
 //
 //	go run ./converters/ocr/scans/genscans -conditions -out /tmp/conditions
 //
@@ -205,6 +206,8 @@ var conditions = []condition{
 	{"150dpi-b", "017", 150, grayPDF(150)},
 	{"seal", "018", 300, sealed(300)},
 	{"seal-200", "019", 200, sealed(200)},
+	{"photo", "022", 250, photos(250)},
+	{"photo-b", "023", 250, photos(250)},
 	{"nomap", "020", 300, noUnicode},
 	{"outlines", "021", 300, outlines},
 }
@@ -280,6 +283,21 @@ func sealed(dpi int) func(string, *rand.Rand) ([]byte, string, error) {
 			colour[i] = scans.Seal(g, cx, cy, dpi*210/254, r) // 42 mm across
 		}
 		data, err := scans.ColourPDF(colour, 60, dpi)
+		return data, ".pdf", err
+	}
+}
+
+// photos is a phone app's PDF of photos of the pages, taken at about dpi.
+func photos(dpi int) func(string, *rand.Rand) ([]byte, string, error) {
+	return func(pdf string, r *rand.Rand) ([]byte, string, error) {
+		pages, err := scans.Render(pdf, dpi)
+		if err != nil {
+			return nil, "", err
+		}
+		for i, g := range pages {
+			pages[i] = scans.Photo(g, r)
+		}
+		data, err := scans.PDF(pages, 70, dpi)
 		return data, ".pdf", err
 	}
 }
