@@ -58,16 +58,22 @@ func TestAgencyMajority(t *testing.T) {
 	}
 }
 
-// TestTitleBrokenInSubject: a title broken inside 政府信息公开 over two
-// lines is joined.
+// TestTitleBrokenInSubject: a title broken over two lines inside its
+// subject, or inside 年度报告 itself, is joined.
 func TestTitleBrokenInSubject(t *testing.T) {
 	text, err := os.ReadFile("../../testdata/corpus/002.tsv.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := strings.Replace(string(text), "禾桥区卫生健康委员会 2025 年政府信息公开工作 年度报告", "禾桥区卫生健康委员会2025年政府信息公\n开工作年度报告", 1)
-	rec := parser.New(parser.Config{}).Parse(textDocument(src))
-	if rec.Title != "禾桥区卫生健康委员会2025年政府信息公开工作年度报告" || rec.Agency != "禾桥区卫生健康委员会" {
-		t.Errorf("title %q, agency %q", rec.Title, rec.Agency)
+	for _, broken := range []string{
+		"禾桥区卫生健康委员会2025年政府信息公\n开工作年度报告",
+		"禾桥区卫生健康委员会2025年政府信息公开工作年\n度报告",
+		"禾桥区卫生健康委员会\n2025年政府信息公开工作年度报告",
+	} {
+		src := strings.Replace(string(text), "禾桥区卫生健康委员会 2025 年政府信息公开工作 年度报告", broken, 1)
+		rec := parser.New(parser.Config{}).Parse(textDocument(src))
+		if rec.Title != "禾桥区卫生健康委员会2025年政府信息公开工作年度报告" || rec.Agency != "禾桥区卫生健康委员会" {
+			t.Errorf("%q: title %q, agency %q", broken, rec.Title, rec.Agency)
+		}
 	}
 }

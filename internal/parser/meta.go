@@ -42,23 +42,38 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 }
 
 // title returns the report's title as printed, without whitespace, and its
-// line: the first short line that names an annual report, joined to the
-// line before it when the title was broken after the agency and year or
-// inside the subject (…政府信息公 / 开工作年度报告).
+// (last) line: the first short line that names an annual report, joined to
+// the line before it when the title was broken after the agency and year,
+// or anywhere inside its subject (…政府信息公 / 开工作年度报告, …工作年 /
+// 度报告).
 func title(lines []line, end int) (string, int) {
+	short := func(f string) bool {
+		// A title has no full stop; a line with one is the prose that
+		// names the report (现公布…年度报告。).
+		return f != "" && utf8.RuneCountInString(f) <= titleMaxRunes && !strings.Contains(f, "。")
+	}
 	for i := 0; i < end && i < len(lines); i++ {
 		f := lines[i].single()
-		if !strings.Contains(f, template.TitleMark) || utf8.RuneCountInString(f) > titleMaxRunes || strings.HasSuffix(f, "。") {
+		if !short(f) {
+			continue
+		}
+		prev := ""
+		if i > 0 {
+			prev = lines[i-1].single()
+		}
+		joinable := short(prev) && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark)
+		k := strings.Index(f, template.TitleSubject)
+		var broken bool
+		switch {
+		case strings.Contains(f, template.TitleMark):
+			broken = (k >= 0 && onlyYear(f[:k])) || (k < 0 && strings.Contains(prev+f, template.TitleSubject))
+		case joinable && strings.Contains(prev+f, template.TitleMark) && strings.Contains(prev+f, template.TitleSubject):
+			broken = true // broken inside the mark itself
+		default:
 			continue
 		}
 		t := textnorm.RemoveSpace(lines[i].text)
-		if i == 0 {
-			return t, i
-		}
-		k := strings.Index(f, template.TitleSubject)
-		prev := lines[i-1].single()
-		broken := (k >= 0 && onlyYear(f[:k])) || (k < 0 && strings.Contains(prev+f, template.TitleSubject))
-		if broken && prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark) {
+		if broken && joinable {
 			t = textnorm.RemoveSpace(lines[i-1].text) + t
 		}
 		return t, i
