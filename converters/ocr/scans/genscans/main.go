@@ -26,10 +26,13 @@ import (
 	"image/color"
 	"image/png"
 	"log"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/nianbao/nianbao/converters/ocr/scans"
 )
@@ -74,6 +77,7 @@ func main() {
 	out := flag.String("out", "testdata/scans", "output directory")
 	seed := flag.Uint64("seed", 20241122, "random seed")
 	conds := flag.Bool("conditions", false, "make one report per archive condition instead (faxes, compressed TIFFs, 150 dpi, seals, unreadable text layers; tiffcp and gs needed)")
+	only := flag.String("only", "", "with -conditions, the conditions to make, comma-separated (default all)")
 	full := flag.Bool("full", false, "also reports 010-027 at 300 and 200 dpi, as image-only PDFs and TIFFs (about 40 MB: for measuring, not for committing)")
 	flag.Parse()
 	plans := committed
@@ -96,6 +100,9 @@ func main() {
 	if *conds {
 		plans = nil
 		for _, c := range conditions {
+			if *only != "" && !slices.Contains(strings.Split(*only, ","), c.name) {
+				continue
+			}
 			e, err := c.make(*in, *out, r)
 			if err != nil {
 				log.Fatalf("%s: %v", c.name, err)
@@ -232,6 +239,8 @@ func damaged(pdf string, xdpi, ydpi int, r *rand.Rand, fax bool) ([]*image.Gray,
 		if fax {
 			d = d.Fax()
 		}
+		// The paper's tilt, seen on pixels taller than wide, leans less.
+		d.Tilt = math.Atan(math.Tan(d.Tilt*math.Pi/180)*float64(ydpi)/float64(xdpi)) * 180 / math.Pi
 		if pages[i], err = d.Apply(g, r); err != nil {
 			return nil, err
 		}
