@@ -83,8 +83,8 @@ func luma(r, g, b uint32) uint32 { return (299*r + 587*g + 114*b + 500) / 1000 }
 // at chromaHigh and above it is coloured ink. Black print under a seal
 // absorbs every channel, so it stays dark and gray.
 const (
-	chromaLow  = 32
-	chromaHigh = 96
+	chromaLow  = 16
+	chromaHigh = 48
 )
 
 // dropInk is the gray level of 8-bit r, g, b with coloured ink dropped
