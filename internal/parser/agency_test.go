@@ -28,10 +28,15 @@ func TestAgencyMajority(t *testing.T) {
 		{"OCR title misread, prose right", 0.8, right, right, true},
 		{"OCR title and prose agree", 0.8, misread, misread, false},
 		{"digital title kept", 0, right, misread, false},
+		{"stray mark before the title", 0.8, right, right, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := strings.Replace(string(text), right, misread, 1) // the title
+			title := misread
+			if strings.HasPrefix(tt.name, "stray") {
+				title = "”" + misread
+			}
+			src := strings.Replace(string(text), right, title, 1) // the title
 			src = strings.ReplaceAll(src, right, tt.body)
 			doc := textDocument(src)
 			for i := range doc.Blocks {

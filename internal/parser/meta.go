@@ -2,6 +2,7 @@ package parser
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/record"
@@ -23,6 +24,8 @@ const (
 func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 	var at int
 	rec.Title, at = title(lines, end)
+	// A stray mark OCR read before the title is no part of it.
+	rec.Title = strings.TrimLeftFunc(rec.Title, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	if rec.Title != "" {
 		rec.Agency, rec.Year = agencyYear(rec.Title, p.norm.Fold(rec.Title))
 	}
