@@ -19,6 +19,7 @@ import (
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/converters/ocr"
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 	"github.com/nianbao/nianbao/converters/ocr/scans"
 	"github.com/nianbao/nianbao/internal/layout"
 )
@@ -184,7 +185,7 @@ func BenchmarkPhotoPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		photo, err := scans.JPEG(scans.Photo(img.(*image.Gray), r), 75)
+		photo, err := scans.JPEG(scans.Photo(imgproc.Gray(img), r), 75)
 		if err != nil {
 			b.Fatal(err)
 		}
