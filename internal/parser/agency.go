@@ -18,8 +18,8 @@ const minAgencyRunes = 4
 // other places the report names it (its prose, the 本机关 and contact
 // lines, the signature): every stretch of text as long as the agency that
 // differs from it in at most a quarter of its characters is a reading of
-// it. The reading most places give is kept (the title's on a tie), the
-// title mended with it; when the readings differ the record gets a
+// it. The reading most places give is kept (on a tie, the one the body
+// text gives more often, then the title's), the title mended with it; when the readings differ the record gets a
 // meta.low_confidence warning naming them. The title is printed large and
 // often misread where the same name in body text is not, so what the text
 // repeats is the strongest evidence.
@@ -51,9 +51,20 @@ func (p *Parser) checkAgency(rec *record.Record, lines []line, at int) {
 	for t, v := range votes {
 		all = append(all, reading{t, v})
 	}
+	// On a tie the body text's own readings decide: they are printed at
+	// the size the models read best, the title's is not.
+	body := func(r reading) int {
+		if r.text == rec.Agency {
+			return r.votes - 1
+		}
+		return r.votes
+	}
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].votes != all[j].votes {
 			return all[i].votes > all[j].votes
+		}
+		if bi, bj := body(all[i]), body(all[j]); bi != bj {
+			return bi > bj
 		}
 		if (all[i].text == rec.Agency) != (all[j].text == rec.Agency) {
 			return all[i].text == rec.Agency

@@ -29,6 +29,7 @@ func TestAgencyMajority(t *testing.T) {
 		{"OCR title and prose agree", 0.8, misread, misread, false},
 		{"digital title kept", 0, right, misread, false},
 		{"stray mark before the title", 0.8, right, right, true},
+		{"tie: the body's reading wins", 0.8, "tie", right, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +38,13 @@ func TestAgencyMajority(t *testing.T) {
 				title = "”" + misread
 			}
 			src := strings.Replace(string(text), right, title, 1) // the title
-			src = strings.ReplaceAll(src, right, tt.body)
+			if tt.body == "tie" {
+				// The title and one of three body mentions (the last the
+				// signature) misread alike.
+				src = strings.Replace(src, right, misread, 1) + "\n" + right
+			} else {
+				src = strings.ReplaceAll(src, right, tt.body)
+			}
 			doc := textDocument(src)
 			for i := range doc.Blocks {
 				doc.Blocks[i].Prov.Confidence = tt.conf
