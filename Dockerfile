@@ -13,7 +13,7 @@ ENV CGO_ENABLED=1
 RUN go build -ldflags="-s -w" -o bin/nianbao ./cmd/nianbao
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd poppler-utils && rm -rf /var/lib/apt/lists/*
 # Tesseract's OpenMP threads fight the worker's own concurrency.
 ENV OMP_THREAD_LIMIT=1
 RUN useradd --system --uid 10001 --user-group --create-home nianbao && mkdir -p /data/inbox /data/out && chown nianbao:nianbao /data/inbox /data/out

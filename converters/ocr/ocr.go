@@ -2,8 +2,9 @@
 // image files (PNG, JPEG, TIFF with all its pages, BMP, WebP, GIF) and the
 // scanned pages another converter hands over in layout.Document.Scans.
 //
-// A page is made upright (quarter turns, a tilt of up to 5 degrees),
-// binarized, and its ruled tables found from their lines; every table cell
+// A phone photo's page is found, squared and its lighting evened; coloured
+// stamp ink is dropped out; a page is made upright (quarter turns, a tilt
+// of up to 5 degrees), binarized, and its ruled tables found from their lines; every table cell
 // is cleared of lines and specks and read on its own: a cell of digits in
 // single-line mode with a digit whitelist, any other cell as Chinese text
 // matched to the closest expected label given in Config.Vocabulary; on a
@@ -36,6 +37,9 @@ const (
 	// DefaultMaxPixels is Config.MaxPixels's default: an A3 page at 600 dpi
 	// (about 70 million pixels) passes, a pixel bomb does not.
 	DefaultMaxPixels = 80_000_000
+	// DefaultMaxPages is Config.MaxPages's default: ten times a long
+	// annual report, far below what would exhaust a worker.
+	DefaultMaxPages = 500
 	// DefaultMinLabelSimilarity is Config.MinLabelSimilarity's default.
 	DefaultMinLabelSimilarity = 0.7
 )
@@ -49,6 +53,11 @@ type Config struct {
 	// whose header declares more is refused before it is decoded, with an
 	// error wrapping converters.ErrTooLarge. Default DefaultMaxPixels.
 	MaxPixels int64
+	// MaxPages is the most pages one image file may hold; a TIFF with more
+	// (or whose chain of pages loops) is refused whole, before any page is
+	// decoded, with an error wrapping converters.ErrTooLarge
+	// (converters.ErrCorrupt for a loop). Default DefaultMaxPages.
+	MaxPages int
 	// Vocabulary lists the label texts table cells are expected to hold. A
 	// cell read as text is replaced by the closest entry when their
 	// similarity (1 - edit distance / length, on the folded forms) is at
@@ -83,6 +92,9 @@ func New(cfg Config) *Converter {
 	if cfg.MaxPixels <= 0 {
 		cfg.MaxPixels = DefaultMaxPixels
 	}
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = DefaultMaxPages
+	}
 	if cfg.MinLabelSimilarity <= 0 || cfg.MinLabelSimilarity > 1 {
 		cfg.MinLabelSimilarity = DefaultMinLabelSimilarity
 	}
@@ -92,6 +104,11 @@ func New(cfg Config) *Converter {
 		idle:  make(chan *engine, cfg.Workers),
 		slots: make(chan struct{}, cfg.Workers),
 	}
+}
+
+// limits are the decoding limits of the configuration.
+func (c *Converter) limits() imgproc.Limits {
+	return imgproc.Limits{MaxPixels: c.cfg.MaxPixels, MaxPages: c.cfg.MaxPages}
 }
 
 // Close frees the Tesseract engines. Call it once no call is running.
@@ -139,7 +156,7 @@ func (c *Converter) Convert(ctx context.Context, name string, data []byte) (*lay
 	if len(data) == 0 {
 		return nil, converters.ErrEmpty
 	}
-	f, err := imgproc.Open(data, c.cfg.MaxPixels)
+	f, err := imgproc.Open(data, c.limits())
 	if err != nil {
 		return nil, imageError(err)
 	}
@@ -178,7 +195,7 @@ func (c *Converter) ReadScans(ctx context.Context, doc *layout.Document) error {
 	pages := make([]func() (*image.Gray, error), len(doc.Scans))
 	for i, s := range doc.Scans {
 		pages[i] = func() (*image.Gray, error) {
-			f, err := imgproc.Open(s.Image, c.cfg.MaxPixels)
+			f, err := imgproc.Open(s.Image, c.limits())
 			if err != nil {
 				return nil, err
 			}
@@ -296,7 +313,7 @@ func imageError(err error) error {
 	switch {
 	case errors.Is(err, imgproc.ErrFormat):
 		return fmt.Errorf("%w: %v", converters.ErrUnsupported, err)
-	case errors.Is(err, imgproc.ErrTooLarge):
+	case errors.Is(err, imgproc.ErrTooLarge), errors.Is(err, imgproc.ErrTooManyPages):
 		return fmt.Errorf("%w: %v", converters.ErrTooLarge, err)
 	case errors.Is(err, imgproc.ErrCorrupt):
 		return fmt.Errorf("%w: %v", converters.ErrCorrupt, err)

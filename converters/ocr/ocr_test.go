@@ -19,6 +19,8 @@ import (
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/converters/ocr"
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
+	"github.com/nianbao/nianbao/converters/ocr/scans"
 	"github.com/nianbao/nianbao/internal/layout"
 )
 
@@ -165,8 +167,40 @@ func TestRealReport(t *testing.T) {
 // images in the same language, and reports seconds per page for both. The
 // script is told once per document, as a scanned report is read. Run with
 // OMP_THREAD_LIMIT=1 for both.
-func BenchmarkPage(b *testing.B) {
-	files := renderReal(b, "300", "1", "5")
+func BenchmarkPage(b *testing.B) { benchPages(b, renderReal(b, "300", "1", "5")) }
+
+// BenchmarkPhotoPage is BenchmarkPage on phone photos of the real report's
+// two table pages (perspective, uneven light, soft focus, as genscans makes
+// them, from 250 dpi renderings), so the page finding, squaring and light
+// evening are counted.
+func BenchmarkPhotoPage(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var files []string
+	for _, f := range renderReal(b, "250", "2", "3") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		img, err := jpeg.Decode(bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		photo, err := scans.JPEG(scans.Photo(imgproc.Gray(img), r), 75)
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := strings.TrimSuffix(f, ".jpg") + "-photo.jpg"
+		if err := os.WriteFile(name, photo, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, name)
+	}
+	benchPages(b, files)
+}
+
+// benchPages measures the converter against the tesseract command on the
+// page images, side by side.
+func benchPages(b *testing.B, files []string) {
 	pages := make([][]byte, len(files))
 	for i, f := range files {
 		data, err := os.ReadFile(f)

@@ -60,6 +60,8 @@ type page struct {
 
 // readPage reads one page image into blocks in reading order.
 func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num int, st *docState) ([]layout.Block, error) {
+	// A phone photo: the page cut out of its surround, squared and lit evenly.
+	g, _ = imgproc.Flatten(g)
 	bilevel := imgproc.Bilevel(g)
 	scale := 1.0
 	if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {

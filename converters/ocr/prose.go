@@ -3,11 +3,13 @@ package ocr
 import (
 	"context"
 	"image"
+	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/otiai10/gosseract/v2"
 
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 	"github.com/nianbao/nianbao/internal/layout"
 )
 
@@ -71,6 +73,9 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 		lines = append(lines, textLine{text: t, box: s.box, conf: s.conf})
 		left, right = min(left, s.box.Min.X), max(right, s.box.Max.X)
 	}
+	if err := c.rereadLarge(e, rg.img, lines, p.unit, lang); err != nil {
+		return nil, err
+	}
 	var out []layout.Block
 	var para []textLine
 	flush := func() {
@@ -108,6 +113,48 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 	}
 	flush()
 	return out, nil
+}
+
+// bodyHeight is the height of a line of body text on an A4 page at 300
+// dpi (about 12 points), for a band of too few lines to tell it.
+const bodyHeight = 50
+
+// rereadLarge reads again each line printed larger than the body
+// text around it (a title, at 18-22 points), scaled down to the body's
+// size, where Tesseract's models read best: large glyphs read as they are
+// come out as look-alike characters (淮 as 准, 泽 as 溯). The surer
+// reading is kept.
+func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string) error {
+	body := int(bodyHeight * unit)
+	if len(lines) >= 3 {
+		hs := make([]int, len(lines))
+		for i, l := range lines {
+			hs[i] = l.box.Dy()
+		}
+		slices.Sort(hs)
+		body = hs[len(hs)/2]
+	}
+	for i, l := range lines {
+		if l.box.Dy()*10 < body*13 {
+			continue
+		}
+		pad := body / 2
+		crop := img.SubImage(image.Rect(l.box.Min.X-pad, l.box.Min.Y-pad, l.box.Max.X+pad, l.box.Max.Y+pad)).(*image.Gray)
+		found, err := e.read(imgproc.Scale(crop, float64(body)/float64(l.box.Dy())), lang, psmLine, "", gosseract.RIL_TEXTLINE)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		conf := 0.0
+		for _, s := range found {
+			b.WriteString(s.text)
+			conf += s.conf
+		}
+		if t := cleanLine(b.String()); t != "" && conf/float64(len(found)) > l.conf {
+			lines[i].text, lines[i].conf = t, conf/float64(len(found))
+		}
+	}
+	return nil
 }
 
 // cleanLine removes the spaces Tesseract puts between Chinese characters

@@ -46,7 +46,7 @@ func TestScript(t *testing.T) {
 				}
 				data = doc.Scans[0].Image
 			}
-			f, err := imgproc.Open(data, DefaultMaxPixels)
+			f, err := imgproc.Open(data, imgproc.Limits{MaxPixels: DefaultMaxPixels})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -38,6 +38,9 @@ type content struct {
 	glyphs []glyph
 	segs   []segment
 	images []imageUse
+	// outlines counts the curves of filled paths: text drawn as glyph
+	// outlines shows as thousands of them.
+	outlines int
 }
 
 // Limits on one page's content, so a hostile file cannot exhaust memory.
@@ -85,6 +88,7 @@ type interp struct {
 	// The current path, in display space.
 	path     []pathPoint
 	pathRect []rect // re rectangles of the current path
+	curves   int    // curve segments of the current path
 	start    pathPoint
 	cur      pathPoint
 
@@ -452,6 +456,7 @@ func (in *interp) lineTo(x, y float64, curve bool) {
 	if curve {
 		// A curve is no ruling line: start a new subpath at its end.
 		in.cur.move = true
+		in.curves++
 	}
 	in.addPoint(in.cur)
 }
@@ -482,6 +487,7 @@ func (in *interp) rectangle(x, y, w, h float64) {
 func (in *interp) endPath() {
 	in.path = in.path[:0]
 	in.pathRect = in.pathRect[:0]
+	in.curves = 0
 }
 
 // Thresholds for ruling lines, in points.
@@ -513,6 +519,7 @@ func (in *interp) paint(stroke, fill bool) {
 		}
 	}
 	if fill && in.gs.fillVisible {
+		in.out.outlines += in.curves
 		for _, r := range in.pathRect {
 			in.thinRect(r)
 		}

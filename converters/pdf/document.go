@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 
 	"github.com/nianbao/nianbao/converters"
@@ -199,26 +200,45 @@ func (d *document) convert() (*layout.Document, error) {
 		scanErr = d.scanImages(laid, doc)
 	}
 	if !hasText(doc) && len(doc.Scans) == 0 {
+		if errors.Is(scanErr, errNoRenderer) {
+			return nil, fmt.Errorf("%w: %v", converters.ErrUnsupported, errNoRenderer)
+		}
 		if scanErr != nil {
 			return nil, fmt.Errorf("%w: its pages are scans whose images could not be taken out: %s", converters.ErrUnsupported, clean(scanErr.Error()))
-		}
-		if unmapped(laid) {
-			return nil, fmt.Errorf("%w: its fonts map to no Unicode text and it has no page images to read", converters.ErrUnsupported)
 		}
 		return nil, fmt.Errorf("%w: it has no text and no scanned pages", converters.ErrEmpty)
 	}
 	return doc, nil
 }
 
-// scanImages fills in the image of each scanned page; a page whose image
-// cannot be taken out is dropped from Scans (its page break stays), and the
-// reason returned.
+// scanImages fills in the image of each scanned page: the image it embeds,
+// or its rendering. A page whose image cannot be had is dropped from Scans
+// (its page break stays), and the reason returned.
 func (d *document) scanImages(laid []*page, doc *layout.Document) error {
 	want := map[int]string{}
+	imgs := map[int][]byte{}
+	var errs []error
 	for _, s := range doc.Scans {
-		want[s.Page] = laid[s.Page-1].image
+		p := laid[s.Page-1]
+		if !p.render {
+			want[s.Page] = p.image
+			continue
+		}
+		b, err := d.render(p.num, p.w, p.h)
+		if err != nil {
+			if e := d.ctx.Err(); e != nil {
+				return e
+			}
+			errs = append(errs, fmt.Errorf("page %d: %w", p.num, err))
+			continue
+		}
+		imgs[p.num] = b
 	}
-	imgs, err := pageImages(d.data, want)
+	if len(want) > 0 {
+		embedded, err := pageImages(d.data, want)
+		errs = append(errs, err)
+		maps.Copy(imgs, embedded)
+	}
 	kept := doc.Scans[:0]
 	for _, s := range doc.Scans {
 		if b := imgs[s.Page]; len(b) > 0 {
@@ -227,21 +247,12 @@ func (d *document) scanImages(laid []*page, doc *layout.Document) error {
 		}
 	}
 	doc.Scans = kept
-	return err
+	return errors.Join(errs...)
 }
 
 func hasText(doc *layout.Document) bool {
 	for _, b := range doc.Blocks {
 		if b.Kind == layout.Paragraph || b.Kind == layout.Table {
-			return true
-		}
-	}
-	return false
-}
-
-func unmapped(laid []*page) bool {
-	for _, p := range laid {
-		if p.unmapped {
 			return true
 		}
 	}

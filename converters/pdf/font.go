@@ -101,8 +101,23 @@ func newFont(v lpdf.Value) *font {
 	}
 	if tu := v.Key("ToUnicode"); tu.Kind() == lpdf.Stream {
 		f.readToUnicode(tu, v)
+	} else if f.simple != nil && ownCodes(v, subtype) {
+		for i := range f.simple {
+			f.simple[i] = "\uFFFD"
+		}
 	}
 	return f
+}
+
+// ownCodes reports a simple font whose codes name its own glyphs and no
+// characters: symbolic, with no encoding and no Unicode map (PDF 32000-1
+// 9.6.5, 9.10.2). Read through a standard encoding they give plausible but
+// wrong text, such as the CJK subsets LibreOffice numbers from 1. Type 3
+// fonts always carry an encoding.
+func ownCodes(v lpdf.Value, subtype string) bool {
+	const symbolic = 1 << 2
+	return subtype != "Type3" && v.Key("Encoding").Kind() == lpdf.Null &&
+		v.Key("FontDescriptor").Key("Flags").Int64()&symbolic != 0
 }
 
 func (f *font) readSimple(v lpdf.Value, subtype string) {

@@ -24,6 +24,10 @@ type page struct {
 	image string
 	// unmapped is set when most of the page's glyphs have no Unicode text.
 	unmapped bool
+	// render is set for a page to be read by OCR from its rendering: its
+	// text can be seen but not read (glyphs without Unicode text, or text
+	// drawn as outlines) and no image holds it.
+	render bool
 }
 
 // Scanned-page detection.
@@ -33,6 +37,10 @@ const (
 	minTextGlyphs = 20
 	// scanArea is the share of the page an image must cover to be a scan.
 	scanArea = 0.25
+	// minOutlines is the fewest filled curves that make a page without
+	// text one of text drawn as outlines: a line of Chinese drawn so has
+	// hundreds, a logo or a seal's ring far fewer than a page's worth.
+	minOutlines = 2000
 )
 
 // layoutPage lays out one page's content.
@@ -59,7 +67,8 @@ func layoutPage(num int, c *content, w, h float64) *page {
 		p.scan, p.image = true, best.name
 		return p
 	}
-	if p.unmapped {
+	if p.unmapped || (len(good) < minTextGlyphs && c.outlines >= minOutlines) {
+		p.render = true
 		return p
 	}
 	// What lies outside the crop box is not shown; struck-out text is
@@ -395,8 +404,12 @@ func assemble(pages []*page) *layout.Document {
 		if i > 0 {
 			doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.PageBreak, Prov: layout.Provenance{Page: p.num - 1}})
 		}
-		if p.scan {
-			doc.Scans = append(doc.Scans, layout.Scan{Page: p.num, Reason: "no text layer"})
+		if p.scan || p.render {
+			reason := "no text layer"
+			if p.render {
+				reason = "text layer unreadable"
+			}
+			doc.Scans = append(doc.Scans, layout.Scan{Page: p.num, Reason: reason})
 			last = nil
 			continue
 		}

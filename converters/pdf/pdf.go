@@ -54,6 +54,9 @@ const (
 	// DefaultMaxImageBytes is Config.MaxImageBytes's default: an A4 page
 	// scanned at 600 dpi in colour.
 	DefaultMaxImageBytes = 128 << 20
+	// DefaultRenderDPI is Config.RenderDPI's default: the resolution the
+	// OCR reads best.
+	DefaultRenderDPI = 300
 )
 
 // Config configures a Converter. The zero value uses the defaults.
@@ -84,6 +87,14 @@ type Config struct {
 	// (all but JPEG); a Flate image may not inflate past what it declares.
 	// Default DefaultMaxImageBytes.
 	MaxImageBytes int64
+	// Renderer is poppler's pdftoppm, by path or name in PATH; it renders
+	// the pages whose text can be seen but not read (fonts without Unicode
+	// text, text drawn as outlines) for OCR. Default "pdftoppm"; where it
+	// is missing such pages are left out with an error.
+	Renderer string
+	// RenderDPI is the resolution pages are rendered at (lower for a page
+	// too large). Default DefaultRenderDPI.
+	RenderDPI int
 }
 
 // Converter converts PDF files. The zero value is ready to use.
@@ -118,11 +129,16 @@ func (c Config) withDefaults() Config {
 	if c.MaxImageBytes <= 0 {
 		c.MaxImageBytes = DefaultMaxImageBytes
 	}
+	if c.RenderDPI <= 0 {
+		c.RenderDPI = DefaultRenderDPI
+	}
 	return c
 }
 
 // Convert reads data as a PDF file. The document's Method is "pdf-text";
-// pages without a usable text layer are listed in Scans with their image.
+// pages without a usable text layer are listed in Scans with their image:
+// the scan they embed, or their rendering (Config.Renderer) when their text
+// is drawn in fonts without Unicode text or as outlines.
 //
 // Errors wrap converters.ErrEmpty (no bytes, or no text and no scanned
 // page), ErrCorrupt (not a PDF, truncated, a broken cross-reference table or

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/jpeg"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -270,6 +271,66 @@ func TestScans(t *testing.T) {
 	if got := paragraphs(doc); !reflect.DeepEqual(got, []string{"A page with text"}) {
 		t.Errorf("paragraphs = %q", got)
 	}
+}
+
+// Pages whose text can be seen but not read, with no image to read it
+// from, go to Scans rendered: fonts stripped of their Unicode maps, and
+// text drawn as outlines by ghostscript.
+func TestUnreadableTextRendered(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm (poppler-utils) is not installed")
+	}
+	orig, err := os.ReadFile("../../testdata/corpus/002.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data func(t *testing.T) []byte
+	}{
+		{"fonts without Unicode maps", func(t *testing.T) []byte {
+			// Same length, so the cross-reference offsets still hold.
+			return bytes.ReplaceAll(orig, []byte("/ToUnicode"), []byte("/ToUnicodX"))
+		}},
+		{"text as outlines", func(t *testing.T) []byte {
+			if _, err := exec.LookPath("gs"); err != nil {
+				t.Skip("ghostscript is not installed")
+			}
+			out := filepath.Join(t.TempDir(), "paths.pdf")
+			if b, err := exec.Command("gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dNoOutputFonts", "-sDEVICE=pdfwrite", "-o", out, "../../testdata/corpus/002.pdf").CombinedOutput(); err != nil {
+				t.Fatalf("gs: %v: %s", err, b)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return data
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A low resolution: what is checked is that every page is rendered.
+			doc, err := pdf.New(pdf.Config{RenderDPI: 72}).Convert(context.Background(), "x.pdf", tt.data(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Scans) != doc.Pages || doc.Pages == 0 {
+				t.Fatalf("%d scans of %d pages, want every page", len(doc.Scans), doc.Pages)
+			}
+			for _, s := range doc.Scans {
+				if !bytes.HasPrefix(s.Image, []byte("II*\x00")) || s.Reason != "text layer unreadable" {
+					t.Errorf("page %d: %d bytes, reason %q; want a TIFF rendering", s.Page, len(s.Image), s.Reason)
+				}
+			}
+		})
+	}
+	// Without the renderer, a clear error.
+	c := pdf.New(pdf.Config{Renderer: "no-such-pdftoppm"})
+	_, err = c.Convert(context.Background(), "x.pdf", bytes.ReplaceAll(orig, []byte("/ToUnicode"), []byte("/ToUnicodX")))
+	if !errors.Is(err, converters.ErrUnsupported) {
+		t.Fatalf("without pdftoppm: %v, want ErrUnsupported", err)
+	}
+	t.Log(err)
 }
 
 // encrypt encrypts data with AES-256 (read through pdfcpu) or RC4-128 (read

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/record"
@@ -21,9 +22,15 @@ const (
 // readMeta finds the title before the first section heading (line end), and
 // from it the agency and year; and the statistics period stated anywhere.
 func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
-	rec.Title = title(lines, end)
+	var at int
+	rec.Title, at = title(lines, end)
+	// A stray mark OCR read before the title is no part of it.
+	rec.Title = strings.TrimLeftFunc(rec.Title, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	if rec.Title != "" {
 		rec.Agency, rec.Year = agencyYear(rec.Title, p.norm.Fold(rec.Title))
+	}
+	if rec.Agency != "" && lines[at].cells[0].conf > 0 {
+		p.checkAgency(rec, lines, at)
 	}
 	for i := range lines {
 		if y, ok := periodYear(lines[i].text); ok {
@@ -37,36 +44,46 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 	}
 }
 
-// title returns the report's title as printed, without whitespace: the first
-// short line that names an annual report, joined to the line before it when
-// the title was broken after the agency and year.
-func title(lines []line, end int) string {
+// title returns the report's title as printed, without whitespace, and its
+// (last) line: the first short line that names an annual report, joined to
+// the line before it when the title was broken after the agency and year,
+// or anywhere inside its subject (…政府信息公 / 开工作年度报告, …工作年 /
+// 度报告).
+func title(lines []line, end int) (string, int) {
+	short := func(f string) bool {
+		// A title has no full stop; a line with one is the prose that
+		// names the report (现公布…年度报告。).
+		return f != "" && utf8.RuneCountInString(f) <= titleMaxRunes && !strings.Contains(f, "。")
+	}
 	for i := 0; i < end && i < len(lines); i++ {
 		f := lines[i].single()
-		if f != "" && !strings.Contains(f, template.TitleMark) && i+1 < end && i+1 < len(lines) && hasYear(f) {
-			// The title mark itself broken over two lines (…工作年 / 度报告).
-			if next := lines[i+1].single(); next != "" && strings.Contains(f+next, template.TitleMark) && !strings.Contains(next, template.TitleMark) &&
-				utf8.RuneCountInString(f+next) <= titleMaxRunes && !strings.HasSuffix(next, "。") {
-				return textnorm.RemoveSpace(lines[i].text + lines[i+1].text)
-			}
+		if !short(f) {
+			continue
 		}
-		if !strings.Contains(f, template.TitleMark) || utf8.RuneCountInString(f) > titleMaxRunes || strings.HasSuffix(f, "。") {
+		prev := ""
+		if i > 0 {
+			prev = lines[i-1].single()
+		}
+		joinable := short(prev) && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark)
+		k := strings.Index(f, template.TitleSubject)
+		var broken bool
+		switch {
+		case strings.Contains(f, template.TitleMark):
+			// Broken after the agency and year, inside the subject, or anywhere
+			// before the year (pdftotext wraps a title where the line is full).
+			broken = (k >= 0 && onlyYear(f[:k])) || (k < 0 && strings.Contains(prev+f, template.TitleSubject)) || !hasYear(f)
+		case joinable && strings.Contains(prev+f, template.TitleMark) && strings.Contains(prev+f, template.TitleSubject):
+			broken = true // broken inside the mark itself
+		default:
 			continue
 		}
 		t := textnorm.RemoveSpace(lines[i].text)
-		k := strings.Index(f, template.TitleSubject)
-		// The title broken after the agency and year, or anywhere before its
-		// year (pdftotext wraps it where the line is full).
-		broken := k >= 0 && onlyYear(f[:k]) || !hasYear(f)
-		if broken && i > 0 {
-			prev := lines[i-1].single()
-			if prev != "" && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark) {
-				t = textnorm.RemoveSpace(lines[i-1].text) + t
-			}
+		if broken && joinable {
+			t = textnorm.RemoveSpace(lines[i-1].text) + t
 		}
-		return t
+		return t, i
 	}
-	return ""
+	return "", 0
 }
 
 // hasYear reports whether a folded text holds a year: four digits then 年.

@@ -13,13 +13,16 @@ import (
 // a scanned PDF page's image, or a page of an image file. The review
 // station cuts from it the place where a value was read.
 func (p *Pipeline) PageImage(ctx context.Context, name string, data []byte, n int) (*image.Gray, error) {
-	maxPixels := p.cfg.OCR.MaxPixels
-	if maxPixels <= 0 {
-		maxPixels = ocr.DefaultMaxPixels
+	lim := imgproc.Limits{MaxPixels: p.cfg.OCR.MaxPixels, MaxPages: p.cfg.OCR.MaxPages}
+	if lim.MaxPixels <= 0 {
+		lim.MaxPixels = ocr.DefaultMaxPixels
+	}
+	if lim.MaxPages <= 0 {
+		lim.MaxPages = ocr.DefaultMaxPages
 	}
 	switch format := Detect(name, data); format {
 	case FormatImage:
-		f, err := imgproc.Open(data, maxPixels)
+		f, err := imgproc.Open(data, lim)
 		if err != nil {
 			return nil, fmt.Errorf("page image: %w", err)
 		}
@@ -34,7 +37,7 @@ func (p *Pipeline) PageImage(ctx context.Context, name string, data []byte, n in
 		}
 		for _, s := range doc.Scans {
 			if s.Page == n {
-				f, err := imgproc.Open(s.Image, maxPixels)
+				f, err := imgproc.Open(s.Image, lim)
 				if err != nil {
 					return nil, fmt.Errorf("page image: page %d: %w", n, err)
 				}

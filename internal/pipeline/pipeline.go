@@ -230,7 +230,7 @@ var pdfCount = regexp.MustCompile(`/Count\s+(\d{1,6})`)
 func Pages(format string, data []byte) int {
 	switch format {
 	case FormatImage:
-		if f, err := imgproc.Open(data, 0); err == nil {
+		if f, err := imgproc.Open(data, imgproc.Limits{MaxPages: maxPages}); err == nil {
 			return min(f.Pages(), maxPages)
 		}
 		return 1

@@ -27,6 +27,9 @@ const (
 	// RuleLowConfidence is raised by the parser, which alone sees the OCR
 	// confidence of each cell.
 	RuleLowConfidence = "ocr.low_confidence"
+	// RuleMetaLowConfidence is raised by the parser when the places an
+	// OCR'd report names its agency disagree.
+	RuleMetaLowConfidence = "meta.low_confidence"
 )
 
 // rowTotalRule names the rule that checks a table's 总计 column.

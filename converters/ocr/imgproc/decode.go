@@ -6,7 +6,6 @@ package imgproc
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -14,9 +13,9 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"math"
 
 	"golang.org/x/image/bmp"
-	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 )
 
@@ -26,36 +25,47 @@ var (
 	ErrFormat = errors.New("not an image format that can be read (PNG, JPEG, TIFF, BMP, WebP, GIF)")
 	// ErrTooLarge is an image whose header declares more pixels than allowed.
 	ErrTooLarge = errors.New("image has too many pixels")
+	// ErrTooManyPages is a file holding more pages than allowed.
+	ErrTooManyPages = errors.New("image file has too many pages")
 	// ErrCorrupt is an image that does not decode.
 	ErrCorrupt = errors.New("image is corrupt or truncated")
 )
 
-// maxTIFFPages bounds the pages read from one TIFF, so that a loop of IFD
-// offsets or a file of millions of tiny pages cannot run away.
-const maxTIFFPages = 1000
+// Limits bound what Open and Page accept; a zero field has no limit.
+type Limits struct {
+	// MaxPixels bounds each page's width times height, as its header
+	// declares it (after a fax's pixels are made square).
+	MaxPixels int64
+	// MaxPages bounds a TIFF's pages: a file with more is refused whole.
+	MaxPages int
+}
 
 // File is an image file opened for decoding page by page, so that only one
 // decoded page is held at a time.
 type File struct {
-	Format    string // "png", "jpeg", "tiff", "bmp", "webp" or "gif"
-	data      []byte
-	maxPixels int64
-	ifds      []uint32 // TIFF: the offset of each page's IFD
+	Format string // "png", "jpeg", "tiff", "bmp", "webp" or "gif"
+	data   []byte
+	lim    Limits
+	tiff   []tiffPage // TIFF: what each page's directory declares
 }
 
-// Open checks data's format and, for TIFF, finds its pages. It decodes no
-// pixels. maxPixels bounds each page's width times height.
-func Open(data []byte, maxPixels int64) (*File, error) {
-	f := &File{data: data, maxPixels: maxPixels, Format: Sniff(data)}
+// Open checks data's format and, for TIFF, reads its pages' directories.
+// It decodes no pixels.
+func Open(data []byte, lim Limits) (*File, error) {
+	f := &File{data: data, lim: lim, Format: Sniff(data)}
 	switch f.Format {
 	case "":
 		return nil, ErrFormat
 	case "tiff":
-		ifds, err := tiffPages(data)
+		maxPages := lim.MaxPages
+		if maxPages <= 0 {
+			maxPages = math.MaxInt
+		}
+		pages, err := tiffPages(data, maxPages)
 		if err != nil {
 			return nil, err
 		}
-		f.ifds = ifds
+		f.tiff = pages
 	}
 	return f, nil
 }
@@ -82,7 +92,7 @@ func Sniff(data []byte) string {
 // Pages returns the number of pages: a TIFF's pages, else 1.
 func (f *File) Pages() int {
 	if f.Format == "tiff" {
-		return len(f.ifds)
+		return len(f.tiff)
 	}
 	return 1
 }
@@ -93,30 +103,52 @@ func (f *File) Page(i int) (*image.Gray, error) {
 	if i < 0 || i >= f.Pages() {
 		return nil, fmt.Errorf("page %d of %d", i+1, f.Pages())
 	}
-	var r io.Reader = bytes.NewReader(f.data)
 	if f.Format == "tiff" {
-		r = tiffPage(f.data, f.ifds[i])
+		return f.tiffPage(i)
 	}
-	cfg, err := f.config(r)
+	cfg, err := f.config(bytes.NewReader(f.data))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, fmt.Errorf("%w: its header declares %dx%d pixels", ErrCorrupt, cfg.Width, cfg.Height)
+	if err := f.check(int64(cfg.Width), int64(cfg.Height)); err != nil {
+		return nil, err
 	}
-	if n := int64(cfg.Width) * int64(cfg.Height); n > f.maxPixels {
-		return nil, fmt.Errorf("%w: %dx%d is %d pixels, the limit is %d", ErrTooLarge, cfg.Width, cfg.Height, n, f.maxPixels)
-	}
-	if f.Format == "tiff" {
-		r = tiffPage(f.data, f.ifds[i])
-	} else {
-		r = bytes.NewReader(f.data)
-	}
-	img, err := f.decode(r)
+	img, err := f.decode(bytes.NewReader(f.data))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return Gray(img), nil
+}
+
+// tiffPage decodes page i of a TIFF, its pixels made square.
+func (f *File) tiffPage(i int) (*image.Gray, error) {
+	p := f.tiff[i]
+	sx, sy := p.square()
+	if err := f.check(p.width, p.height); err != nil {
+		return nil, err
+	}
+	if err := f.check(int64(float64(p.width)*sx+1), int64(float64(p.height)*sy+1)); err != nil {
+		return nil, err
+	}
+	img, err := leptTIFFPage(f.data, i, sx, sy)
+	if err != nil {
+		return nil, fmt.Errorf("%w: page %d: %v", ErrCorrupt, i+1, err)
+	}
+	return Gray(img), nil
+}
+
+// check refuses a page whose declared size is empty or over the limit.
+func (f *File) check(w, h int64) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%w: its header declares %dx%d pixels", ErrCorrupt, w, h)
+	}
+	if w > math.MaxInt32 || h > math.MaxInt32 {
+		return fmt.Errorf("%w: its header declares %dx%d pixels", ErrTooLarge, w, h)
+	}
+	if n := w * h; f.lim.MaxPixels > 0 && n > f.lim.MaxPixels {
+		return fmt.Errorf("%w: %dx%d is %d pixels, the limit is %d", ErrTooLarge, w, h, n, f.lim.MaxPixels)
+	}
+	return nil
 }
 
 // codecs are the decoders of each format, by File.Format.
@@ -126,7 +158,6 @@ var codecs = map[string]struct {
 }{
 	"png":  {png.DecodeConfig, png.Decode},
 	"jpeg": {jpeg.DecodeConfig, jpeg.Decode},
-	"tiff": {tiff.DecodeConfig, tiff.Decode},
 	"bmp":  {bmp.DecodeConfig, bmp.Decode},
 	"webp": {webp.DecodeConfig, webp.Decode},
 	"gif":  {gif.DecodeConfig, gif.Decode},
@@ -153,86 +184,4 @@ func (f *File) decode(r io.Reader) (img image.Image, err error) {
 		return nil, ErrFormat
 	}
 	return c.decode(r)
-}
-
-// tiffPages walks a TIFF's chain of image file directories and returns their
-// offsets.
-func tiffPages(data []byte) ([]uint32, error) {
-	if len(data) < 8 {
-		return nil, fmt.Errorf("%w: TIFF header cut short", ErrCorrupt)
-	}
-	var order binary.ByteOrder = binary.LittleEndian
-	if data[0] == 'M' {
-		order = binary.BigEndian
-	}
-	var ifds []uint32
-	seen := map[uint32]bool{}
-	for off := order.Uint32(data[4:8]); off != 0; {
-		if seen[off] || len(ifds) == maxTIFFPages {
-			break
-		}
-		if uint64(off)+2 > uint64(len(data)) {
-			if len(ifds) == 0 {
-				return nil, fmt.Errorf("%w: TIFF directory beyond the end of the file", ErrCorrupt)
-			}
-			break
-		}
-		seen[off] = true
-		ifds = append(ifds, off)
-		n := uint64(order.Uint16(data[off:]))
-		next := uint64(off) + 2 + 12*n
-		if next+4 > uint64(len(data)) {
-			break
-		}
-		off = order.Uint32(data[next:])
-	}
-	if len(ifds) == 0 {
-		return nil, fmt.Errorf("%w: TIFF without pages", ErrCorrupt)
-	}
-	return ifds, nil
-}
-
-// tiffPage returns a reader of the TIFF whose header points at the IFD at
-// off, so that a decoder that reads only the first page reads that one. The
-// strips stay where they are, at the same offsets: nothing is copied.
-func tiffPage(data []byte, off uint32) io.Reader {
-	var head [8]byte
-	copy(head[:], data[:8])
-	if data[0] == 'M' {
-		binary.BigEndian.PutUint32(head[4:], off)
-	} else {
-		binary.LittleEndian.PutUint32(head[4:], off)
-	}
-	return &patched{head: head, data: data}
-}
-
-// patched reads data with its first 8 bytes replaced by head. It is an
-// io.ReaderAt, which the TIFF decoder uses instead of buffering the file.
-type patched struct {
-	head [8]byte
-	data []byte
-	pos  int64
-}
-
-func (p *patched) ReadAt(b []byte, off int64) (int, error) {
-	if off < 0 {
-		return 0, errors.New("negative offset")
-	}
-	if off >= int64(len(p.data)) {
-		return 0, io.EOF
-	}
-	n := copy(b, p.data[off:])
-	if off < 8 {
-		copy(b, p.head[off:])
-	}
-	if n < len(b) {
-		return n, io.EOF
-	}
-	return n, nil
-}
-
-func (p *patched) Read(b []byte) (int, error) {
-	n, err := p.ReadAt(b, p.pos)
-	p.pos += int64(n)
-	return n, err
 }

@@ -6,9 +6,14 @@ import (
 	"errors"
 	"hash/crc32"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -54,7 +59,7 @@ func TestPageRefusesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := Open(tt.data, 100_000_000)
+			f, err := Open(tt.data, Limits{MaxPixels: 100_000_000, MaxPages: 100})
 			if err == nil {
 				_, err = f.Page(0)
 			}
@@ -63,15 +68,15 @@ func TestPageRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Open([]byte("hello"), 1000); !errors.Is(err, ErrFormat) {
+	if _, err := Open([]byte("hello"), Limits{MaxPixels: 1000}); !errors.Is(err, ErrFormat) {
 		t.Fatalf("text: got %v, want ErrFormat", err)
 	}
 }
 
 func TestTIFFPages(t *testing.T) {
 	// Two pages of different sizes in one TIFF, written as genscans does.
-	data := tiffOf(t, page(40, 30), page(50, 20))
-	f, err := Open(data, 1<<20)
+	data := tiffOf(t, 8, 0, 0, page(40, 30), page(50, 20))
+	f, err := Open(data, Limits{MaxPixels: 1 << 20, MaxPages: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,20 +94,154 @@ func TestTIFFPages(t *testing.T) {
 	}
 }
 
-// tiffOf writes a minimal uncompressed 8-bit multi-page TIFF.
-func tiffOf(t *testing.T, pages ...*image.Gray) []byte {
+// marked is a white page with a black bar across its middle third and a
+// black square in its top left corner.
+func marked(w, h int) *image.Gray {
+	g := page(w, h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if (y >= h/3 && y < 2*h/3 && x >= w/4 && x < 3*w/4) || (x < w/8 && y < h/8) {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+	}
+	return g
+}
+
+// TestTIFFCompressions decodes the pages libtiff's tiffcp writes in every
+// compression a scanner or fax uses, multi-page, and a fax's oblong pixels
+// made square.
+func TestTIFFCompressions(t *testing.T) {
+	if _, err := exec.LookPath("tiffcp"); err != nil {
+		t.Skip("tiffcp (libtiff-tools) is not installed")
+	}
+	gray := tiffOf(t, 8, 0, 0, marked(160, 120), marked(96, 64))
+	bilevel := tiffOf(t, 1, 0, 0, marked(160, 120), marked(96, 64))
+	fine := tiffOf(t, 1, 204, 196, marked(160, 120), marked(96, 64))
+	normal := tiffOf(t, 1, 204, 98, marked(160, 60))
+	tests := []struct {
+		name  string
+		src   []byte
+		flags []string
+		sizes []image.Rectangle
+	}{
+		{"none", gray, []string{"-c", "none"}, nil},
+		{"PackBits", gray, []string{"-c", "packbits"}, nil},
+		{"LZW", gray, []string{"-c", "lzw"}, nil},
+		{"Deflate", gray, []string{"-c", "zip"}, nil},
+		{"JPEG", gray, []string{"-c", "jpeg", "-r", "16"}, nil},
+		{"CCITT G3 1-D", bilevel, []string{"-c", "g3:1d"}, nil},
+		{"CCITT G3 2-D", bilevel, []string{"-c", "g3:2d"}, nil},
+		{"CCITT G4", bilevel, []string{"-c", "g4"}, nil},
+		{"G3 fine 204x196", fine, []string{"-c", "g3:2d"}, []image.Rectangle{image.Rect(0, 0, 160, 125), image.Rect(0, 0, 96, 67)}},
+		{"G3 normal 204x98", normal, []string{"-c", "g3"}, []image.Rectangle{image.Rect(0, 0, 160, 125)}},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, out := filepath.Join(dir, "in.tif"), filepath.Join(dir, "out.tif")
+			if err := os.WriteFile(in, tt.src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := exec.Command("tiffcp", append(tt.flags, in, out)...).CombinedOutput(); err != nil {
+				t.Fatalf("tiffcp: %v: %s", err, b)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Open(data, Limits{MaxPixels: 1 << 20, MaxPages: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.sizes
+			if want == nil {
+				want = []image.Rectangle{image.Rect(0, 0, 160, 120), image.Rect(0, 0, 96, 64)}
+			}
+			if f.Pages() != len(want) {
+				t.Fatalf("%d pages, want %d", f.Pages(), len(want))
+			}
+			for i, r := range want {
+				g, err := f.Page(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g.Rect != r {
+					t.Fatalf("page %d: %v, want %v", i+1, g.Rect, r)
+				}
+				w, h := r.Dx(), r.Dy()
+				if bar, corner, paper := g.GrayAt(w/2, h/2).Y, g.GrayAt(2, 2).Y, g.GrayAt(w-3, h-3).Y; bar > 60 || corner > 60 || paper < 200 {
+					t.Fatalf("page %d: bar %d, corner %d, paper %d: want dark, dark, white (inverted or garbled?)", i+1, bar, corner, paper)
+				}
+			}
+		})
+	}
+}
+
+// TestTIFFChains refuses a TIFF whose pages loop or run past the limit,
+// whole and before decoding.
+func TestTIFFChains(t *testing.T) {
+	two := tiffOf(t, 8, 0, 0, page(8, 8), page(8, 8))
+	// Point the second page's next-directory offset back at the first.
+	loop := bytes.Clone(two)
+	first := binary.LittleEndian.Uint32(loop[4:])
+	binary.LittleEndian.PutUint32(loop[len(loop)-4:], first)
+	many := tiffOf(t, 8, 0, 0, slices.Repeat([]*image.Gray{page(2, 2)}, 3000)...)
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"loop", loop, ErrCorrupt},
+		{"3000 pages", many, ErrTooManyPages},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Open(tt.data, Limits{MaxPixels: 1 << 20, MaxPages: 500})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+			t.Log(err)
+		})
+	}
+}
+
+// tiffOf writes a minimal uncompressed multi-page TIFF, 8-bit gray or
+// 1-bit black and white (threshold 128), with the resolution given unless
+// it is 0.
+func tiffOf(t *testing.T, bits int, xres, yres uint32, pages ...*image.Gray) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	le := binary.LittleEndian
 	out.WriteString("II*\x00\x00\x00\x00\x00")
 	next := 4
 	for _, g := range pages {
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		pix := g.Pix
+		photometric := uint32(1) // black is zero
+		if bits == 1 {
+			stride := (w + 7) / 8
+			pix = make([]byte, stride*h)
+			for y := 0; y < h; y++ {
+				for x := 0; x < w; x++ {
+					if g.Pix[y*g.Stride+x] < 128 {
+						pix[y*stride+x/8] |= 0x80 >> (x % 8)
+					}
+				}
+			}
+			photometric = 0 // white is zero, as faxes are
+		}
 		strip := out.Len()
-		out.Write(g.Pix)
+		out.Write(pix)
+		res := out.Len()
+		binary.Write(&out, le, [4]uint32{xres, 1, yres, 1})
 		ifd := out.Len()
 		le.PutUint32(out.Bytes()[next:], uint32(ifd))
-		entries := [][3]uint32{{256, 4, uint32(g.Rect.Dx())}, {257, 4, uint32(g.Rect.Dy())}, {258, 3, 8}, {259, 3, 1},
-			{262, 3, 1}, {273, 4, uint32(strip)}, {277, 3, 1}, {278, 4, uint32(g.Rect.Dy())}, {279, 4, uint32(len(g.Pix))}}
+		entries := [][3]uint32{{256, 4, uint32(w)}, {257, 4, uint32(h)}, {258, 3, uint32(bits)}, {259, 3, 1},
+			{262, 3, photometric}, {273, 4, uint32(strip)}, {277, 3, 1}, {278, 4, uint32(h)}, {279, 4, uint32(len(pix))}}
+		if xres > 0 {
+			entries = append(entries, [3]uint32{282, 5, uint32(res)}, [3]uint32{283, 5, uint32(res + 8)}, [3]uint32{296, 3, 2})
+		}
 		binary.Write(&out, le, uint16(len(entries)))
 		for _, e := range entries {
 			binary.Write(&out, le, uint16(e[0]))
@@ -186,7 +325,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(bombPNG(60000, 60000))
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := Open(data, 1<<20)
+		file, err := Open(data, Limits{MaxPixels: 1 << 20, MaxPages: 100})
 		if err != nil {
 			return
 		}
@@ -199,4 +338,82 @@ func FuzzDecode(f *testing.F) {
 			Rotate(g, Skew(b))
 		}
 	})
+}
+
+// TestGrayDropsStampInk: red and blue seal ink turns as light as paper
+// while black print, alone or under the seal, and gray stay as they are,
+// from RGBA and from a colour JPEG.
+func TestGrayDropsStampInk(t *testing.T) {
+	tests := []struct {
+		name   string
+		c      color.RGBA
+		lo, hi uint8
+	}{
+		{"paper", color.RGBA{250, 248, 245, 255}, 235, 255},
+		{"black print", color.RGBA{20, 20, 20, 255}, 0, 40},
+		{"print under a red seal", color.RGBA{60, 8, 10, 255}, 0, 80},
+		{"gray shading", color.RGBA{128, 128, 128, 255}, 120, 136},
+		{"red seal", color.RGBA{215, 40, 45, 255}, 205, 255},
+		{"pale red seal", color.RGBA{235, 130, 130, 255}, 205, 255},
+		{"blue stamp", color.RGBA{40, 70, 210, 255}, 200, 255},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img := image.NewRGBA(image.Rect(0, 0, 32, 32))
+			for i := 0; i < len(img.Pix); i += 4 {
+				img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = tt.c.R, tt.c.G, tt.c.B, 255
+			}
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+				t.Fatal(err)
+			}
+			ycc, err := jpeg.Decode(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, src := range map[string]image.Image{"RGBA": img, "JPEG": ycc} {
+				if v := Gray(src).GrayAt(16, 16).Y; v < tt.lo || v > tt.hi {
+					t.Errorf("%s: gray %d, want %d-%d", name, v, tt.lo, tt.hi)
+				}
+			}
+		})
+	}
+}
+
+// TestFlattenPhoto: a page seen at an angle on a dark desk, lit from one
+// side, comes back a rectangle of about its size with even paper; a scan
+// is left alone.
+func TestFlattenPhoto(t *testing.T) {
+	pg := marked(400, 560)
+	cw, ch := 520, 680
+	quad := [4][2]float64{{70, 40}, {470, 75}, {445, 640}, {40, 610}}
+	p, ok := NewPerspective(quad, [4][2]float64{{0, 0}, {399, 0}, {399, 559}, {0, 559}})
+	if !ok {
+		t.Fatal("degenerate perspective")
+	}
+	photo := image.NewGray(image.Rect(0, 0, cw, ch))
+	for y := 0; y < ch; y++ {
+		for x := 0; x < cw; x++ {
+			sx, sy := p.Map(float64(x), float64(y))
+			v := 70.0
+			if sx >= 0 && sy >= 0 && sx <= 399 && sy <= 559 {
+				v = float64(pg.Pix[int(sy)*pg.Stride+int(sx)])
+			}
+			photo.Pix[y*photo.Stride+x] = uint8(v * (1 - 0.4*float64(x)/float64(cw)))
+		}
+	}
+	flat, ok := Flatten(photo)
+	if !ok {
+		t.Fatal("no page found in the photo")
+	}
+	w, h := flat.Rect.Dx(), flat.Rect.Dy()
+	if math.Abs(float64(w)-400) > 30 || math.Abs(float64(h)-560) > 30 {
+		t.Fatalf("flattened to %dx%d, want about 400x560", w, h)
+	}
+	if bar, left, right := flat.GrayAt(w/2, h/2).Y, flat.GrayAt(w/10, h*9/10).Y, flat.GrayAt(w*9/10, h*9/10).Y; bar > 60 || left < 200 || right < 200 {
+		t.Fatalf("bar %d, paper left %d and right %d: want dark and even white", bar, left, right)
+	}
+	if _, ok := Flatten(marked(400, 560)); ok {
+		t.Fatal("a scan was taken for a photo")
+	}
 }

@@ -28,7 +28,8 @@ var realReport = filepath.Join("..", "..", "..", "..", "shared", "real", "hzq202
 // sideways): at 300 dpi an image-only PDF of grayscale JPEGs, at 200 dpi a
 // black and white multi-page TIFF. It reads them and compares every field
 // with the values read by eye (testdata/real/hzq2024.json), logging the
-// figures; a wrong field in a record called "valid" (a silent error) fails.
+// figures; a wrong field in a record called "valid" (a silent error), or a
+// wrong title or agency, fails.
 func TestRealScan(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR of the real report's pages: not in -short")
@@ -116,6 +117,9 @@ func TestRealScan(t *testing.T) {
 			t.Logf("findings:\n%s", strings.Join(findings, "\n"))
 			if len(wrong) > 0 && rec.Status == record.Valid {
 				t.Errorf("silent errors: status valid with %d wrong fields: %s", len(wrong), strings.Join(wrong, ", "))
+			}
+			if rec.Title != want.Title || rec.Agency != want.Agency {
+				t.Errorf("title %q, agency %q; want %q, %q", rec.Title, rec.Agency, want.Title, want.Agency)
 			}
 		})
 	}

@@ -161,7 +161,7 @@ func pdfPage(t testing.TB, path string, i int) (*image.Gray, *imgproc.Bin) {
 // binarized, deskewed.
 func prepare(t testing.TB, data []byte) (*image.Gray, *imgproc.Bin) {
 	t.Helper()
-	f, err := imgproc.Open(data, 1<<26)
+	f, err := imgproc.Open(data, imgproc.Limits{MaxPixels: 1 << 26})
 	if err != nil {
 		t.Fatal(err)
 	}

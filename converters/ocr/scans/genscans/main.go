@@ -6,6 +6,14 @@
 //
 //	go run ./converters/ocr/scans/genscans -in testdata/corpus -out testdata/scans
 //
+// -conditions makes instead one report per condition archives hold scans
+// in (faxes in CCITT G3 and G4 at fax resolutions, gray TIFFs in JPEG, LZW
+// and Deflate, 150 dpi pages, colour scans with red seals over the title
+// and tables, phone photos, PDFs whose text can be seen but not read), for
+// measuring:
+//
+//	go run ./converters/ocr/scans/genscans -conditions -out /tmp/conditions
+//
 // The output is deterministic for the same inputs and seed.
 package main
 
@@ -18,20 +26,25 @@ import (
 	"image/color"
 	"image/png"
 	"log"
+	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/nianbao/nianbao/converters/ocr/scans"
 )
 
 // Entry is one file of the set, as the manifest lists it.
 type Entry struct {
-	File   string         `json:"file"`
-	Report string         `json:"report"` // the corpus report, e.g. "003"
-	DPI    int            `json:"dpi"`
-	Pages  []int          `json:"pages,omitempty"` // pages of the report held, 1-based; all when empty
-	Damage []scans.Damage `json:"damage"`
+	File      string         `json:"file"`
+	Condition string         `json:"condition,omitempty"` // a -conditions file's condition
+	Report    string         `json:"report"`              // the corpus report, e.g. "003"
+	DPI       int            `json:"dpi"`
+	Pages     []int          `json:"pages,omitempty"` // pages of the report held, 1-based; all when empty
+	Damage    []scans.Damage `json:"damage"`
 }
 
 // plan is one file to make.
@@ -63,6 +76,8 @@ func main() {
 	in := flag.String("in", "testdata/corpus", "directory of the corpus PDFs (NNN.pdf)")
 	out := flag.String("out", "testdata/scans", "output directory")
 	seed := flag.Uint64("seed", 20241122, "random seed")
+	conds := flag.Bool("conditions", false, "make one report per archive condition instead (faxes, compressed TIFFs, 150 dpi, seals, unreadable text layers; tiffcp and gs needed)")
+	only := flag.String("only", "", "with -conditions, the conditions to make, comma-separated (default all)")
 	full := flag.Bool("full", false, "also reports 010-027 at 300 and 200 dpi, as image-only PDFs and TIFFs (about 40 MB: for measuring, not for committing)")
 	flag.Parse()
 	plans := committed
@@ -82,6 +97,20 @@ func main() {
 	}
 	r := rand.New(rand.NewPCG(*seed, 1))
 	var manifest []Entry
+	if *conds {
+		plans = nil
+		for _, c := range conditions {
+			if *only != "" && !slices.Contains(strings.Split(*only, ","), c.name) {
+				continue
+			}
+			e, err := c.make(*in, *out, r)
+			if err != nil {
+				log.Fatalf("%s: %v", c.name, err)
+			}
+			manifest = append(manifest, e)
+			fmt.Println(e.File)
+		}
+	}
 	for _, p := range plans {
 		e, err := make1(*in, *out, p, r)
 		if err != nil {
@@ -163,4 +192,145 @@ func bilevel(g *image.Gray) *image.Paletted {
 		}
 	}
 	return p
+}
+
+// condition is one way archives hold scans, made from one report.
+type condition struct {
+	name, report string
+	dpi          int
+	make1        func(pdf string, r *rand.Rand) (data []byte, ext string, err error)
+}
+
+// conditions are the -conditions set: both templates and scripts.
+var conditions = []condition{
+	{"fax-g3-fine", "010", 204, tiffScan(204, 196, true, "-c", "g3:2d")},
+	{"fax-g3-normal", "011", 204, tiffScan(204, 98, true, "-c", "g3:1d")},
+	{"fax-g4", "012", 300, tiffScan(300, 300, true, "-c", "g4")},
+	{"tiff-jpeg", "013", 200, tiffScan(200, 200, false, "-c", "jpeg:60")},
+	{"tiff-lzw", "014", 300, tiffScan(300, 300, false, "-c", "lzw")},
+	{"tiff-deflate", "015", 200, tiffScan(200, 200, false, "-c", "zip")},
+	{"150dpi", "016", 150, grayPDF(150)},
+	{"150dpi-b", "017", 150, grayPDF(150)},
+	{"seal", "018", 300, sealed(300)},
+	{"seal-200", "019", 200, sealed(200)},
+	{"photo", "022", 250, photos(250)},
+	{"photo-b", "023", 250, photos(250)},
+	{"nomap", "020", 300, noUnicode},
+	{"outlines", "021", 300, outlines},
+}
+
+func (c condition) make(in, out string, r *rand.Rand) (Entry, error) {
+	data, ext, err := c.make1(filepath.Join(in, c.report+".pdf"), r)
+	if err != nil {
+		return Entry{}, err
+	}
+	e := Entry{File: c.report + "-" + c.name + ext, Condition: c.name, Report: c.report, DPI: c.dpi}
+	return e, os.WriteFile(filepath.Join(out, e.File), data, 0o644)
+}
+
+// damaged renders the report at xdpi by ydpi and damages each page.
+func damaged(pdf string, xdpi, ydpi int, r *rand.Rand, fax bool) ([]*image.Gray, error) {
+	pages, err := scans.RenderXY(pdf, xdpi, ydpi)
+	if err != nil {
+		return nil, err
+	}
+	for i, g := range pages {
+		d := scans.RandomDamage(r, 5)
+		if fax {
+			d = d.Fax()
+		}
+		// The paper's tilt, seen on pixels taller than wide, leans less.
+		d.Tilt = math.Atan(math.Tan(d.Tilt*math.Pi/180)*float64(ydpi)/float64(xdpi)) * 180 / math.Pi
+		if pages[i], err = d.Apply(g, r); err != nil {
+			return nil, err
+		}
+	}
+	return pages, nil
+}
+
+// tiffScan is a TIFF at xdpi by ydpi in tiffcp's compression: black and
+// white when fax, else gray.
+func tiffScan(xdpi, ydpi int, fax bool, compression ...string) func(string, *rand.Rand) ([]byte, string, error) {
+	return func(pdf string, r *rand.Rand) ([]byte, string, error) {
+		pages, err := damaged(pdf, xdpi, ydpi, r, fax)
+		if err != nil {
+			return nil, "", err
+		}
+		data, err := scans.Retiff(pages, xdpi, ydpi, fax, compression...)
+		return data, ".tif", err
+	}
+}
+
+// grayPDF is an image-only PDF of gray pages at dpi.
+func grayPDF(dpi int) func(string, *rand.Rand) ([]byte, string, error) {
+	return func(pdf string, r *rand.Rand) ([]byte, string, error) {
+		pages, err := damaged(pdf, dpi, dpi, r, false)
+		if err != nil {
+			return nil, "", err
+		}
+		data, err := scans.PDF(pages, 50, dpi)
+		return data, ".pdf", err
+	}
+}
+
+// sealed is a colour scan with a red seal over the title on the first
+// page, over the middle of every other page (where the tables are), as an
+// image-only PDF of colour JPEGs.
+func sealed(dpi int) func(string, *rand.Rand) ([]byte, string, error) {
+	return func(pdf string, r *rand.Rand) ([]byte, string, error) {
+		pages, err := damaged(pdf, dpi, dpi, r, false)
+		if err != nil {
+			return nil, "", err
+		}
+		colour := make([]*image.RGBA, len(pages))
+		for i, g := range pages {
+			w, h := g.Rect.Dx(), g.Rect.Dy()
+			cx, cy := w/2+r.IntN(w/5)-w/10, h/2+r.IntN(h/5)-h/10
+			if i == 0 {
+				cx, cy = w/2+r.IntN(w/5)-w/10, h/8
+			}
+			colour[i] = scans.Seal(g, cx, cy, dpi*210/254, r) // 42 mm across
+		}
+		data, err := scans.ColourPDF(colour, 60, dpi)
+		return data, ".pdf", err
+	}
+}
+
+// photos is a phone app's PDF of photos of the pages, taken at about dpi.
+func photos(dpi int) func(string, *rand.Rand) ([]byte, string, error) {
+	return func(pdf string, r *rand.Rand) ([]byte, string, error) {
+		pages, err := scans.Render(pdf, dpi)
+		if err != nil {
+			return nil, "", err
+		}
+		for i, g := range pages {
+			pages[i] = scans.Photo(g, r)
+		}
+		data, err := scans.PDF(pages, 70, dpi)
+		return data, ".pdf", err
+	}
+}
+
+// noUnicode is the report's own PDF with its fonts' Unicode maps struck
+// out: its text is seen but reads as nothing.
+func noUnicode(pdf string, _ *rand.Rand) ([]byte, string, error) {
+	data, err := os.ReadFile(pdf)
+	// Same length, so the cross-reference offsets still hold.
+	return bytes.ReplaceAll(data, []byte("/ToUnicode"), []byte("/ToUnicodX")), ".pdf", err
+}
+
+// outlines is the report's PDF with its text drawn as outlines by
+// ghostscript.
+func outlines(pdf string, _ *rand.Rand) ([]byte, string, error) {
+	dir, err := os.MkdirTemp("", "genscans")
+	if err != nil {
+		return nil, "", err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "out.pdf")
+	if b, err := exec.Command("gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dNoOutputFonts", "-sDEVICE=pdfwrite", "-o", out, pdf).CombinedOutput(); err != nil {
+		return nil, "", fmt.Errorf("gs: %v: %s", err, b)
+	}
+	data, err := os.ReadFile(out)
+	return data, ".pdf", err
 }

@@ -1,0 +1,276 @@
+package imgproc
+
+import (
+	"image"
+	"math"
+	"slices"
+)
+
+// A phone photo of a page shows the page as a bright quadrilateral on a
+// darker surface, seen at an angle and lit unevenly. Leptonica has the
+// warps but no page finder; both are short enough to keep here, on the
+// package's own images.
+
+// Page-finding parameters.
+const (
+	findSide = 600 // the longer side of the copy the page is looked for on
+	// minPageShare and maxPageShare bound the share of the photo the page
+	// covers: less is no page, more is a scan (the page fills the image).
+	minPageShare = 0.25
+	maxPageShare = 0.93
+	// minContrast is how much brighter the page must be than what lies
+	// around it, in gray levels.
+	minContrast = 40
+)
+
+// Flatten finds the page in a photo, warps it to a rectangle and evens its
+// lighting. A scan, or an image where no page stands out from a darker
+// surround, comes back as it is, with false.
+func Flatten(g *image.Gray) (*image.Gray, bool) {
+	quad, ok := findPage(g)
+	if !ok {
+		return g, false
+	}
+	d := func(a, b [2]float64) float64 { return math.Hypot(a[0]-b[0], a[1]-b[1]) }
+	w := (d(quad[0], quad[1]) + d(quad[3], quad[2])) / 2
+	h := (d(quad[0], quad[3]) + d(quad[1], quad[2])) / 2
+	rect := [4][2]float64{{0, 0}, {w - 1, 0}, {w - 1, h - 1}, {0, h - 1}}
+	p, ok := NewPerspective(rect, quad)
+	if !ok {
+		return g, false
+	}
+	return EvenLight(Warp(g, p, int(w), int(h))), true
+}
+
+// findPage returns the page's corners (top left, top right, bottom right,
+// bottom left) in g's pixels: the largest bright region of a small copy,
+// its corners the extremes of x+y and x-y.
+func findPage(g *image.Gray) ([4][2]float64, bool) {
+	var quad [4][2]float64
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	f := min(1, float64(findSide)/float64(max(w, h)))
+	small := Scale(g, f)
+	sw, sh := small.Rect.Dx(), small.Rect.Dy()
+	t := otsu(small)
+	bright := NewBin(sw, sh)
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			if small.Pix[y*small.Stride+x] > t {
+				bright.Pix[y*sw+x] = 1
+			}
+		}
+	}
+	labels, n := Label(bright)
+	if n <= 1 {
+		return quad, false
+	}
+	sizes := make([]int, n)
+	for _, l := range labels {
+		sizes[l]++
+	}
+	sizes[0] = 0
+	page := int32(slices.Index(sizes, slices.Max(sizes)))
+	// Corners: extremes of x+y (top left, bottom right) and x-y (bottom
+	// left, top right).
+	minS, maxS, minD, maxD := math.MaxInt, math.MinInt, math.MaxInt, math.MinInt
+	var tl, br, bl, tr [2]int
+	var in, out, inN, outN float64
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			v := float64(small.Pix[y*small.Stride+x])
+			if labels[y*sw+x] != page {
+				out += v
+				outN++
+				continue
+			}
+			in += v
+			inN++
+			if s := x + y; s < minS {
+				minS, tl = s, [2]int{x, y}
+			}
+			if s := x + y; s > maxS {
+				maxS, br = s, [2]int{x, y}
+			}
+			if d := x - y; d < minD {
+				minD, bl = d, [2]int{x, y}
+			}
+			if d := x - y; d > maxD {
+				maxD, tr = d, [2]int{x, y}
+			}
+		}
+	}
+	corners := [4][2]int{tl, tr, br, bl}
+	area := 0.0 // shoelace
+	for i := range 4 {
+		a, b := corners[i], corners[(i+1)%4]
+		area += float64(a[0]*b[1] - b[0]*a[1])
+	}
+	share := math.Abs(area) / 2 / float64(sw*sh)
+	if share < minPageShare || share > maxPageShare || outN == 0 || in/inN-out/outN < minContrast {
+		return quad, false
+	}
+	for i, c := range corners {
+		quad[i] = [2]float64{(float64(c[0]) + 0.5) / f, (float64(c[1]) + 0.5) / f}
+	}
+	return quad, true
+}
+
+// otsu returns the gray level that best splits g into two classes.
+func otsu(g *image.Gray) uint8 {
+	var hist [256]float64
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	for y := 0; y < h; y++ {
+		for _, v := range g.Pix[y*g.Stride : y*g.Stride+w] {
+			hist[v]++
+		}
+	}
+	total, sum := float64(w*h), 0.0
+	for i, c := range hist {
+		sum += float64(i) * c
+	}
+	best, bestVar := 0, -1.0
+	wB, sumB := 0.0, 0.0
+	for t := range 256 {
+		wB += hist[t]
+		if wB == 0 || wB == total {
+			continue
+		}
+		sumB += float64(t) * hist[t]
+		mB, mF := sumB/wB, (sum-sumB)/(total-wB)
+		if v := wB * (total - wB) * (mB - mF) * (mB - mF); v > bestVar {
+			best, bestVar = t, v
+		}
+	}
+	return uint8(best)
+}
+
+// Perspective maps points of one plane to another (a homography).
+type Perspective [9]float64
+
+// NewPerspective returns the perspective that takes the four points from
+// to the four points to; false when they are degenerate.
+func NewPerspective(from, to [4][2]float64) (Perspective, bool) {
+	// Solve for h0..h7 (h8 = 1): u = (h0 x + h1 y + h2) / (h6 x + h7 y + 1),
+	// v = (h3 x + h4 y + h5) / (h6 x + h7 y + 1).
+	var a [8][9]float64
+	for i := range 4 {
+		x, y, u, v := from[i][0], from[i][1], to[i][0], to[i][1]
+		a[2*i] = [9]float64{x, y, 1, 0, 0, 0, -u * x, -u * y, u}
+		a[2*i+1] = [9]float64{0, 0, 0, x, y, 1, -v * x, -v * y, v}
+	}
+	for c := range 8 {
+		p := c
+		for r := c + 1; r < 8; r++ {
+			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p][c]) < 1e-12 {
+			return Perspective{}, false
+		}
+		a[c], a[p] = a[p], a[c]
+		for r := range 8 {
+			if r == c {
+				continue
+			}
+			k := a[r][c] / a[c][c]
+			for j := c; j < 9; j++ {
+				a[r][j] -= k * a[c][j]
+			}
+		}
+	}
+	var p Perspective
+	for i := range 8 {
+		p[i] = a[i][8] / a[i][i]
+	}
+	p[8] = 1
+	return p, true
+}
+
+// Map returns the image of x, y.
+func (p Perspective) Map(x, y float64) (float64, float64) {
+	d := p[6]*x + p[7]*y + p[8]
+	return (p[0]*x + p[1]*y + p[2]) / d, (p[3]*x + p[4]*y + p[5]) / d
+}
+
+// Warp returns a w x h image whose pixel x, y is g's at p.Map(x, y)
+// (bilinear; outside g is white).
+func Warp(g *image.Gray, p Perspective, w, h int) *image.Gray {
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		row := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range row {
+			sx, sy := p.Map(float64(x), float64(y))
+			row[x] = bilinear(g, sx, sy)
+		}
+	}
+	return out
+}
+
+// Background estimation: the paper's level is taken in blocks of this
+// side, as a high percentile of each (ink never fills a block), and spread
+// smoothly between their centres.
+const (
+	lightBlock      = 48
+	lightPercentile = 0.9
+	paperLevel      = 235
+)
+
+// EvenLight divides g by an estimate of its paper's brightness, so that a
+// page lit brightly on one side and dimly on the other is paper-white
+// throughout and its ink keeps its contrast.
+func EvenLight(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	bw, bh := (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
+	level := make([]float64, bw*bh)
+	var hist [256]int
+	for by := range bh {
+		for bx := range bw {
+			clear(hist[:])
+			n := 0
+			for y := by * lightBlock; y < min(h, (by+1)*lightBlock); y++ {
+				for x := bx * lightBlock; x < min(w, (bx+1)*lightBlock); x++ {
+					hist[g.Pix[y*g.Stride+x]]++
+					n++
+				}
+			}
+			k, acc := 255, 0
+			for ; k > 0; k-- {
+				if acc += hist[k]; float64(acc) >= (1-lightPercentile)*float64(n) {
+					break
+				}
+			}
+			level[by*bw+bx] = math.Max(32, float64(k))
+		}
+	}
+	// Smooth the grid once, so a block of solid ink takes its neighbours'.
+	smooth := make([]float64, len(level))
+	for by := range bh {
+		for bx := range bw {
+			best := 0.0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if x, y := bx+dx, by+dy; x >= 0 && y >= 0 && x < bw && y < bh {
+						best = math.Max(best, level[y*bw+x])
+					}
+				}
+			}
+			smooth[by*bw+bx] = best
+		}
+	}
+	at := func(bx, by int) float64 { return smooth[min(bh-1, max(0, by))*bw+min(bw-1, max(0, bx))] }
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		fy := (float64(y)+0.5)/lightBlock - 0.5
+		by := int(math.Floor(fy))
+		ty := fy - float64(by)
+		for x := 0; x < w; x++ {
+			fx := (float64(x)+0.5)/lightBlock - 0.5
+			bx := int(math.Floor(fx))
+			tx := fx - float64(bx)
+			bg := (at(bx, by)*(1-tx)+at(bx+1, by)*tx)*(1-ty) + (at(bx, by+1)*(1-tx)+at(bx+1, by+1)*tx)*ty
+			out.Pix[y*out.Stride+x] = uint8(math.Min(255, float64(g.Pix[y*g.Stride+x])*paperLevel/bg))
+		}
+	}
+	return out
+}

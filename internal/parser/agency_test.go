@@ -1,0 +1,91 @@
+package parser_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/internal/parser"
+	"github.com/nianbao/nianbao/internal/validate"
+)
+
+// TestAgencyMajority: an OCR'd title's agency is weighed against the other
+// places the report names it; the reading most places give is kept, with a
+// meta.low_confidence warning, and a digital title is left as printed.
+func TestAgencyMajority(t *testing.T) {
+	text, err := os.ReadFile("../../testdata/corpus/002.tsv.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const right, misread = "禾桥区卫生健康委员会", "禾杨区卫生健康委员合"
+	tests := []struct {
+		name       string
+		conf       float64 // 0: a digital document
+		body       string  // what the prose reads for the agency
+		wantAgency string
+		warned     bool
+	}{
+		{"OCR title misread, prose right", 0.8, right, right, true},
+		{"OCR title and prose agree", 0.8, misread, misread, false},
+		{"digital title kept", 0, right, misread, false},
+		{"stray mark before the title", 0.8, right, right, true},
+		{"tie: the body's reading wins", 0.8, "tie", right, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			title := misread
+			if strings.HasPrefix(tt.name, "stray") {
+				title = "”" + misread
+			}
+			src := strings.Replace(string(text), right, title, 1) // the title
+			if tt.body == "tie" {
+				// The title and one of three body mentions (the last the
+				// signature) misread alike.
+				src = strings.Replace(src, right, misread, 1) + "\n" + right
+			} else {
+				src = strings.ReplaceAll(src, right, tt.body)
+			}
+			doc := textDocument(src)
+			for i := range doc.Blocks {
+				doc.Blocks[i].Prov.Confidence = tt.conf
+			}
+			rec := parser.New(parser.Config{}).Parse(doc)
+			if rec.Agency != tt.wantAgency {
+				t.Errorf("agency %q, want %q", rec.Agency, tt.wantAgency)
+			}
+			if !strings.HasPrefix(rec.Title, tt.wantAgency) {
+				t.Errorf("title %q does not start with %q", rec.Title, tt.wantAgency)
+			}
+			warned := false
+			for _, f := range rec.Findings {
+				if f.Rule == validate.RuleMetaLowConfidence {
+					warned = true
+					t.Log(f.Message)
+				}
+			}
+			if warned != tt.warned {
+				t.Errorf("meta.low_confidence warning %v, want %v", warned, tt.warned)
+			}
+		})
+	}
+}
+
+// TestTitleBrokenInSubject: a title broken over two lines inside its
+// subject, or inside 年度报告 itself, is joined.
+func TestTitleBrokenInSubject(t *testing.T) {
+	text, err := os.ReadFile("../../testdata/corpus/002.tsv.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, broken := range []string{
+		"禾桥区卫生健康委员会2025年政府信息公\n开工作年度报告",
+		"禾桥区卫生健康委员会2025年政府信息公开工作年\n度报告",
+		"禾桥区卫生健康委员会\n2025年政府信息公开工作年度报告",
+	} {
+		src := strings.Replace(string(text), "禾桥区卫生健康委员会 2025 年政府信息公开工作 年度报告", broken, 1)
+		rec := parser.New(parser.Config{}).Parse(textDocument(src))
+		if rec.Title != "禾桥区卫生健康委员会2025年政府信息公开工作年度报告" || rec.Agency != "禾桥区卫生健康委员会" {
+			t.Errorf("%q: title %q, agency %q", broken, rec.Title, rec.Agency)
+		}
+	}
+}
