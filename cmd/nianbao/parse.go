@@ -30,6 +30,8 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "write the records to `FILE` instead of standard output")
 	strict := fs.Bool("strict", false, "exit 3 when a record's status is not valid, to check a report before publishing it")
+	jailed := fs.Bool("jail", false, "read each file in a child process with limits, as batch and the worker do")
+	limits := addJailFlags(fs)
 	files, code, ok := parseCommand(fs, parseUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -54,7 +56,22 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		enc.SetIndent("", "  ")
 	}
 
-	p := pipeline.New(pipeline.Config{})
+	var p interface {
+		File(ctx context.Context, path string) (*record.Record, error)
+	}
+	if *jailed {
+		j, err := limits.jailed(pipeline.Config{})
+		if err != nil {
+			fmt.Fprintf(stderr, "nianbao: %v\n", err)
+			return exitFailed
+		}
+		defer j.Close()
+		p = j
+	} else {
+		in := pipeline.New(pipeline.Config{})
+		defer in.Close()
+		p = in
+	}
 	status := exitOK
 	for _, file := range files {
 		if ctx.Err() != nil {

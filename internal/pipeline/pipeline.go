@@ -104,6 +104,15 @@ func ocrVocabulary() []string {
 
 // File reads the file at path and returns its record.
 func (p *Pipeline) File(ctx context.Context, path string) (*record.Record, error) {
+	data, err := readFile(path, p.cfg.MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	return p.Bytes(ctx, path, data)
+}
+
+// readFile reads a file of at most limit bytes.
+func readFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -116,14 +125,14 @@ func (p *Pipeline) File(ctx context.Context, path string) (*record.Record, error
 	if info.IsDir() {
 		return nil, fmt.Errorf("is a directory")
 	}
-	if info.Size() > p.cfg.MaxFileSize {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", converters.ErrTooLarge, info.Size(), p.cfg.MaxFileSize)
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", converters.ErrTooLarge, info.Size(), limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, p.cfg.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
-	return p.Bytes(ctx, path, data)
+	return data, nil
 }
 
 // Bytes returns the record of a file's content; name is its name or path.
