@@ -160,13 +160,18 @@ func (s *Sink) Poison(sum string) (*Failure, error) {
 	if sum == "" || strings.ContainsAny(sum, `/\.`) {
 		return nil, fmt.Errorf("results: poison %q: %w", sum, fs.ErrNotExist)
 	}
-	data, err := os.ReadFile(filepath.Join(s.Dir, PoisonDir, sum+RecordSuffix))
+	return ReadFailure(filepath.Join(s.Dir, PoisonDir, sum+RecordSuffix))
+}
+
+// ReadFailure reads a failure written by a Sink (NAME.error.json, poison).
+func ReadFailure(path string) (*Failure, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var f Failure
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("results: poison %s: %w", sum, err)
+		return nil, fmt.Errorf("results: %s: %w", path, err)
 	}
 	return &f, nil
 }
