@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "enqueue":
 		return runEnqueue(ctx, args[1:], stdout, stderr)
 	case pipeline.ChildCommand: // hidden: a jailed child of batch, worker or parse --jail
-		if err := pipeline.ServeChild(args[1:], os.Stdin, stdout); err != nil {
+		if err := pipeline.ServeChild(args[1:]); err != nil {
 			fmt.Fprintf(stderr, "nianbao %s: %v\n", args[0], err)
 			return exitFailed
 		}

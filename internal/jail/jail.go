@@ -47,7 +47,7 @@ const (
 
 // MaxMessage caps a request or a reply, in bytes: a frame that claims more is
 // a broken protocol, not a message to allocate.
-const MaxMessage = 1 << 30
+const MaxMessage = 256 << 20
 
 // Config configures a Jail. Zero fields take their defaults.
 type Config struct {
@@ -181,6 +181,15 @@ func (j *Jail) Run(ctx context.Context, req []byte) ([]byte, error) {
 		j.put(c)
 		return reply, nil
 	}
+	var broke error
+	if !errors.Is(err, errKilled) {
+		// The pipes failed: the child ended, or wrote what is no frame.
+		select {
+		case <-c.exited:
+		case <-time.After(time.Second):
+			broke = err
+		}
+	}
 	c.kill()
 	state := c.wait()
 	j.mu.Lock()
@@ -191,21 +200,26 @@ func (j *Jail) Run(ctx context.Context, req []byte) ([]byte, error) {
 			j.observe(ru.Maxrss * 1024)
 		}
 	}
-	return nil, j.explain(ctx, c, state, time.Since(start))
+	return nil, j.explain(ctx, c, state, broke, time.Since(start))
 }
 
-// explain tells why a child ended without replying.
-func (j *Jail) explain(ctx context.Context, c *child, state *os.ProcessState, took time.Duration) error {
+// errKilled is do's error when it killed the child: past its CPU time, or
+// its context done.
+var errKilled = errors.New("killed")
+
+// explain tells why a child ended without replying; broke is the error of
+// a child that was alive but spoke no frame.
+func (j *Jail) explain(ctx context.Context, c *child, state *os.ProcessState, broke error, took time.Duration) error {
 	switch ctx.Err() {
 	case context.DeadlineExceeded:
 		return &Error{KindResourceLimit, fmt.Sprintf("wall time limit exceeded (killed after %v)", took.Round(time.Millisecond))}
 	case context.Canceled:
 		return fmt.Errorf("jail: %w", ctx.Err())
 	}
-	last := c.stderr.lastWords()
-	if last != "" {
-		last = ": " + last
+	if broke != nil {
+		return &Error{KindCrash, "the child broke the protocol: " + broke.Error()}
 	}
+	last := prefixed(c.stderr.lastWords())
 	if state == nil {
 		return &Error{KindCrash, "the child ended without replying" + last}
 	}
@@ -444,7 +458,7 @@ func (c *child) do(ctx context.Context, req []byte, cpu time.Duration) ([]byte, 
 		// Killing the child closes its pipes, which ends the goroutine.
 		c.kill()
 		<-done
-		return nil, errors.New("killed")
+		return nil, errKilled
 	}
 }
 
@@ -584,6 +598,22 @@ func (l *lastWords) lastWords() string {
 		return line
 	}
 	return lines[0]
+}
+
+// ServeStdio serves requests on the process's stdin and stdout, as Serve,
+// with stdout kept for the protocol alone: file descriptor 1 is pointed at
+// stderr, so that what a library prints goes there and cannot break a frame.
+func ServeStdio(handle func(req []byte) []byte) error {
+	fd, err := unix.Dup(1)
+	if err != nil {
+		return fmt.Errorf("jail: %w", err)
+	}
+	proto := os.NewFile(uintptr(fd), "jail-protocol")
+	defer proto.Close()
+	if err := unix.Dup2(2, 1); err != nil {
+		return fmt.Errorf("jail: %w", err)
+	}
+	return Serve(os.Stdin, proto, handle)
 }
 
 // Serve serves requests read from r, one at a time, writing each reply of

@@ -21,8 +21,12 @@ import (
 const childEnv = "JAIL_TEST_CHILD"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
-		if err := jail.Serve(os.Stdin, os.Stdout, handle); err != nil {
+	if mode := os.Getenv(childEnv); mode != "" {
+		serve := jail.ServeStdio
+		if mode == "raw" { // stdout is the protocol's, unguarded
+			serve = func(h func([]byte) []byte) error { return jail.Serve(os.Stdin, os.Stdout, h) }
+		}
+		if err := serve(handle); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -39,6 +43,9 @@ func handle(req []byte) []byte {
 	verb, arg, _ := strings.Cut(string(req), ":")
 	switch verb {
 	case "echo":
+		return []byte(arg)
+	case "print": // as a library might, on stdout
+		fmt.Println("\xff\xff\xff\xff a library's chatter")
 		return []byte(arg)
 	case "pid":
 		return []byte(strconv.Itoa(os.Getpid()))
@@ -87,7 +94,7 @@ func newJail(t *testing.T, cfg jail.Config) *jail.Jail {
 		t.Fatal(err)
 	}
 	cfg.Command = []string{exe}
-	cfg.Env = append(cfg.Env, childEnv+"=1")
+	cfg.Env = append([]string{childEnv + "=1"}, cfg.Env...)
 	j, err := jail.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -202,6 +209,22 @@ func TestFaults(t *testing.T) {
 				t.Errorf("peak RSS %d MiB, over the limit", peak>>20)
 			}
 		})
+	}
+}
+
+// TestStdoutGuarded: what a library prints on stdout in a child goes to
+// stderr, and the reply arrives whole; a child whose stdout is not guarded
+// breaks the protocol, and that is its request's failure.
+func TestStdoutGuarded(t *testing.T) {
+	j := newJail(t, jail.Config{})
+	if got := run(t, j, "print:ok"); got != "ok" {
+		t.Errorf("reply %q, want ok", got)
+	}
+	raw := newJail(t, jail.Config{Env: []string{childEnv + "=raw"}})
+	_, err := raw.Run(context.Background(), []byte("print:ok"))
+	var jerr *jail.Error
+	if !errors.As(err, &jerr) || jerr.Kind != jail.KindCrash || !strings.HasPrefix(jerr.Reason, "the child broke the protocol: a frame of 4294967295 bytes") {
+		t.Errorf("error %v, want a crash: the child broke the protocol", err)
 	}
 }
 

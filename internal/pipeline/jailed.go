@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -153,7 +152,7 @@ func (p *Jailed) Bytes(ctx context.Context, name string, data []byte) (*record.R
 // ServeChild serves documents read from stdin, writing their replies to
 // stdout, until stdin ends: the body of ChildCommand. args are what
 // follows ChildCommand.
-func ServeChild(args []string, stdin io.Reader, stdout io.Writer) error {
+func ServeChild(args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: %s CONFIG", ChildCommand)
 	}
@@ -163,7 +162,7 @@ func ServeChild(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	p := New(cfg)
 	defer p.Close()
-	return jail.Serve(stdin, stdout, func(req []byte) []byte {
+	return jail.ServeStdio(func(req []byte) []byte {
 		var reply childReply
 		name, data, ok := bytes.Cut(req, []byte{0})
 		if !ok {
@@ -195,7 +194,7 @@ func ServeChildIfAsked() {
 	if len(os.Args) < 2 || os.Args[1] != ChildCommand {
 		return
 	}
-	if err := ServeChild(os.Args[2:], os.Stdin, os.Stdout); err != nil {
+	if err := ServeChild(os.Args[2:]); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

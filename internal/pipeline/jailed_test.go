@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,4 +101,42 @@ func TestJailedTimeout(t *testing.T) {
 	if _, err := jailed.Bytes(context.Background(), seed000, readSeed(t, seed000)); err != nil {
 		t.Errorf("the next document: %v", err)
 	}
+}
+
+// fuzzJailed is the jailed pipeline a fuzzing process shares across inputs.
+var fuzzJailed = sync.OnceValues(func() (*pipeline.Jailed, error) {
+	return pipeline.NewJailed(pipeline.Config{}, pipeline.JailConfig{
+		Timeout: func(string) time.Duration { return 20 * time.Second },
+	})
+})
+
+// FuzzJailed runs every converter and the parser on arbitrary content
+// through the jail, as batch and the worker do: whatever the input, the
+// caller gets a record or an error. An input that crashes the child or
+// exceeds a limit (make fuzz: 2 GiB, 20 s) is a finding, reported with the
+// child's reason, where in process it would have ended the fuzzer.
+func FuzzJailed(f *testing.F) {
+	exts := []string{".txt", ".html", ".docx", ".pdf", ".png", ".md"}
+	for i, name := range []string{"000.cellpipe.txt", "000.html", "000.docx", "000.pdf", "001.markdown.md"} {
+		data, err := os.ReadFile(filepath.Join("../../testdata/corpus", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(uint8(i), data)
+	}
+	f.Add(uint8(4), []byte("\x89PNG\r\n\x1a\n"))
+	f.Fuzz(func(t *testing.T, ext uint8, data []byte) {
+		p, err := fuzzJailed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := p.Bytes(context.Background(), "fuzz"+exts[int(ext)%len(exts)], data)
+		var jerr *jail.Error
+		switch {
+		case errors.As(err, &jerr):
+			t.Fatalf("the input ended its child: %v", err)
+		case err == nil && rec == nil:
+			t.Fatal("neither a record nor an error")
+		}
+	})
 }
