@@ -158,14 +158,20 @@ func (j *Jail) Stats() Stats {
 	return j.stats
 }
 
-// Run sends req to a child and returns its reply. A child that dies, is
+// Run sends a request to a child, the concatenation of parts (so that a
+// large document is not copied to be framed), and returns its reply. A
+// child that dies, is
 // killed or exceeds a limit before it replies gives an *Error; a context
 // that is done gives an *Error of kind KindResourceLimit when its deadline
 // passed (the wall time), its own error when it was cancelled. Other errors
 // (a child that cannot start) are the jail's, not the request's.
-func (j *Jail) Run(ctx context.Context, req []byte) ([]byte, error) {
-	if len(req) > MaxMessage {
-		return nil, fmt.Errorf("jail: request of %d bytes, the limit is %d", len(req), MaxMessage)
+func (j *Jail) Run(ctx context.Context, parts ...[]byte) ([]byte, error) {
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	if size > MaxMessage {
+		return nil, fmt.Errorf("jail: request of %d bytes, the limit is %d", size, MaxMessage)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -175,7 +181,7 @@ func (j *Jail) Run(ctx context.Context, req []byte) ([]byte, error) {
 		return nil, err
 	}
 	start := time.Now()
-	reply, err := c.do(ctx, req, j.cfg.MaxCPU)
+	reply, err := c.do(ctx, parts, j.cfg.MaxCPU)
 	j.observe(c.peakRSS())
 	if err == nil {
 		j.put(c)
@@ -423,7 +429,7 @@ func (c *child) limit(cfg Config) error {
 
 // do sends one request and reads its reply. Any error leaves the child in
 // an unknown state: the caller kills it.
-func (c *child) do(ctx context.Context, req []byte, cpu time.Duration) ([]byte, error) {
+func (c *child) do(ctx context.Context, req [][]byte, cpu time.Duration) ([]byte, error) {
 	used, err := cpuTime(c.cmd.Process.Pid)
 	if err != nil {
 		return nil, err
@@ -435,7 +441,7 @@ func (c *child) do(ctx context.Context, req []byte, cpu time.Duration) ([]byte, 
 	}
 	done := make(chan result, 1)
 	go func() {
-		if err := writeFrame(c.stdin, req); err != nil {
+		if err := writeFrame(c.stdin, req...); err != nil {
 			done <- result{nil, err}
 			return
 		}
@@ -640,15 +646,24 @@ func Serve(r io.Reader, w io.Writer, handle func(req []byte) []byte) error {
 	}
 }
 
-// A frame is a message's length, four bytes big-endian, then the message.
-func writeFrame(w io.Writer, msg []byte) error {
+// A frame is a message's length, four bytes big-endian, then the message:
+// here the concatenation of parts.
+func writeFrame(w io.Writer, parts ...[]byte) error {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	var head [4]byte
-	binary.BigEndian.PutUint32(head[:], uint32(len(msg)))
+	binary.BigEndian.PutUint32(head[:], uint32(n))
 	if _, err := w.Write(head[:]); err != nil {
 		return err
 	}
-	_, err := w.Write(msg)
-	return err
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readFrame reads one frame; io.EOF when r ends before it begins.

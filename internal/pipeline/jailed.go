@@ -127,9 +127,8 @@ func (p *Jailed) Bytes(ctx context.Context, name string, data []byte) (*record.R
 			defer cancel()
 		}
 	}
-	req := make([]byte, 0, len(name)+1+len(data))
-	req = append(append(append(req, name...), 0), data...)
-	out, err := p.jail.Run(ctx, req)
+	// The request is the name, a NUL, then the content.
+	out, err := p.jail.Run(ctx, append([]byte(name), 0), data)
 	if err != nil {
 		if format != "" {
 			return nil, fmt.Errorf("%s: %w", format, err)
