@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// maxLetters bounds how many times a letter counter repeats its letter
+// (Word goes to 780, ZZZ…Z thirty times).
+const maxLetters = 30
+
 // formatNumber prints a list counter in a w:numFmt number format as Word
 // does. Formats it does not know print in decimal, as do numbers a format
 // cannot print (zero, or past its last symbol).
@@ -25,7 +29,9 @@ func formatNumber(n int, format string) string {
 			return r
 		}
 	case "upperLetter", "lowerLetter":
-		if n > 0 {
+		// A start value of two billion would repeat the letter 80 million
+		// times; past maxLetters the number prints in decimal.
+		if n > 0 && (n-1)/26 < maxLetters {
 			// Word repeats the letter: 27 is AA, 28 BB.
 			c := byte('A')
 			if format == "lowerLetter" {

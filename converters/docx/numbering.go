@@ -3,6 +3,7 @@ package docx
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // level is one level of a list definition (w:lvl).
@@ -144,6 +145,9 @@ func readLevel(s *scanner) (*level, error) {
 			l.format = v
 		case "lvlText":
 			l.text = v
+			if len(v) > maxLabel {
+				l.text = truncate(v, maxLabel)
+			}
 		case "lvlRestart":
 			if i, ok := intAttr(s, "val"); ok {
 				l.restart = i
@@ -293,7 +297,7 @@ func (n *numbering) label(numID, ilvl int) string {
 	}
 	var b strings.Builder
 	text := l.text
-	for {
+	for b.Len() < maxLabel {
 		i := strings.IndexByte(text, '%')
 		if i < 0 || i+1 >= len(text) {
 			b.WriteString(text)
@@ -324,7 +328,22 @@ func (n *numbering) label(numID, ilvl int) string {
 		return ""
 	}
 	b.WriteString(l.suffix)
+	if b.Len() > maxLabel {
+		return truncate(b.String(), maxLabel)
+	}
 	return b.String()
+}
+
+// maxLabel bounds a list label in bytes: a level text of thousands of "%1"
+// would otherwise print its counter that many times on every paragraph.
+const maxLabel = 256
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func (n *numbering) start(m *num, l *level, ilvl int) int {

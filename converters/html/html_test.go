@@ -247,6 +247,16 @@ func cases(t testing.TB) []struct {
 			)},
 		},
 		{
+			// Spans end at the last column some cell starts in.
+			name: "spans clamped to the grid that exists",
+			in: []byte(`<table><tr><td>b</td><td rowspan="65535" colspan="1000">a</td></tr>` +
+				`<tr><td>c</td></tr></table>`),
+			want: []layout.Block{table(
+				[]layout.Cell{merged("b", 1, 1), merged("a", 2, 1)},
+				[]layout.Cell{merged("c", 1, 1)},
+			)},
+		},
+		{
 			name: "nested layout table around data table",
 			in: []byte(`<table width="100%"><tr><td class="banner">` + title + `</td></tr>` +
 				`<tr><td><p>` + body + `</p><table><tr><td>项目</td><td>数量</td></tr><tr><td>自然人</td><td>3</td></tr></table></td></tr>` +

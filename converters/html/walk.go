@@ -308,9 +308,30 @@ func (w *walker) table(t *html.Node) error {
 		}
 	}
 	if cells > 0 {
+		clampColumns(&grid)
 		w.blocks = append(w.blocks, layout.Block{Kind: layout.Table, Table: &grid})
 	}
 	return nil
+}
+
+// clampColumns cuts each colspan at the last column some cell starts in,
+// as browsers drop the columns no cell starts in: a cell spanning a
+// thousand columns past the table's edge ends at its edge.
+func clampColumns(g *layout.TableGrid) {
+	placed, _ := g.Place()
+	width := 0
+	for _, row := range placed {
+		for _, c := range row {
+			width = max(width, c.Col+1)
+		}
+	}
+	for r, row := range placed {
+		for i, c := range row {
+			if _, cs := c.Spans(); c.Col+cs > width {
+				g.Rows[r][i].ColSpan = width - c.Col
+			}
+		}
+	}
 }
 
 // row returns the cells of tr, which has left rows in its row group counting

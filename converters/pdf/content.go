@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	lpdf "github.com/ledongthuc/pdf"
+	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
 )
 
 // glyph is one character drawn on a page, in display space.

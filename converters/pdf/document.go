@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"math"
 
-	lpdf "github.com/ledongthuc/pdf"
-
 	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
 	"github.com/nianbao/nianbao/internal/layout"
 )
 
@@ -194,6 +193,9 @@ func (d *document) convert() (*layout.Document, error) {
 	doc := assemble(laid)
 	var scanErr error
 	if len(doc.Scans) > 0 {
+		if err := d.checkImages(pages, laid, doc); err != nil {
+			return nil, err
+		}
 		scanErr = d.scanImages(laid, doc)
 	}
 	if !hasText(doc) && len(doc.Scans) == 0 {

@@ -1,15 +1,18 @@
 package pdf
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
-	lpdf "github.com/ledongthuc/pdf"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
 )
 
 // font is what the layout pass needs of a PDF font: how to cut a string into
@@ -28,6 +31,9 @@ type font struct {
 	toUni map[uint32]string
 	// uniRanges are the ToUnicode bfranges not expanded into toUni.
 	uniRanges []uniRange
+	// mapped counts the codes the ToUnicode CMap maps one by one, repeats
+	// included, against maxToUnicodeCodes.
+	mapped int
 	// simple decodes the one-byte codes of a simple font without ToUnicode.
 	simple *[256]string
 	// cmapText decodes the codes of a composite font without ToUnicode whose
@@ -66,6 +72,20 @@ type uniRange struct {
 // maxExpand bounds how many codes one bfrange is expanded into a map; wider
 // ranges are kept as ranges.
 const maxExpand = 256
+
+// Bounds of one ToUnicode CMap, checked before a range is expanded: codes
+// mapped one by one, repeats counted (two-byte codes number 65536), and wide
+// ranges kept,
+// which every lookup missing the cache walks. A CMap over either fails the
+// file with converters.ErrTooLarge.
+const (
+	maxToUnicodeCodes  = 1 << 17
+	maxToUnicodeRanges = 1 << 12
+)
+
+// errCMapTooLarge is panicked by a ToUnicode CMap over its bounds; the
+// page's recover turns it into the file's error.
+var errCMapTooLarge = fmt.Errorf("%w: a ToUnicode CMap maps more than %d codes or %d ranges", converters.ErrTooLarge, maxToUnicodeCodes, maxToUnicodeRanges)
 
 // newFont reads a font dictionary. It never fails: what it cannot read it
 // leaves out, and the glyphs then come out as U+FFFD, which marks the page
@@ -335,6 +355,9 @@ func (f *font) readToUnicode(tu, fontDict lpdf.Value) {
 				if len(src) == 0 || len(src) > 4 {
 					continue
 				}
+				if f.mapped++; f.mapped > maxToUnicodeCodes {
+					panic(errCMapTooLarge)
+				}
 				f.toUni[codeOf(src)] = dstText(args[i+1])
 			}
 		case "endbfrange":
@@ -357,6 +380,9 @@ func (f *font) addRange(n int, lo, hi uint32, dst lpdf.Value) {
 	case lpdf.String:
 		base := []rune(utf16Text(dst.RawString()))
 		if hi-lo < maxExpand {
+			if f.mapped += int(hi-lo) + 1; f.mapped > maxToUnicodeCodes {
+				panic(errCMapTooLarge)
+			}
 			for c := lo; c <= hi; c++ {
 				rs := append([]rune(nil), base...)
 				if len(rs) > 0 {
@@ -366,14 +392,21 @@ func (f *font) addRange(n int, lo, hi uint32, dst lpdf.Value) {
 			}
 			return
 		}
-		f.uniRanges = append(f.uniRanges, uniRange{n: n, lo: lo, hi: hi, base: base})
+		f.addWide(uniRange{n: n, lo: lo, hi: hi, base: base})
 	case lpdf.Array:
 		list := make([]string, min(dst.Len(), maxExpand))
 		for i := range list {
 			list[i] = dstText(dst.Index(i))
 		}
-		f.uniRanges = append(f.uniRanges, uniRange{n: n, lo: lo, hi: hi, list: list})
+		f.addWide(uniRange{n: n, lo: lo, hi: hi, list: list})
 	}
+}
+
+func (f *font) addWide(r uniRange) {
+	if len(f.uniRanges) >= maxToUnicodeRanges {
+		panic(errCMapTooLarge)
+	}
+	f.uniRanges = append(f.uniRanges, r)
 }
 
 // dstText is a ToUnicode destination: UTF-16BE bytes, or a glyph name.

@@ -3,8 +3,10 @@
 // with their merged cells, a table continued over a page break into one
 // table, and pages without a usable text layer into scans for OCR.
 //
-// github.com/ledongthuc/pdf reads the file, its object graph, fonts and
-// encodings and tokenizes content streams; the layout pass is this
+// A copy of github.com/ledongthuc/pdf (internal/lpdf) reads the file, its
+// object graph, fonts and encodings and tokenizes content streams; it is
+// copied to bound what it reads (Config's limits), since upstream loops,
+// recurses or allocates without end on hostile files; the layout pass is this
 // package's own: it tracks the graphics and text state, places each glyph by
 // its font's widths (simple and CID fonts, horizontal and vertical), and
 // keeps the ruling lines that paths draw. Images of scanned pages are taken
@@ -27,9 +29,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	lpdf "github.com/ledongthuc/pdf"
-
 	"github.com/nianbao/nianbao/converters"
+	"github.com/nianbao/nianbao/converters/pdf/internal/lpdf"
 	"github.com/nianbao/nianbao/internal/layout"
 )
 
@@ -42,6 +43,14 @@ const (
 	DefaultMaxOps = 2_000_000
 	// DefaultMaxGlyphs is Config.MaxGlyphs's default.
 	DefaultMaxGlyphs = 200_000
+	// DefaultMaxObjects is Config.MaxObjects's default: a report has a few
+	// thousand objects; a table of a million entries takes 32 MB.
+	DefaultMaxObjects = lpdf.DefaultMaxObjects
+	// DefaultMaxStreamBytes is Config.MaxStreamBytes's default: a dense
+	// page's content stream is a few megabytes.
+	DefaultMaxStreamBytes = lpdf.DefaultMaxStreamBytes
+	// DefaultMaxDecodedBytes is Config.MaxDecodedBytes's default.
+	DefaultMaxDecodedBytes = lpdf.DefaultMaxTotalBytes
 )
 
 // Config configures a Converter. The zero value uses the defaults.
@@ -55,6 +64,18 @@ type Config struct {
 	// DefaultMaxOps and DefaultMaxGlyphs.
 	MaxOps    int
 	MaxGlyphs int
+	// MaxObjects is the most objects the cross-reference table (and one
+	// object stream) may claim, checked before anything is allocated.
+	// Default DefaultMaxObjects.
+	MaxObjects int64
+	// MaxStreamBytes is the most bytes one stream (content, form, CMap,
+	// object or cross-reference stream) may inflate to, and MaxDecodedBytes
+	// the most all the streams read from a file may inflate to together: a
+	// Flate bomb of operands or whitespace stops there. Over either is an
+	// error wrapping converters.ErrTooLarge. Defaults DefaultMaxStreamBytes
+	// and DefaultMaxDecodedBytes.
+	MaxStreamBytes  int64
+	MaxDecodedBytes int64
 }
 
 // Converter converts PDF files. The zero value is ready to use.
@@ -77,6 +98,15 @@ func (c Config) withDefaults() Config {
 	if c.MaxGlyphs <= 0 {
 		c.MaxGlyphs = DefaultMaxGlyphs
 	}
+	if c.MaxObjects <= 0 {
+		c.MaxObjects = DefaultMaxObjects
+	}
+	if c.MaxStreamBytes <= 0 {
+		c.MaxStreamBytes = DefaultMaxStreamBytes
+	}
+	if c.MaxDecodedBytes <= 0 {
+		c.MaxDecodedBytes = DefaultMaxDecodedBytes
+	}
 	return c
 }
 
@@ -86,8 +116,9 @@ func (c Config) withDefaults() Config {
 // Errors wrap converters.ErrEmpty (no bytes, or no text and no scanned
 // page), ErrCorrupt (not a PDF, truncated, a broken cross-reference table or
 // object graph), ErrEncrypted (a password is needed to open it), or
-// ErrTooLarge (more pages than Config.MaxPages, or a page over MaxOps or
-// MaxGlyphs). The PDF library's panics on malformed input are recovered into
+// ErrTooLarge (more pages than Config.MaxPages, a page over MaxOps or
+// MaxGlyphs, more objects than MaxObjects, streams inflating over
+// MaxStreamBytes or MaxDecodedBytes, a ToUnicode CMap over its bounds). The PDF library's panics on malformed input are recovered into
 // ErrCorrupt errors.
 func (c Converter) Convert(ctx context.Context, name string, data []byte) (doc *layout.Document, err error) {
 	if err := ctx.Err(); err != nil {
@@ -101,19 +132,23 @@ func (c Converter) Convert(ctx context.Context, name string, data []byte) (doc *
 			doc, err = nil, panicError(x)
 		}
 	}()
-	r, err := open(data)
+	cfg := c.Config.withDefaults()
+	r, err := open(data, lpdf.Limits{MaxObjects: cfg.MaxObjects, MaxStreamBytes: cfg.MaxStreamBytes, MaxTotalBytes: cfg.MaxDecodedBytes})
 	if err != nil {
 		return nil, err
 	}
-	d := &document{ctx: ctx, cfg: c.Config.withDefaults(), r: r, data: data, fonts: map[string]*font{}}
+	d := &document{ctx: ctx, cfg: cfg, r: r, data: data, fonts: map[string]*font{}}
 	return d.convert()
 }
 
 // panicError turns a panic of the PDF library into an error.
 func panicError(x any) error {
 	if e, ok := x.(error); ok {
-		if errors.Is(e, context.Canceled) || errors.Is(e, context.DeadlineExceeded) {
+		if errors.Is(e, context.Canceled) || errors.Is(e, context.DeadlineExceeded) || errors.Is(e, converters.ErrTooLarge) {
 			return e
+		}
+		if le := (*lpdf.LimitError)(nil); errors.As(e, &le) {
+			return fmt.Errorf("%w: %s", converters.ErrTooLarge, le.Msg)
 		}
 		var re runtime.Error
 		if errors.As(e, &re) {
@@ -146,17 +181,19 @@ func clean(msg string) string {
 
 // open opens data with the library, decrypting it with the empty user
 // password when it is encrypted.
-func open(data []byte) (r *lpdf.Reader, err error) {
+func open(data []byte, lim lpdf.Limits) (r *lpdf.Reader, err error) {
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		return nil, fmt.Errorf("%w: no %%PDF- header", converters.ErrCorrupt)
 	}
 	data = normalize(data)
-	r, err = lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err = lpdf.NewReaderLimits(bytes.NewReader(data), int64(len(data)), nil, lim)
 	if err == nil {
 		return r, nil
 	}
 	msg := err.Error()
 	switch {
+	case errors.Is(err, lpdf.ErrLimit):
+		return nil, panicError(err)
 	case errors.Is(err, lpdf.ErrInvalidPassword):
 		return nil, fmt.Errorf("%w: it needs a password to open; only PDFs whose user password is empty (those that merely forbid copying or printing) can be read", converters.ErrEncrypted)
 	case strings.Contains(msg, "encrypt"):
@@ -165,7 +202,7 @@ func open(data []byte) (r *lpdf.Reader, err error) {
 		if derr != nil {
 			return nil, derr
 		}
-		r, err = lpdf.NewReader(bytes.NewReader(plain), int64(len(plain)))
+		r, err = lpdf.NewReaderLimits(bytes.NewReader(plain), int64(len(plain)), nil, lim)
 		if err == nil {
 			return r, nil
 		}

@@ -20,8 +20,24 @@ import (
 	"github.com/nianbao/nianbao/internal/layout"
 )
 
+// DefaultMaxBlocks is Config.MaxBlocks's default: a report is a few
+// thousand lines.
+const DefaultMaxBlocks = 100_000
+
+// Config configures a Converter. The zero value uses the defaults.
+type Config struct {
+	// MaxBlocks is the most paragraphs and page breaks a file may give; more
+	// is an error wrapping converters.ErrTooLarge. Each costs the parser
+	// far more than its bytes (a line of pipes splits into as many cells),
+	// so this bounds memory where the file's size cannot. Default
+	// DefaultMaxBlocks.
+	MaxBlocks int
+}
+
 // Converter converts plain text. The zero value is ready to use.
-type Converter struct{}
+type Converter struct {
+	Config Config
+}
 
 var _ converters.Converter = Converter{}
 
@@ -33,7 +49,7 @@ const checkEvery = 4096
 // else GB18030 (which covers GBK and GB2312) if they decode cleanly as that.
 // Anything else, or binary data, is an error wrapping converters.ErrNotText;
 // a file with no text but whitespace is one wrapping converters.ErrEmpty.
-func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout.Document, error) {
+func (c Converter) Convert(ctx context.Context, name string, data []byte) (*layout.Document, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -48,7 +64,11 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 		return nil, fmt.Errorf("%w: it holds only whitespace", converters.ErrEmpty)
 	}
 
-	doc := &layout.Document{Method: "text", Blocks: make([]layout.Block, 0, strings.Count(s, "\n")+1)}
+	maxBlocks := c.Config.MaxBlocks
+	if maxBlocks <= 0 {
+		maxBlocks = DefaultMaxBlocks
+	}
+	doc := &layout.Document{Method: "text", Blocks: make([]layout.Block, 0, min(strings.Count(s, "\n")+1, maxBlocks))}
 	n := 0
 	for line := range strings.Lines(s) {
 		if n++; n%checkEvery == 0 {
@@ -61,6 +81,9 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 		// of the next page.
 		first := true
 		for part := range strings.SplitSeq(line, "\f") {
+			if len(doc.Blocks) >= maxBlocks {
+				return nil, fmt.Errorf("%w: more than %d lines and page breaks", converters.ErrTooLarge, maxBlocks)
+			}
 			if !first {
 				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.PageBreak})
 			}

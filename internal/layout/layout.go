@@ -6,7 +6,10 @@
 // parser reads it and knows nothing of file formats.
 package layout
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Kind tells what a Block holds.
 type Kind int
@@ -115,29 +118,38 @@ type Placed struct {
 // the first column of its row not covered by a cell merged down from above. It
 // returns the cells row by row, in that order, and the grid's column count.
 func (t *TableGrid) Place() (rows [][]Placed, width int) {
-	// covered[r] lists the columns of row r taken by cells from earlier rows.
-	covered := map[int]map[int]bool{}
+	// down lists the cells merged down from earlier rows, sorted by column:
+	// memory stays in the cell count, however far the spans reach.
+	type span struct{ col, cols, last int }
+	var down []span
 	rows = make([][]Placed, len(t.Rows))
 	for r, cells := range t.Rows {
-		col := 0
+		live := down[:0]
+		for _, s := range down {
+			if s.last >= r {
+				live = append(live, s)
+			}
+		}
+		down = live
+		col, k := 0, 0 // k: the first span of down not left behind
+		var added []span
 		for _, c := range cells {
-			for covered[r][col] {
-				col++
+			for ; k < len(down) && down[k].col+down[k].cols <= col; k++ {
+			}
+			for ; k < len(down) && down[k].col <= col; k++ {
+				col = max(col, down[k].col+down[k].cols)
 			}
 			rs, cs := c.Spans()
 			rows[r] = append(rows[r], Placed{Cell: c, Row: r, Col: col})
-			for dr := 1; dr < rs; dr++ {
-				if covered[r+dr] == nil {
-					covered[r+dr] = map[int]bool{}
-				}
-				for dc := 0; dc < cs; dc++ {
-					covered[r+dr][col+dc] = true
-				}
+			if rs > 1 {
+				added = append(added, span{col, cs, r + rs - 1})
 			}
 			col += cs
-			if col > width {
-				width = col
-			}
+			width = max(width, col)
+		}
+		if len(added) > 0 {
+			down = append(down, added...)
+			slices.SortFunc(down, func(a, b span) int { return a.col - b.col })
 		}
 	}
 	return rows, width

@@ -105,11 +105,14 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 // cellCount bounds the cells a document splits into, so that one buffer
 // holds them all.
 func cellCount(doc *layout.Document) int {
-	n := 0
+	n, split := 0, 0
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:
-			n += 1 + strings.Count(b.Text, "\n") + strings.Count(b.Text, "|") + strings.Count(b.Text, "\t")
+			for text := range strings.SplitSeq(b.Text, "\n") {
+				n++
+				split += textCells(text) - 1
+			}
 		case layout.Table:
 			if b.Table != nil {
 				for _, row := range b.Table.Rows {
@@ -118,7 +121,7 @@ func cellCount(doc *layout.Document) int {
 			}
 		}
 	}
-	return n
+	return n + min(split, maxSplitCells+maxTextCells)
 }
 
 // textLine splits a paragraph line into cells, appended to buf. Tables
@@ -146,6 +149,11 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 	case strings.Count(text, "\t") > 1 || (strings.Contains(text, "\t") && !strings.HasPrefix(text, "\t")):
 		sep = "\t"
 	}
+	if sep != "" && (strings.Count(text, sep) >= maxTextCells || len(buf) >= maxSplitCells) {
+		// No report's row has so many cells, nor a report so many; split,
+		// pipes would cost a cell each, many times their bytes.
+		sep = ""
+	}
 	l := line{text: trimmed}
 	start := len(buf)
 	switch {
@@ -167,6 +175,26 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 
 // longProseRunes is the length past which a line is prose for every purpose.
 const longProseRunes = 100
+
+// maxTextCells is the most cells a line of text splits into; a line of more
+// is read as one.
+const maxTextCells = 64
+
+// maxSplitCells is the most cells there may be before a line of text is
+// still split into cells: memory stays linear in a text of pipes.
+const maxSplitCells = 200_000
+
+// textCells bounds the cells textLine splits text into.
+func textCells(text string) int {
+	sep := strings.Count(text, "|")
+	if sep == 0 {
+		sep = strings.Count(text, "\t")
+	}
+	if sep >= maxTextCells {
+		return 1
+	}
+	return sep + 1
+}
 
 // markdownRule reports a Markdown table's header rule: |---|:---:|.
 func markdownRule(text string) bool {

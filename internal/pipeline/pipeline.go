@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/converters/docx"
@@ -102,7 +103,9 @@ func ocrVocabulary() []string {
 	return v
 }
 
-// File reads the file at path and returns its record.
+// File reads the file at path and returns its record. Only regular files
+// (or symlinks to them) are read: a FIFO or a device would block or never
+// end.
 func (p *Pipeline) File(ctx context.Context, path string) (*record.Record, error) {
 	data, err := readFile(path, p.cfg.MaxFileSize)
 	if err != nil {
@@ -111,9 +114,10 @@ func (p *Pipeline) File(ctx context.Context, path string) (*record.Record, error
 	return p.Bytes(ctx, path, data)
 }
 
-// readFile reads a file of at most limit bytes.
+// readFile reads a regular file of at most limit bytes.
 func readFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	// Without O_NONBLOCK, opening a FIFO waits for a writer.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +129,9 @@ func readFile(path string, limit int64) ([]byte, error) {
 	if info.IsDir() {
 		return nil, fmt.Errorf("is a directory")
 	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s, not a regular file", converters.ErrUnsupported, fileType(info.Mode()))
+	}
 	if info.Size() > limit {
 		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", converters.ErrTooLarge, info.Size(), limit)
 	}
@@ -133,6 +140,19 @@ func readFile(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("read: %w", err)
 	}
 	return data, nil
+}
+
+// fileType names a file that is not a regular one.
+func fileType(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // Bytes returns the record of a file's content; name is its name or path.
