@@ -12,6 +12,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/nianbao/nianbao/internal/hostile"
 	"github.com/nianbao/nianbao/internal/jail"
 	"github.com/nianbao/nianbao/internal/jail/jailtest"
 	"github.com/nianbao/nianbao/internal/pipeline"
@@ -195,5 +196,90 @@ func write(t *testing.T, path string, data []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWorkerHostile drops the hostile corpus (its sizes cut down, no
+// images, no special files: the watcher's own tests have those) into a
+// real worker process's folder, then good reports: every case ends in
+// failed/ with a one-line reason or in done/ with a record, none is
+// retried, the good reports get their records, and the worker stays under
+// 1 GiB.
+func TestWorkerHostile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a worker process over the hostile corpus")
+	}
+	t.Parallel()
+	redis := redistest.Start(t)
+	opt := redisOpt(t, redis.URL())
+	dir := t.TempDir()
+	inbox, out := filepath.Join(dir, "inbox"), filepath.Join(dir, "out")
+	cases, err := hostile.Write(filepath.Join(dir, "hostile"), hostile.Options{TextBytes: 8 << 20, BombBytes: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w := startWorker(t, "w", "--redis", redis.URL(), "--out", out, "--watch", inbox, "--settle", "300ms",
+		"--concurrency", "2", "--max-memory", "512")
+	peaks := jailtest.Watch(w.cmd.Process.Pid, 20*time.Millisecond)
+	ins := asynq.NewInspector(opt)
+	defer ins.Close()
+	n := 0
+	for _, c := range cases {
+		if c.Format == "special" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "hostile", c.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(inbox, c.Name), data)
+		n++
+	}
+	want := map[string][]byte{}
+	for _, f := range corpusFiles(t, 4) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[filepath.Base(f)] = data
+		write(t, filepath.Join(inbox, filepath.Base(f)), data)
+	}
+	waitFor(t, 5*time.Minute, "every document to be done or failed", func() bool {
+		_, _, _, archived, completed := queueState(t, ins)
+		return archived+completed == n+len(want)
+	})
+	parentPeak, childPeak := peaks.Stop()
+	for _, c := range cases {
+		if c.Format == "special" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(inbox, worker.DoneDir, c.Name)); err == nil {
+			t.Logf("%-30s a record", c.Name)
+			continue
+		}
+		f := jailtest.Failure(t, filepath.Join(inbox, worker.FailedDir, c.Name+results.ErrorSuffix))
+		t.Logf("%-30s %s: %s", c.Name, f.Kind, f.Reason)
+		if f.Reason == "" || strings.Contains(f.Reason, "\n") {
+			t.Errorf("%s: reason %q, want one line", c.Name, f.Reason)
+		}
+	}
+	records, _ := outputs(t, out)
+	for rel := range want {
+		if _, ok := records[rel]; !ok {
+			t.Errorf("no record of %s, a good report after the hostile ones", rel)
+		}
+	}
+	if _, _, retry, _, _ := queueState(t, ins); retry != 0 {
+		t.Errorf("%d tasks retrying", retry)
+	}
+	t.Logf("peak RSS: worker %d MiB, a child %d MiB", parentPeak>>20, childPeak>>20)
+	if parentPeak >= 1<<30 {
+		t.Errorf("the worker's peak RSS is %d MiB, want under 1 GiB", parentPeak>>20)
+	}
+	if t.Failed() {
+		t.Logf("worker:\n%s", tail(w.logText()))
 	}
 }
