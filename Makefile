@@ -54,7 +54,8 @@ deps-run:
 deps-test:
 	@scripts/deps.sh $(TEST_PACKAGES)
 
-## fuzz: run each fuzz target for FUZZTIME
+## fuzz: run each fuzz target for FUZZTIME; FuzzJailed runs every converter
+## through the jail, as batch and the worker do
 fuzz: deps-test
 	$(GO) test ./internal/parser -fuzz FuzzParse $(FUZZFLAGS)
 	$(GO) test ./converters/text -fuzz FuzzConvert $(FUZZFLAGS)
@@ -62,6 +63,7 @@ fuzz: deps-test
 	$(GO) test ./converters/docx -fuzz FuzzConvert $(FUZZFLAGS)
 	$(GO) test ./converters/pdf -fuzz FuzzConvert $(FUZZFLAGS)
 	$(GO) test ./converters/ocr/imgproc -fuzz FuzzDecode $(FUZZFLAGS)
+	$(GO) test ./internal/pipeline -fuzz FuzzJailed $(FUZZFLAGS)
 
 ## bench: the benchmarks, on one core
 bench: deps-test

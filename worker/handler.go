@@ -74,11 +74,8 @@ func (h *Handler) fail(ctx context.Context, doc Doc, err error, took time.Durati
 		h.log().Warn("will retry", "file", doc.Rel, "retried", retried, "error", err.Error())
 		return err
 	}
-	kind := results.KindFailed
-	if bad {
-		kind = results.KindBadInput
-	}
-	f := results.Failure{File: doc.Rel, SHA256: doc.SHA256, Format: doc.Format, Reason: err.Error(), Kind: kind, Time: time.Now().UTC()}
+	kind := FailureKind(err)
+	f := results.Failure{File: doc.Rel, SHA256: doc.SHA256, Task: TaskID(doc.SHA256), Format: doc.Format, Reason: err.Error(), Kind: kind, Time: time.Now().UTC()}
 	if werr := h.Processor.Sink.WriteFailure(doc.Rel, f); werr != nil {
 		// Without its reason written the failure is not done with: retry.
 		return fmt.Errorf("%v; and %w", err, werr)

@@ -58,6 +58,8 @@ func binary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	// This test binary serves as the workers' jailed child.
+	pipeline.ServeChildIfAsked()
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))

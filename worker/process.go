@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/internal/inputfile"
+	"github.com/nianbao/nianbao/internal/jail"
 	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/worker/results"
@@ -34,6 +36,7 @@ var badInput = []error{
 	converters.ErrEmpty, converters.ErrNotText, converters.ErrCorrupt, converters.ErrEncrypted,
 	converters.ErrTooLarge, converters.ErrUnsupported, ErrNotReport, ErrChanged, ziparchive.ErrUnsafeName,
 	inputfile.ErrNotRegular, inputfile.ErrOtherVolume,
+	jail.ErrCrash, jail.ErrResourceLimit,
 }
 
 // BadInput tells whether err means the document cannot give a record however
@@ -48,11 +51,29 @@ func BadInput(err error) bool {
 	return false
 }
 
+// FailureKind returns the kind of failure err is, as NAME.error.json names
+// it: the jail's kind for a document that ended its child process
+// (jail.KindCrash, jail.KindResourceLimit), results.KindBadInput for other
+// bad input, results.KindFailed for the rest.
+func FailureKind(err error) string {
+	var jerr *jail.Error
+	switch {
+	case errors.As(err, &jerr):
+		return jerr.Kind
+	case BadInput(err):
+		return results.KindBadInput
+	}
+	return results.KindFailed
+}
+
 // Processor turns one document into a record written under the output
 // directory. The Asynq handler and the batch command both run it. It is safe
 // for concurrent use.
 type Processor struct {
-	Pipeline *pipeline.Pipeline
+	// Pipeline makes the records: a *pipeline.Jailed, so that a document
+	// that crashes or exhausts its reader ends a child process, not the
+	// caller.
+	Pipeline pipeline.Runner
 	Sink     *results.Sink
 	// Zip caps the archive entries read.
 	Zip ziparchive.Limits
@@ -74,6 +95,11 @@ type Result struct {
 // doc.SHA256 is set and a record of that content is already at doc.Rel, it
 // is returned as is: a task that is run again after a crash does not parse
 // twice. Errors for which BadInput is true mean the document is at fault.
+//
+// A document that ended the child process reading it (an error wrapping a
+// *jail.Error) is poison: it is recorded in the Sink by content hash before
+// Process returns, and Process fails that content again at once, with the
+// recorded reason, rather than read it in another child.
 func (p *Processor) Process(ctx context.Context, doc Doc) (Result, error) {
 	if doc.SHA256 != "" {
 		if rec, data, err := p.Sink.Record(doc.Rel); err == nil && rec.Source.SHA256 == doc.SHA256 {
@@ -84,12 +110,22 @@ func (p *Processor) Process(ctx context.Context, doc Doc) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if doc.SHA256 != "" {
-		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != doc.SHA256 {
-			return Result{}, fmt.Errorf("%s: %w", doc, ErrChanged)
-		}
+	sum256 := sha256.Sum256(data)
+	sum := hex.EncodeToString(sum256[:])
+	if doc.SHA256 != "" && sum != doc.SHA256 {
+		return Result{}, fmt.Errorf("%s: %w", doc, ErrChanged)
+	}
+	if f, err := p.Sink.Poison(sum); err == nil {
+		return Result{}, &jail.Error{Kind: f.Kind, Reason: fmt.Sprintf("%s (recorded %s as poison; not read again)", f.Reason, f.Time.Format(time.RFC3339))}
 	}
 	rec, err := p.Pipeline.Bytes(ctx, doc.Rel, data)
+	var jerr *jail.Error
+	if errors.As(err, &jerr) {
+		f := results.Failure{File: doc.Rel, SHA256: sum, Task: TaskID(sum), Format: doc.Format, Reason: err.Error(), Kind: jerr.Kind, Time: time.Now().UTC()}
+		if perr := p.Sink.WritePoison(f); perr != nil {
+			return Result{}, fmt.Errorf("%w (and recording it as poison failed: %v)", err, perr)
+		}
+	}
 	if err != nil {
 		return Result{}, err
 	}

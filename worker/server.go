@@ -12,6 +12,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/nianbao/nianbao/internal/jail"
 	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/worker/results"
 	"github.com/nianbao/nianbao/worker/ziparchive"
@@ -34,6 +35,10 @@ type Config struct {
 	Task TaskConfig
 	// Pipeline configures the pipeline.
 	Pipeline pipeline.Config
+	// Jail limits the child processes each document is read in (memory,
+	// CPU time, open files; see jail.Config for the defaults); the wall
+	// time is the task's timeout, Task.Timeouts by format.
+	Jail jail.Config
 	// Zip caps the archives read.
 	Zip ziparchive.Limits
 	// ShutdownTimeout is how long in-flight documents may take to finish
@@ -90,11 +95,13 @@ func Run(ctx context.Context, cfg Config) error {
 		logger = slog.Default()
 	}
 	sink := &results.Sink{Dir: cfg.Out}
-	if cfg.Pipeline.OCR.Workers <= 0 {
-		// One Tesseract engine per slot: no document waits for another's OCR.
-		cfg.Pipeline.OCR.Workers = cfg.Concurrency
+	// Each document is read in a child process of its own (one per slot, each
+	// with one Tesseract engine unless told otherwise): a document that
+	// crashes or exhausts it fails alone, and the worker goes on.
+	pipe, err := pipeline.NewJailed(cfg.Pipeline, pipeline.JailConfig{Jail: cfg.Jail})
+	if err != nil {
+		return fmt.Errorf("worker: %w", err)
 	}
-	pipe := pipeline.New(cfg.Pipeline)
 	defer pipe.Close()
 	handler := &Handler{
 		Processor: &Processor{Pipeline: pipe, Sink: sink, Zip: cfg.Zip, MaxFileSize: cfg.Pipeline.MaxFileSize},

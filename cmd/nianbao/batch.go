@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nianbao/nianbao/converters/ocr"
 	"github.com/nianbao/nianbao/internal/export"
 	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/internal/record"
@@ -36,6 +35,12 @@ output name too long for the file system, or holding a newline, is
 shortened and given a hash of the input's path (the record's source.file
 keeps the full name). The summary counts inputs, records and failures.
 
+Each document is read in a child process with limits (--max-memory,
+--max-cpu, and its format's timeout: 1m for text and HTML, 3m for DOCX, 20m
+for PDF, 5m for images, and 1m more for each page of a PDF or image): a document that crashes its child or exceeds a
+limit fails with kind crash or resource_limit and its reason, and is
+recorded in DIR/.poison/ so that a run again does not read it again.
+
 Exit status: 0 when every document gave a record; 1 when one did not (its
 reason is in its .error.json and on stderr) or the run was stopped; 2 for
 bad usage.
@@ -47,6 +52,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("batch", flag.ContinueOnError)
 	out := fs.String("o", "", "write records under `DIR`")
 	concurrency := fs.Int("concurrency", runtime.NumCPU(), "documents processed at once, `N`")
+	limits := addJailFlags(fs)
 	paths, code, ok := parseCommand(fs, batchUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -64,8 +70,14 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFailed
 	}
 	sink := &results.Sink{Dir: *out}
-	// One Tesseract engine per worker of the pool.
-	pipe := pipeline.New(pipeline.Config{OCR: ocr.Config{Workers: *concurrency}})
+	// Each document is read in a child process, one per worker of the pool,
+	// within its format's timeout: one that crashes or exhausts its child
+	// fails alone.
+	pipe, err := limits.jailed(pipeline.Config{})
+	if err != nil {
+		fmt.Fprintf(stderr, "nianbao batch: %v\n", err)
+		return exitFailed
+	}
 	defer pipe.Close()
 	proc := &worker.Processor{Pipeline: pipe, Sink: sink}
 
@@ -73,7 +85,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// the pool.
 	var docs []worker.Doc
 	var inputs, failed, skipped int
-	err := worker.Walk(ctx, paths, ziparchive.Limits{}, func(doc worker.Doc, err error) error {
+	err = worker.Walk(ctx, paths, ziparchive.Limits{}, func(doc worker.Doc, err error) error {
 		inputs++
 		if err != nil {
 			failed++
@@ -171,8 +183,8 @@ feed:
 }
 
 func writeFailure(sink *results.Sink, doc worker.Doc, err error, stderr io.Writer) {
-	kind := results.KindFailed
-	if worker.BadInput(err) || errors.Is(err, fs.ErrNotExist) {
+	kind := worker.FailureKind(err)
+	if kind == results.KindFailed && errors.Is(err, fs.ErrNotExist) {
 		kind = results.KindBadInput
 	}
 	f := results.Failure{File: doc.Rel, Format: doc.Format, Reason: err.Error(), Kind: kind, Time: time.Now().UTC()}

@@ -10,6 +10,10 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/nianbao/nianbao/internal/jail"
+	"github.com/nianbao/nianbao/internal/pipeline"
+	"github.com/nianbao/nianbao/worker"
 )
 
 // parseCommand parses a command's flags, which may come before, between or
@@ -35,6 +39,29 @@ func parseCommand(fs *flag.FlagSet, usage string, args []string, stdout, stderr 
 		return nil, exitUsage, false
 	}
 	return rest, exitOK, true
+}
+
+// jailFlags are the limits of the child processes documents are read in.
+type jailFlags struct {
+	memory *int64
+	cpu    *time.Duration
+}
+
+func addJailFlags(fs *flag.FlagSet) jailFlags {
+	return jailFlags{
+		memory: fs.Int64("max-memory", jail.DefaultMaxMemory>>20, "memory a document's child process may take, in `MiB` (address space)"),
+		cpu:    fs.Duration("max-cpu", jail.DefaultMaxCPU, "CPU time a document may take in its child process"),
+	}
+}
+
+func (f jailFlags) config() jail.Config {
+	return jail.Config{MaxMemory: *f.memory << 20, MaxCPU: *f.cpu}
+}
+
+// jailed returns the pipeline that reads each document in a child process,
+// within its format's timeout.
+func (f jailFlags) jailed(cfg pipeline.Config) (*pipeline.Jailed, error) {
+	return pipeline.NewJailed(cfg, pipeline.JailConfig{Jail: f.config(), Timeout: worker.TaskConfig{}.Timeout})
 }
 
 // usageError reports a missing or wrong argument and returns exitUsage.

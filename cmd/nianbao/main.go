@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/nianbao/nianbao/internal/pipeline"
 )
 
 const usage = `nianbao turns government information-disclosure annual reports
@@ -59,6 +61,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runEnqueue(ctx, args[1:], stdout, stderr)
 	case "review":
 		return runReview(ctx, args[1:], stdout, stderr)
+	case pipeline.ChildCommand: // hidden: a jailed child of batch, worker or parse --jail
+		if err := pipeline.ServeChild(args[1:]); err != nil {
+			fmt.Fprintf(stderr, "nianbao %s: %v\n", args[0], err)
+			return exitFailed
+		}
+		return exitOK
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -35,6 +35,8 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	out := fs.String("o", "", "write the records to `FILE` instead of standard output")
 	strict := fs.Bool("strict", false, "exit 3 when a record's status is not valid, to check a report before publishing it")
 	concurrency := fs.Int("concurrency", runtime.NumCPU(), "files parsed at once, `N`; records are written in input order all the same")
+	jailed := fs.Bool("jail", false, "read each file in a child process with limits, as batch and the worker do")
+	limits := addJailFlags(fs)
 	files, code, ok := parseCommand(fs, parseUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -62,9 +64,21 @@ func runParse(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		enc.SetIndent("", "  ")
 	}
 
-	// One Tesseract engine per worker of the pool.
-	p := pipeline.New(pipeline.Config{OCR: ocr.Config{Workers: *concurrency}})
-	defer p.Close()
+	var p fileReader
+	if *jailed {
+		j, err := limits.jailed(pipeline.Config{})
+		if err != nil {
+			fmt.Fprintf(stderr, "nianbao: %v\n", err)
+			return exitFailed
+		}
+		defer j.Close()
+		p = j
+	} else {
+		// One Tesseract engine per worker of the pool.
+		in := pipeline.New(pipeline.Config{OCR: ocr.Config{Workers: *concurrency}})
+		defer in.Close()
+		p = in
+	}
 	status := exitOK
 	err := parseAll(ctx, p, files, *concurrency, func(file string, rec *record.Record, err error) error {
 		if err != nil {
@@ -98,7 +112,13 @@ type parsed struct {
 // a few files ahead of the one emit waits for, so a slow file holds back a
 // bounded number of records. An error from emit, or ctx ending, stops the
 // pool and is returned.
-func parseAll(ctx context.Context, p *pipeline.Pipeline, files []string, workers int, emit func(file string, rec *record.Record, err error) error) error {
+// fileReader reads a file into its record: the pipeline in this process, or
+// jailed in child processes.
+type fileReader interface {
+	File(ctx context.Context, path string) (*record.Record, error)
+}
+
+func parseAll(ctx context.Context, p fileReader, files []string, workers int, emit func(file string, rec *record.Record, err error) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	workers = max(1, min(workers, len(files)))
 	// One buffered slot a file: a worker never waits for the writer.

@@ -33,6 +33,11 @@ are queued at start); processed files move to done/ in the folder, failed
 ones to failed/ beside NAME.error.json with the reason. Entries of a dropped
 .zip are read in place from done/.
 
+Each document is read in a child process with limits (--max-memory,
+--max-cpu, and its format's timeout): a document that crashes its child or
+exceeds a limit fails at once with kind crash or resource_limit and its
+reason, and is recorded in DIR/.poison/ so that no worker reads it again.
+
 With --metrics, ADDR serves /metrics (Prometheus), /healthz and the Asynq
 dashboard at /monitor/.
 
@@ -50,6 +55,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	metrics := fs.String("metrics", "", "serve /metrics, /healthz and /monitor/ on `ADDR` (host:port)")
 	settle := fs.Duration("settle", worker.DefaultSettle, "with --watch, how long a file must stop changing before it is queued")
 	shutdown := fs.Duration("shutdown-timeout", worker.DefaultShutdownTimeout, "how long documents in hand may take to finish on a stop")
+	limits := addJailFlags(fs)
 	rest, code, ok := parseCommand(fs, workerUsage, args, stdout, stderr)
 	if !ok {
 		return code
@@ -79,6 +85,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		Concurrency:     *concurrency,
 		Watch:           worker.WatchConfig{Dir: *watch, Settle: *settle},
 		ShutdownTimeout: *shutdown,
+		Jail:            limits.config(),
 		Logger:          logger,
 	}
 	if *metrics != "" {

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -63,4 +64,44 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkJail measures the jail's cost per document: the same documents
+// through a Pipeline in this process and through Jailed with its reused
+// child, side by side (go test -bench Jail -cpu 1); the difference of each
+// pair is the overhead, to compare with the in-process parse of the PDF. A
+// child serves jail.DefaultMaxRequests documents before it is replaced, so
+// its start is part of the cost too.
+func BenchmarkJail(b *testing.B) {
+	in := pipeline.New(pipeline.Config{})
+	defer in.Close()
+	jailed, err := pipeline.NewJailed(pipeline.Config{}, pipeline.JailConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer jailed.Close()
+	ctx := context.Background()
+	for _, sample := range []string{
+		"../../testdata/seeds/000_a91be580dd15950d.txt", // 7.2 KB of text
+		"../../testdata/corpus/000.pdf",                 // a 4-page PDF with a text layer
+	} {
+		data, err := os.ReadFile(sample)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range []struct {
+			name   string
+			runner pipeline.Runner
+		}{{"in-process", in}, {"jailed", jailed}} {
+			b.Run(filepath.Ext(sample)[1:]+"/"+r.name, func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				for b.Loop() {
+					if _, err := r.runner.Bytes(ctx, sample, data); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/doc")
+			})
+		}
+	}
 }

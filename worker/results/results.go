@@ -29,12 +29,16 @@ const (
 
 // Failure is the content of NAME.error.json: why a document gave no record.
 type Failure struct {
-	File   string    `json:"file"`
-	SHA256 string    `json:"sha256,omitempty"`
-	Format string    `json:"format,omitempty"`
-	Reason string    `json:"reason"`
-	Kind   string    `json:"kind"` // KindBadInput or KindFailed
-	Time   time.Time `json:"time"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256,omitempty"`
+	// Task is the ID of the worker's task, when a worker failed it.
+	Task   string `json:"task,omitempty"`
+	Format string `json:"format,omitempty"`
+	Reason string `json:"reason"`
+	// Kind is KindBadInput or KindFailed, or the jail's kind of a document
+	// that ended the child process reading it: "crash" or "resource_limit".
+	Kind string    `json:"kind"`
+	Time time.Time `json:"time"`
 }
 
 // Failure kinds.
@@ -158,6 +162,45 @@ func (s *Sink) Record(rel string) (*record.Record, []byte, error) {
 		return nil, nil, fmt.Errorf("results: %s: %w", path, err)
 	}
 	return &rec, data, nil
+}
+
+// PoisonDir is the hidden folder of the output directory where documents
+// that ended a child process are recorded, by content hash.
+const PoisonDir = ".poison"
+
+// WritePoison records that the document of f.SHA256 ended the child process
+// reading it, so that no worker reads that content again.
+func (s *Sink) WritePoison(f Failure) error {
+	if f.SHA256 == "" {
+		return fmt.Errorf("results: poison of %s: no content hash", f.File)
+	}
+	data, err := Marshal(f)
+	if err != nil {
+		return fmt.Errorf("results: %s: %w", f.File, err)
+	}
+	return WriteFile(filepath.Join(s.Dir, PoisonDir, f.SHA256+RecordSuffix), data)
+}
+
+// Poison returns what WritePoison recorded of the content with hash sum,
+// or an error wrapping fs.ErrNotExist when it is not poison.
+func (s *Sink) Poison(sum string) (*Failure, error) {
+	if sum == "" || strings.ContainsAny(sum, `/\.`) {
+		return nil, fmt.Errorf("results: poison %q: %w", sum, fs.ErrNotExist)
+	}
+	return ReadFailure(filepath.Join(s.Dir, PoisonDir, sum+RecordSuffix))
+}
+
+// ReadFailure reads a failure written by a Sink (NAME.error.json, poison).
+func ReadFailure(path string) (*Failure, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f Failure
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("results: %s: %w", path, err)
+	}
+	return &f, nil
 }
 
 // WriteFile writes data to path atomically: into a hidden temporary file in
