@@ -271,6 +271,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 				pl.row.Label, pl.label, where),
 		})
 	}
+	p.labelFindings(rec, t, scan)
 	// A row printed in place of others leaves them out, not null.
 	replaced := t.Replaced(func(k string) bool { return scan.hits[k] != nil })
 	table := &record.Table{}
@@ -288,6 +289,35 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r)))))
 	}
 	return table, scan.span
+}
+
+// labelFindings reports the row labels that were not the template's own:
+// those read as a row they were near to, and those near two rows, whose
+// values are left out.
+func (p *Parser) labelFindings(rec *record.Record, t *template.Table, scan *rowScan) {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		hit := scan.hits[r.Key]
+		if hit == nil || hit.match.distance == 0 {
+			continue
+		}
+		rec.Findings = append(rec.Findings, record.Finding{
+			Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key, Row: r.Key,
+			Message: fmt.Sprintf("the row label %q is taken for %s: it differs by %d character(s) from %q; check the label",
+				hit.match.label, r.Label, hit.match.distance, hit.match.like),
+		})
+	}
+	for _, a := range scan.ambiguous {
+		labels := make([]string, len(a.match.near))
+		for k, i := range a.match.near {
+			labels[k] = t.Rows[i].Label
+		}
+		rec.Findings = append(rec.Findings, record.Finding{
+			Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key,
+			Message: fmt.Sprintf("the row label %q is as near to %s: which row it is cannot be told, so its values (%s) are placed in none; read them from the document",
+				a.match.label, strings.Join(labels, " as to "), joinValues(a.values)),
+		})
+	}
 }
 
 // rowValues turns a row's fitted cells into values, keeping notes and

@@ -63,6 +63,9 @@ type rowScan struct {
 	orphans []*rowHit
 	// overflows are rows with more values than columns, taken as no row.
 	overflows []*rowHit
+	// ambiguous are rows whose label is as near to two template rows: their
+	// values are placed in neither.
+	ambiguous []*rowHit
 	span      span
 }
 
@@ -73,6 +76,9 @@ type rowHit struct {
 	values []*cell
 	// label is an orphan's label as read.
 	label string
+	// match tells how near the label was to its row's, or which rows an
+	// ambiguous label is near.
+	match labelMatch
 }
 
 // started reports whether the row has a value that is not blank.
@@ -152,9 +158,17 @@ func (s *rowScan) start(i int, clear bool) bool {
 	if len(s.cand) == 0 {
 		return false
 	}
-	key := ""
+	var m labelMatch
 	if !s.candNamesNone {
-		key = s.index.matchRow(s.cand)
+		m = s.index.matchRow(s.cand, func(k string) bool { return s.hits[k] != nil })
+	}
+	key := m.key
+	if len(m.near) > 1 {
+		// Near two rows: its values are kept for the finding, placed in neither.
+		s.cur = &rowHit{line: i, match: m, values: append([]*cell(nil), s.blanks...)}
+		s.span.add(s.candLine)
+		s.cand, s.blanks = nil, s.blanks[:0]
+		return true
 	}
 	if key == "" && clear && s.hits[key] == nil && readByOCR(s.cand) {
 		// A label OCR could not read still heads a row of values.
@@ -174,7 +188,7 @@ func (s *rowScan) start(i int, clear bool) bool {
 		}
 		return false
 	}
-	s.cur = &rowHit{key: key, line: i}
+	s.cur = &rowHit{key: key, line: i, match: m}
 	s.span.add(s.candLine)
 	s.cand, s.blanks = nil, s.blanks[:0]
 	return true
@@ -193,6 +207,8 @@ func readByOCR(cand []*cell) bool {
 func (s *rowScan) finish() {
 	switch {
 	case s.cur == nil:
+	case len(s.cur.match.near) > 1:
+		s.ambiguous = append(s.ambiguous, s.cur)
 	case s.cur.key == "":
 		if s.cur.started() {
 			s.orphans = append(s.orphans, s.cur)
