@@ -243,11 +243,14 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		cells = fit(cells, len(t.Rows)*len(t.Columns))
 		table := &record.Table{}
 		table.Grow(len(t.Rows))
+		bl := blanks{t: t, table: table}
 		for i := range t.Rows {
 			r := &t.Rows[i]
 			n := len(t.Columns)
-			table.Set(r.Key, p.rowValues(rec, t, r, cells[i*n:(i+1)*n]))
+			table.Set(r.Key, p.rowValues(rec, t, r, cells[i*n:(i+1)*n], &bl))
 		}
+		bl.settle()
+		bl.report(rec)
 		return table, sp
 	}
 	scan := scanRows(p.rows[t], lines, from, to)
@@ -276,6 +279,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 	replaced := t.Replaced(func(k string) bool { return scan.hits[k] != nil })
 	table := &record.Table{}
 	table.Grow(len(t.Rows))
+	bl := blanks{t: t, table: table}
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		hit := scan.hits[r.Key]
@@ -286,8 +290,10 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		if hit != nil {
 			cells = hit.values
 		}
-		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r)))))
+		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r))), &bl))
 	}
+	bl.settle()
+	bl.report(rec)
 	return table, scan.span
 }
 
@@ -321,8 +327,9 @@ func (p *Parser) labelFindings(rec *record.Record, t *template.Table, scan *rowS
 }
 
 // rowValues turns a row's fitted cells into values, keeping notes and
-// flagging values read with low OCR confidence.
-func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []*cell) *record.Row {
+// flagging values read with low OCR confidence. Count cells printed blank
+// read as 0, added to bl to be settled once the table is read.
+func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []*cell, bl *blanks) *record.Row {
 	cols := t.ColumnsOf(r)
 	row := &record.Row{}
 	row.Grow(len(cols))
@@ -337,6 +344,11 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 			}
 		case number.Text:
 			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key, Column: col.Key, Text: c.raw})
+		default:
+			if p.blankRead(c, col) {
+				v = record.Num(0)
+				bl.add(r.Key, col.Key)
+			}
 		}
 		if c.conf > 0 && c.conf < p.cfg.MinConfidence && c.val.Class != number.Empty {
 			read, action := v, "check it against the page"

@@ -91,6 +91,20 @@ func (h *rowHit) started() bool {
 	return false
 }
 
+// blankRow reports whether a row found holds exactly as many blank cells as
+// it has columns: a row printed blank, as real reports print rows of zeros.
+// A header cell that names a row (总计) can be followed by as many blanks
+// under merged headers, so such a row gives way to a later row of its name.
+func (s *rowScan) blankRow(h *rowHit) bool {
+	return h.key != "" && !h.started() && len(h.values) == len(s.table.ColumnsOf(s.table.Row(h.key)))
+}
+
+// found reports whether a row is found, other than as a blank row.
+func (s *rowScan) found(key string) bool {
+	h := s.hits[key]
+	return h != nil && !s.blankRow(h)
+}
+
 func scanRows(x *rowIndex, lines []line, from, to int) *rowScan {
 	s := &rowScan{table: x.table, index: x, hits: map[string]*rowHit{}, span: span{first: -1, last: -1}}
 	for i := from; i < to; i++ {
@@ -116,7 +130,7 @@ func (s *rowScan) line(i int, l *line) {
 				s.cur.values = append(s.cur.values, c)
 				continue
 			}
-			if s.cur != nil && !s.cur.started() {
+			if s.cur != nil && !s.cur.started() && !s.blankRow(s.cur) {
 				// Only blanks followed a label-like header cell: not a row.
 				s.cur = nil
 			}
@@ -147,7 +161,7 @@ func (s *rowScan) line(i int, l *line) {
 			s.cur.values = append(s.cur.values, c)
 		}
 	}
-	if l.multi() && s.cur != nil && s.cur.started() {
+	if l.multi() && s.cur != nil && (s.cur.started() || s.blankRow(s.cur)) {
 		s.finish()
 	}
 }
@@ -160,7 +174,7 @@ func (s *rowScan) start(i int, clear bool) bool {
 	}
 	var m labelMatch
 	if !s.candNamesNone {
-		m = s.index.matchRow(s.cand, func(k string) bool { return s.hits[k] != nil })
+		m = s.index.matchRow(s.cand, s.found)
 	}
 	key := m.key
 	if len(m.near) > 1 {
@@ -181,7 +195,7 @@ func (s *rowScan) start(i int, clear bool) bool {
 		s.cand, s.blanks = nil, s.blanks[:0]
 		return true
 	}
-	if key == "" || s.hits[key] != nil {
+	if key == "" || s.found(key) {
 		s.candNamesNone = true
 		if clear {
 			s.cand, s.blanks = nil, s.blanks[:0]
