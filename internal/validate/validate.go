@@ -22,11 +22,11 @@ const (
 	RuleValueMissing   = "value.missing"
 	// RuleValueBlank is raised by the parser, which alone sees which cells
 	// were printed blank.
-	RuleValueBlank = "value.blank"
-	RuleTableMissing   = "table.missing"
-	RuleMetaMissing    = "meta.missing"
-	RuleYearMismatch   = "meta.year_mismatch"
-	RuleDeviation      = "template.deviation"
+	RuleValueBlank   = "value.blank"
+	RuleTableMissing = "table.missing"
+	RuleMetaMissing  = "meta.missing"
+	RuleYearMismatch = "meta.year_mismatch"
+	RuleDeviation    = "template.deviation"
 	// RuleLowConfidence is raised by the parser, which alone sees the OCR
 	// confidence of each cell.
 	RuleLowConfidence = "ocr.low_confidence"
