@@ -31,18 +31,18 @@ func (p *Parser) blankRead(c *cell, col template.Column) bool {
 }
 
 // blanks settles the count cells of one table printed blank, which
-// rowValues read as 0: a blank total whose parts are not all 0, and a blank
-// in a sum whose printed cells do not add up with it as 0, are null with
-// value.missing; the rest stay 0, listed in one value.blank warning.
+// rowValues read as 0. As the spec has it, two kinds are null, with
+// value.missing saying why: a blank total (of a row, or a cell of
+// （七）总计) whose parts are not all 0, and a blank part of a row whose
+// printed total disagrees with it as 0. The rest stay 0, listed in one
+// value.blank warning; the validator then checks every sum as usual.
 type blanks struct {
 	t     *template.Table
 	table *record.Table
 	cells []template.Cell // in the order read
 	blank map[template.Cell]bool
-	// null holds the blanks found not to be 0, with the reason;
-	// settled the blank totals whose parts are all 0.
-	null    map[template.Cell]string
-	settled map[template.Cell]bool
+	// null holds the blanks found not to be 0, with the reason.
+	null map[template.Cell]string
 }
 
 func (b *blanks) add(row, col string) {
@@ -84,8 +84,8 @@ func (b *blanks) total(cells []template.Cell) (sum float64, known bool) {
 	return sum, known
 }
 
-// settle decides the blanks, to a fixed point: a blank found null changes
-// the sums it is in.
+// settle decides the blanks, to a fixed point: a blank found null leaves the
+// totals it is a part of unsettled.
 func (b *blanks) settle() {
 	if len(b.cells) == 0 {
 		return
@@ -94,24 +94,27 @@ func (b *blanks) settle() {
 	sums := b.t.Sums()
 	for changed := true; changed; {
 		changed = false
-		b.settled = map[template.Cell]bool{}
 		for _, s := range sums {
-			if tc := s.Left[0]; s.Total && b.blank[tc] && b.null[tc] == "" {
-				changed = b.blankTotal(tc, s.Right) || changed
+			if !s.Total {
+				continue
 			}
-		}
-		for _, s := range sums {
-			changed = b.blankParts(s) || changed
+			if tc := s.Left[0]; b.blank[tc] {
+				changed = b.blankTotal(tc, s.Right) || changed
+			} else if tc.Row == s.Right[0].Row {
+				changed = b.blankParts(s) || changed
+			}
 		}
 	}
 }
 
 // blankTotal settles a blank total: 0 when its parts are all 0, else null.
 func (b *blanks) blankTotal(tc template.Cell, parts []template.Cell) bool {
+	if _, isNull := b.null[tc]; isNull {
+		return false
+	}
 	sum, known := b.total(parts)
 	switch {
 	case known && sum == 0:
-		b.settled[tc] = true
 		return false
 	case known:
 		b.null[tc] = fmt.Sprintf("%s: the total is printed blank, but its parts add up to %s, so it is not 0; fill it in",
@@ -123,25 +126,21 @@ func (b *blanks) blankTotal(tc template.Cell, parts []template.Cell) bool {
 	return true
 }
 
-// blankParts makes null the blanks of a sum whose printed cells do not add
-// up with them as 0. A sum whose total is blank has nothing printed to
-// disagree with; a blank total settled by its parts is no part's doing.
+// blankParts makes null the blank parts of a row whose printed total
+// disagrees with them as 0.
 func (b *blanks) blankParts(s template.Sum) bool {
-	if s.Total && b.blank[s.Left[0]] {
-		return false
-	}
-	left, okL := b.total(s.Left)
-	right, okR := b.total(s.Right)
-	if !okL || !okR || math.Abs(left-right) < 1e-9 {
+	total, okT := b.total(s.Left)
+	parts, okP := b.total(s.Right)
+	if !okT || !okP || math.Abs(total-parts) < 1e-9 {
 		return false
 	}
 	changed := false
-	for _, c := range append(append([]template.Cell(nil), s.Left...), s.Right...) {
-		if !b.blank[c] || b.null[c] != "" || b.settled[c] {
+	for _, c := range s.Right {
+		if _, isNull := b.null[c]; !b.blank[c] || isNull {
 			continue
 		}
-		b.null[c] = fmt.Sprintf("%s: printed blank, but as 0 the sum it is in does not hold (%s against %s: %s); fill it in",
-			b.name(c), record.Num(left), record.Num(right), b.sumText(s))
+		b.null[c] = fmt.Sprintf("%s: printed blank, but the row's 总计 reads %s while its other columns add up to %s with it as 0, so it is not 0; fill it in",
+			b.name(c), record.Num(total), record.Num(parts))
 		changed = true
 	}
 	return changed
@@ -156,18 +155,6 @@ func (b *blanks) name(c template.Cell) string {
 		}
 	}
 	return r.Label + " / " + c.Column
-}
-
-// sumText says what a sum states, in keys.
-func (b *blanks) sumText(s template.Sum) string {
-	side := func(cells []template.Cell) string {
-		keys := make([]string, len(cells))
-		for i, c := range cells {
-			keys[i] = c.Row + "." + c.Column
-		}
-		return strings.Join(keys, " + ")
-	}
-	return side(s.Left) + " = " + side(s.Right)
 }
 
 // report sets the blanks found null to null, with value.missing, and lists

@@ -88,10 +88,30 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 				continue
 			}
 			rows, _ := b.Table.Place()
-			for _, row := range rows {
+			var below map[[2]int]bool // grid positions a cell merged down covers
+			for r, row := range rows {
 				start := len(buf)
+				col := 0
 				for _, c := range row {
+					// A position covered from above holds no cell of this
+					// row: it keeps its column as a blank, or the row's
+					// values after it would shift left.
+					for ; col < c.Col; col++ {
+						if below[[2]int{r, col}] {
+							buf = append(buf, cell{val: number.Value{Class: number.Empty}})
+						}
+					}
 					buf = append(buf, p.newCell(c.Text, c.Prov.Confidence))
+					rs, cs := c.Spans()
+					for dr := 1; dr < rs; dr++ {
+						for dc := range cs {
+							if below == nil {
+								below = map[[2]int]bool{}
+							}
+							below[[2]int{r + dr, c.Col + dc}] = true
+						}
+					}
+					col = c.Col + cs
 				}
 				if len(buf) > start {
 					out = append(out, line{grid: true, cells: buf[start:len(buf):len(buf)]})
@@ -112,8 +132,13 @@ func cellCount(doc *layout.Document) int {
 			n += 1 + strings.Count(b.Text, "\n") + strings.Count(b.Text, "|") + strings.Count(b.Text, "\t")
 		case layout.Table:
 			if b.Table != nil {
+				// A cell, and a blank for each position below it that it
+				// covers.
 				for _, row := range b.Table.Rows {
-					n += len(row)
+					for _, c := range row {
+						rs, cs := c.Spans()
+						n += 1 + (rs-1)*cs
+					}
 				}
 			}
 		}
@@ -168,9 +193,10 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 // longProseRunes is the length past which a line is prose for every purpose.
 const longProseRunes = 100
 
-// markdownRule reports a Markdown table's header rule: |---|:---:|.
+// markdownRule reports a Markdown table's header rule: |---|:---:|. A
+// line of one lone - is a cell printed blank ("- |"), not a rule.
 func markdownRule(text string) bool {
-	seen := false
+	parts, dashes := 0, 0
 	for part := range strings.SplitSeq(text, "|") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -179,7 +205,8 @@ func markdownRule(text string) bool {
 		if strings.Trim(part, "-:") != "" {
 			return false
 		}
-		seen = true
+		parts++
+		dashes += strings.Count(part, "-")
 	}
-	return seen
+	return parts > 1 || dashes > 1
 }

@@ -91,12 +91,14 @@ func (h *rowHit) started() bool {
 	return false
 }
 
-// blankRow reports whether a row found holds exactly as many blank cells as
-// it has columns: a row printed blank, as real reports print rows of zeros.
-// A header cell that names a row (总计) can be followed by as many blanks
-// under merged headers, so such a row gives way to a later row of its name.
+// blankRow reports whether a row found holds at least as many blank cells
+// as it has columns: a row printed blank, as real reports print rows of
+// zeros (the blanks past its columns are the merged group cells before the
+// next row's label). A header cell that names a row (总计) can be followed
+// by as many blanks under merged headers, so such a row gives way to a
+// later row of its name.
 func (s *rowScan) blankRow(h *rowHit) bool {
-	return h.key != "" && !h.started() && len(h.values) == len(s.table.ColumnsOf(s.table.Row(h.key)))
+	return h.key != "" && !h.started() && len(h.values) >= len(s.table.ColumnsOf(s.table.Row(h.key)))
 }
 
 // found reports whether a row is found, other than as a blank row.
