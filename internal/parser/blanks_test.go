@@ -61,7 +61,9 @@ func consistentValues() map[template.Cell]float64 {
 func gridReport(v map[template.Cell]float64, print func(c template.Cell, n float64) string, conf float64) *layout.Document {
 	tp := template.Lookup(template.V2021)
 	doc := &layout.Document{Blocks: []layout.Block{{Kind: layout.Paragraph, Text: "某某局2023年政府信息公开工作年度报告"}}}
-	cellOf := func(text string) layout.Cell { return layout.Cell{Text: text, Prov: layout.Provenance{Confidence: conf}} }
+	cellOf := func(text string) layout.Cell {
+		return layout.Cell{Text: text, Prov: layout.Provenance{Confidence: conf}}
+	}
 	for _, key := range []string{template.ActiveDisclosure, template.Applications, template.ReviewsLitigation} {
 		t := tp.Table(key)
 		for _, s := range template.Sections() {
