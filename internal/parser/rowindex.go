@@ -109,14 +109,20 @@ func (x *rowIndex) matchRow(cand []*cell, found func(key string) bool) labelMatc
 	if key := x.matchExact(folded); key != "" {
 		return labelMatch{key: key}
 	}
-	// The rune table left the label naming no row: convert it by phrase (反覆
-	// is 反复), then allow a typo or two.
+	// The label names no row as the rune table folded it: allow a typo or
+	// two. A label near a row may differ from it only by script, in a word
+	// that converts as a phrase (反覆 is 反复): converting by phrase is slow,
+	// so it is done only then, and settles the match as exact.
+	m := x.matchNear(folded, found)
+	if m.key == "" && len(m.near) == 0 {
+		return m
+	}
 	for i, c := range cand {
 		f, err := x.norm.FoldPhrases(c.raw)
 		if err != nil {
 			// The dictionaries are embedded: this is a broken build, and the
 			// label is matched as the rune table folded it.
-			break
+			return m
 		}
 		folded[i] = f
 	}
@@ -149,8 +155,16 @@ func (x *rowIndex) matchExact(folded []string) string {
 func (x *rowIndex) matchNear(folded []string, found func(key string) bool) labelMatch {
 	var dist [maxRows]int
 	var like [maxRows]*variant
+	var runes [128]rune
 	for k := 1; k <= len(folded); k++ {
-		text := []rune(bare(strings.Join(folded[len(folded)-k:], ""), x.groups))
+		joined := folded[len(folded)-1]
+		if k > 1 {
+			joined = strings.Join(folded[len(folded)-k:], "")
+		}
+		text := runes[:0]
+		for _, r := range bare(joined, x.groups) {
+			text = append(text, r)
+		}
 		if len(text) == 0 {
 			continue
 		}
@@ -164,7 +178,7 @@ func (x *rowIndex) matchNear(folded []string, found func(key string) bool) label
 				dist[v.row], like[v.row] = d, v
 			}
 		}
-		m := labelMatch{label: strings.Join(folded[len(folded)-k:], ""), distance: -1}
+		m := labelMatch{label: joined, distance: -1}
 		for i, d := range dist[:len(x.table.Rows)] {
 			switch {
 			case d < 0:

@@ -19,9 +19,18 @@ func Similarity(a, b []rune) float64 {
 	return 1 - float64(Distance(a, b))/float64(n)
 }
 
+// shortRunes is the length up to which editDistance keeps its rows on the
+// stack: labels are short, and near matching compares many.
+const shortRunes = 63
+
 func editDistance(a, b []rune, infix bool) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows [2 * (shortRunes + 1)]int
+	var prev, cur []int
+	if len(b) <= shortRunes {
+		prev, cur = rows[:len(b)+1], rows[shortRunes+1:shortRunes+2+len(b)]
+	} else {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	if !infix {
 		// Else row 0 stays 0: any start in b is free.
 		for j := range prev {
