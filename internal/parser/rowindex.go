@@ -171,9 +171,13 @@ func (x *rowIndex) matchNear(folded []string, found func(key string) bool) label
 		for i := range x.table.Rows {
 			dist[i] = -1
 		}
+		var bits uint64
+		for _, r := range text {
+			bits |= 1 << (r % 64)
+		}
 		for j := range x.variants {
 			v := &x.variants[j]
-			d, ok := v.near(text)
+			d, ok := v.near(text, bits)
 			if ok && !found(x.table.Rows[v.row].Key) && (dist[v.row] < 0 || d < dist[v.row]) {
 				dist[v.row], like[v.row] = d, v
 			}
@@ -207,25 +211,41 @@ func (x *rowIndex) matchNear(folded []string, found func(key string) bool) label
 // （区分处理的…）), may be one character off it, with at most two more
 // around it: a phrase one character off inside a longer text (本年收费 in
 // 本年收费金额) says nothing.
-func (v *variant) near(label []rune) (int, bool) {
-	if v.phrase {
-		if len(v.text) < 4 || len(label) < len(v.text) || len(label) > len(v.text)+2 {
-			return 0, false
-		}
-		d := textnorm.InfixDistance(v.text, label)
-		return d, d <= 1
-	}
+//
+// bits has a bit set for each rune of the label (by the rune modulo 64):
+// each rune of the variant whose bit is unset must be edited, which bounds
+// the distance from below without computing it, as most labels compared
+// are far from most variants.
+func (v *variant) near(label []rune, bits uint64) (int, bool) {
 	allowed := 0
 	switch n := len(v.text); {
+	case v.phrase:
+		if n < 4 || len(label) < n || len(label) > n+2 {
+			return 0, false
+		}
+		allowed = 1
 	case n >= 6:
 		allowed = 2
 	case n >= 3:
 		allowed = 1
 	}
-	if abs(len(label)-len(v.text)) > allowed {
+	if !v.phrase && abs(len(label)-len(v.text)) > allowed {
 		return 0, false
 	}
-	d := textnorm.Distance(label, v.text)
+	missing := 0
+	for _, r := range v.text {
+		if bits&(1<<(r%64)) == 0 {
+			if missing++; missing > allowed {
+				return 0, false
+			}
+		}
+	}
+	var d int
+	if v.phrase {
+		d = textnorm.InfixDistance(v.text, label)
+	} else {
+		d = textnorm.Distance(label, v.text)
+	}
 	return d, d <= allowed
 }
 
