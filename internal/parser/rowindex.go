@@ -96,6 +96,11 @@ type labelMatch struct {
 	// label is the label as printed, for a near or ambiguous match; like,
 	// the template's label or phrase a near match is nearest to.
 	label, like string
+	// whole is set when the label is the row's whole official label (its
+	// list number aside), not a phrase of it: a row printed all blank is
+	// taken only then, since a row cut by a page break leaves the rest of
+	// its label over blank cells.
+	whole bool
 }
 
 // matchRow names the row that label cells stand for. found tells the rows
@@ -107,7 +112,7 @@ func (x *rowIndex) matchRow(cand []*cell, found func(key string) bool) labelMatc
 		folded = append(folded, c.folded)
 	}
 	if key := x.matchExact(folded); key != "" {
-		return labelMatch{key: key}
+		return labelMatch{key: key, whole: x.whole(folded, key)}
 	}
 	// The label names no row as the rune table folded it: allow a typo or
 	// two. A label near a row may differ from it only by script, in a word
@@ -127,9 +132,23 @@ func (x *rowIndex) matchRow(cand []*cell, found func(key string) bool) labelMatc
 		folded[i] = f
 	}
 	if key := x.matchExact(folded); key != "" {
-		return labelMatch{key: key}
+		return labelMatch{key: key, whole: x.whole(folded, key)}
 	}
 	return x.matchNear(folded, found)
+}
+
+// whole reports whether label cells, the last or all of them joined, are
+// the row's whole official label.
+func (x *rowIndex) whole(folded []string, key string) bool {
+	if x.labels[textnorm.StripListNumber(folded[len(folded)-1])] == key {
+		return true
+	}
+	for k := 2; k <= len(folded); k++ {
+		if x.labels[textnorm.StripListNumber(strings.Join(folded[len(folded)-k:], ""))] == key {
+			return true
+		}
+	}
+	return false
 }
 
 // matchExact names the row whose label or phrase folded label cells hold: of

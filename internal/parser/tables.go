@@ -91,14 +91,14 @@ func (h *rowHit) started() bool {
 	return false
 }
 
-// blankRow reports whether a row found holds at least as many blank cells
-// as it has columns: a row printed blank, as real reports print rows of
-// zeros (the blanks past its columns are the merged group cells before the
-// next row's label). A header cell that names a row (总计) can be followed
-// by as many blanks under merged headers, so such a row gives way to a
-// later row of its name.
+// blankRow reports whether a row found by its whole label holds at least
+// as many blank cells as it has columns: a row printed blank, as real
+// reports print rows of zeros (the blanks past its columns are the merged
+// group cells before the next row's label). A header cell that names a row
+// (总计) can be followed by as many blanks under merged headers, so such a
+// row gives way to a later row of its name, or to an orphan placed there.
 func (s *rowScan) blankRow(h *rowHit) bool {
-	return h.key != "" && !h.started() && len(h.values) >= len(s.table.ColumnsOf(s.table.Row(h.key)))
+	return h.key != "" && h.match.whole && !h.started() && len(h.values) >= len(s.table.ColumnsOf(s.table.Row(h.key)))
 }
 
 // found reports whether a row is found, other than as a blank row.
@@ -269,7 +269,7 @@ func (s *rowScan) placeOrphans() []placement {
 	for _, g := range order {
 		var missing []int
 		for i := g.before + 1; i < g.next; i++ {
-			if s.hits[rows[i].Key] == nil && len(rows[i].Replaces) == 0 {
+			if !s.found(rows[i].Key) && len(rows[i].Replaces) == 0 {
 				missing = append(missing, i)
 			}
 		}
@@ -317,7 +317,7 @@ func (s *rowScan) around(line int) (before, after int) {
 	for i := range rows {
 		h := s.hits[rows[i].Key]
 		switch {
-		case h == nil:
+		case h == nil || s.blankRow(h):
 		case h.line < line && h.line > beforeLine:
 			before, beforeLine = i, h.line
 		case h.line > line && h.line < afterLine:
