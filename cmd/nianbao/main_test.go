@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/nianbao/nianbao/internal/pipeline"
 	"github.com/nianbao/nianbao/internal/record"
 )
 
@@ -418,59 +418,51 @@ func TestParseConcurrent(t *testing.T) {
 	}
 }
 
-// Two files are read at once: the second (a named pipe) is written to only
-// once it is open, and only then the first, so one file at a time would
-// wait for ever on the first. The first's record still comes first.
+// TestParseInParallel reads two files with two workers, the first of which
+// cannot finish before the second has started: read one at a time, the run
+// would wait until the gate gives up. The records still come in input order.
 func TestParseInParallel(t *testing.T) {
-	dir := t.TempDir()
-	first, second := filepath.Join(dir, "first.txt"), filepath.Join(dir, "second.txt")
-	for _, p := range []string{first, second} {
-		if err := syscall.Mkfifo(p, 0o600); err != nil {
-			t.Skipf("no named pipes here: %v", err)
-		}
-	}
-	feed := func(fifo, from string) error {
-		data, err := os.ReadFile(from)
+	first, second := seed000, seed003
+	p := pipeline.New(pipeline.Config{})
+	defer p.Close()
+	r := &gatedReader{p: p, first: first, secondStarted: make(chan struct{})}
+	var files []string
+	err := parseAll(context.Background(), r, []string{first, second}, 2, func(file string, rec *record.Record, err error) error {
 		if err != nil {
 			return err
 		}
-		f, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for the reader
-		if err != nil {
-			return err
-		}
-		_, err = f.Write(data)
-		return errors.Join(err, f.Close())
-	}
-	feedFirst := sync.OnceValue(func() error { return feed(first, seed000) })
-	fed := make(chan error, 1)
-	secondOpened := make(chan struct{})
-	go func() {
-		err := feed(second, seed003)
-		close(secondOpened)
-		fed <- errors.Join(err, feedFirst())
-	}()
-	go func() {
-		// Read one at a time, the run would never end: after a while,
-		// feed the first file so that it does, and fail.
-		select {
-		case <-secondOpened:
-		case <-time.After(20 * time.Second):
-			t.Error("the second file was not opened while the first waited")
-			feedFirst()
-		}
-	}()
-	code, stdout, stderr := runCLI(t, "parse", "--concurrency", "2", first, second)
-	if err := <-fed; err != nil {
+		files = append(files, rec.Source.File)
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if code != exitOK {
-		t.Fatalf("exit %d, stderr %q", code, stderr)
-	}
-	var files []string
-	for _, rec := range jsonLines(t, stdout) {
-		files = append(files, rec.Source.File)
+	if r.timedOut.Load() {
+		t.Error("the second file was not started while the first waited")
 	}
 	if !slices.Equal(files, []string{first, second}) {
 		t.Errorf("records of %v, want %v", files, []string{first, second})
 	}
+}
+
+// gatedReader holds back the first file until another has started.
+type gatedReader struct {
+	p             *pipeline.Pipeline
+	first         string
+	secondStarted chan struct{}
+	once          sync.Once
+	timedOut      atomic.Bool
+}
+
+func (r *gatedReader) File(ctx context.Context, path string) (*record.Record, error) {
+	if path != r.first {
+		r.once.Do(func() { close(r.secondStarted) })
+	} else {
+		select {
+		case <-r.secondStarted:
+		case <-time.After(20 * time.Second):
+			r.timedOut.Store(true)
+		}
+	}
+	return r.p.File(ctx, path)
 }

@@ -2,7 +2,6 @@ package docx_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -68,13 +67,9 @@ func TestFilledTemplate(t *testing.T) {
 // expected returns a generated report's expected record as the tests read it.
 func expected(t *testing.T, r *corpus.Report) *expect.Record {
 	t.Helper()
-	data, err := r.Expected().JSON()
+	e, err := r.Want()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var e expect.Record
-	if err := json.Unmarshal(data, &e); err != nil {
-		t.Fatal(err)
-	}
-	return &e
+	return e
 }

@@ -1,7 +1,6 @@
 package ocr
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/nianbao/nianbao/internal/textnorm"
@@ -43,7 +42,7 @@ func (v *vocabulary) match(read string, least float64, script string) (label str
 	best, second := -1.0, -1.0
 	var bestEntry []rune
 	for _, e := range v.entries {
-		s := similarity(rb, e)
+		s := textnorm.Similarity(rb, e)
 		switch {
 		case s > best:
 			best, second, bestEntry = s, best, e
@@ -84,7 +83,7 @@ func (v *vocabulary) within(read []rune, least float64, script string) (string, 
 		if len(e) < 4 || 2*len(e) < len(read) || len(e) > len(read) {
 			continue
 		}
-		s := 1 - float64(infix(e, read))/float64(len(e))
+		s := 1 - float64(textnorm.InfixDistance(e, read))/float64(len(e))
 		switch {
 		case s > best:
 			best, second, bestEntry = s, best, e
@@ -97,10 +96,10 @@ func (v *vocabulary) within(read []rune, least float64, script string) (string, 
 	}
 	for _, e := range v.entries {
 		if len(e) < 4 || len(e)+len(bestEntry) > len(read)+1 ||
-			1-float64(infix(e, bestEntry))/float64(len(e)) >= least {
+			1-float64(textnorm.InfixDistance(e, bestEntry))/float64(len(e)) >= least {
 			continue
 		}
-		if 1-float64(infix(e, read))/float64(len(e)) >= least {
+		if 1-float64(textnorm.InfixDistance(e, read))/float64(len(e)) >= least {
 			return "", 0, false
 		}
 	}
@@ -109,47 +108,4 @@ func (v *vocabulary) within(read []rune, least float64, script string) (string, 
 		label = v.norm.Traditional(label)
 	}
 	return label, best * float64(len(bestEntry)) / float64(len(read)), true
-}
-
-// infix is the edit distance from a to the closest stretch of b: skipping
-// b's start and end is free.
-func infix(a, b []rune) int { return editDistance(a, b, true) }
-
-// similarity is 1 minus the edit distance over the longer length.
-func similarity(a, b []rune) float64 {
-	n := max(len(a), len(b))
-	if n == 0 {
-		return 1
-	}
-	return 1 - float64(levenshtein(a, b))/float64(n)
-}
-
-func levenshtein(a, b []rune) int { return editDistance(a, b, false) }
-
-// editDistance is the edit distance from a to b or, with infix, to the
-// closest stretch of b.
-func editDistance(a, b []rune, infix bool) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	if !infix {
-		// Else row 0 stays 0: any start in b is free.
-		for j := range prev {
-			prev[j] = j
-		}
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	if infix {
-		return slices.Min(prev) // any end in b is free
-	}
-	return prev[len(b)]
 }

@@ -45,7 +45,13 @@ type Report struct {
 	prose  prose
 	look   look
 	tn     *textnorm.Tables
+	// statesTotals is set when its prose states table totals in words.
+	statesTotals bool
 }
+
+// StatesTotals reports whether the report's prose states table totals in
+// words: changing its values would make the prose disagree.
+func (r *Report) StatesTotals() bool { return r.statesTotals }
 
 // Name is the report's file stem: its number in three digits.
 func (r *Report) Name() string { return fmt.Sprintf("%03d", r.Num) }

@@ -3,7 +3,10 @@ package corpus
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
+
+	"github.com/nianbao/nianbao/internal/expect"
 )
 
 // Expected is the part of a report's record a correct parse must give, in
@@ -84,4 +87,17 @@ func (r *Report) Expected() Expected {
 // indented by one space, with no final newline.
 func (e Expected) JSON() ([]byte, error) {
 	return json.MarshalIndent(e, "", " ")
+}
+
+// Want returns the expected record as tests compare records with it.
+func (r *Report) Want() (*expect.Record, error) {
+	data, err := r.Expected().JSON()
+	if err != nil {
+		return nil, fmt.Errorf("corpus: report %s, expected: %w", r.Name(), err)
+	}
+	var e expect.Record
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("corpus: report %s, expected: %w", r.Name(), err)
+	}
+	return &e, nil
 }

@@ -25,13 +25,14 @@ const (
 	ruleReviewsTotal   = "reviews_litigation.total"
 	ruleInvalid        = "value.invalid"
 	ruleMissing        = "value.missing"
+	ruleBlank          = "value.blank"
 	ruleTableMissing   = "table.missing"
 	ruleYearMismatch   = "meta.year_mismatch"
 	ruleDeviation      = "template.deviation"
 )
 
 // warningRules are the rules of severity warning: they leave the status be.
-var warningRules = map[string]bool{ruleYearMismatch: true, ruleDeviation: true, ruleProseMismatch: true}
+var warningRules = map[string]bool{ruleYearMismatch: true, ruleDeviation: true, ruleProseMismatch: true, ruleBlank: true}
 
 // An injection puts one deliberate error into a report's values and returns
 // what it did and the findings it implies. Each declares its findings from
@@ -176,10 +177,20 @@ func fractionalCount(r *Report, rng *rand.Rand) (string, []Finding) {
 	}
 }
 
-// nullCell blanks one value of rows; every check it takes part in is skipped,
-// so it implies value.missing alone.
+// nullCell prints one value of rows blank. A count printed blank reads as 0
+// where the arithmetic allows it (spec, value.blank): in table 1, which has
+// none, and where the value is 0; the value is then 0, with value.blank.
+// Else (an amount; a part of a row whose printed total it breaks; a total
+// whose parts are not 0) it is null: every check it takes part in is
+// skipped, so it implies value.missing alone.
 func nullCell(r *Report, rng *rand.Rand, tbl string) (string, []Finding) {
 	row, c, v := pickCell(rng, r.nullable(tbl), anyColumn)
+	if c.Kind != template.Amount && (tbl == template.ActiveDisclosure || v.num == 0) {
+		v.num, v.blank = 0, true
+		return fmt.Sprintf("%s.%s.%s printed blank (%q), read as 0", tbl, row.def.Key, c.Key, r.look.nullMark), []Finding{
+			finding(ruleBlank, tbl, "", ""),
+		}
+	}
 	v.null = true
 	return fmt.Sprintf("%s.%s.%s null, printed %q", tbl, row.def.Key, c.Key, r.look.nullMark), []Finding{
 		finding(ruleMissing, tbl, row.def.Key, c.Key),

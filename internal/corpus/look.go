@@ -117,14 +117,14 @@ func drawLook(rng *rand.Rand, r *Report, p plan) look {
 }
 
 // decorate prints a few values as real reports do: a note beside a number, a
-// stray full-width number. It leaves injected and null values alone.
+// stray full-width number. It leaves injected, null and blank values alone.
 func (l *look) decorate(rng *rand.Rand, r *Report) {
 	active := r.table(template.ActiveDisclosure)
 	if chance(rng, 1, 3) {
 		var docs []*value
 		for _, row := range active.rows[:2] { // 规章, 规范性文件
 			for i := range row.vals {
-				if v := &row.vals[i]; !v.injected && !v.null && v.num >= 2 {
+				if v := &row.vals[i]; !v.injected && !v.null && !v.blank && v.num >= 2 {
 					docs = append(docs, v)
 				}
 			}
@@ -143,7 +143,7 @@ func (l *look) decorate(rng *rand.Rand, r *Report) {
 			}
 			for _, row := range t.rows {
 				for i := range row.vals {
-					if v := &row.vals[i]; !v.null && v.num >= 10 {
+					if v := &row.vals[i]; !v.null && !v.blank && v.num >= 10 {
 						all = append(all, v)
 					}
 				}
@@ -166,7 +166,7 @@ func (l *look) drawArtefacts(rng *rand.Rand, r *Report) {
 		i := 0
 		for _, row := range r.table(template.ActiveDisclosure).rows {
 			for _, v := range row.vals {
-				if !v.null {
+				if !v.null && !v.blank {
 					ok = append(ok, i)
 				}
 				i++

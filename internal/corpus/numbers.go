@@ -13,7 +13,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // would be ambiguous where a style drops or shifts empty cells (markdown,
 // the scraped page, and table 2 of the PDF's TSV), so those print a mark.
 func (r *Report) formatValue(v value, st Style, tbl string) string {
-	if v.null {
+	if v.null || v.blank {
 		mark := r.look.nullMark
 		if mark == "" && !blankKeepsPlace(st, tbl) {
 			mark = "/"

@@ -120,6 +120,7 @@ func (r *Report) stateTotals(s *stating) {
 		at = 4
 	}
 	ps[at].text += out.String()
+	r.statesTotals = true
 	r.sortFindings()
 }
 

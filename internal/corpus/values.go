@@ -12,7 +12,9 @@ import (
 type value struct {
 	num  float64
 	null bool
-	kind template.Kind
+	// blank prints the value blank, as null is; it reads as num, which is 0.
+	blank bool
+	kind  template.Kind
 	// note is text printed beside the number, e.g. （其中修订1件）.
 	note string
 	// fullWidth prints this one value in full-width digits.

@@ -85,6 +85,7 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 	buf := slices.Grow(s.cells[:0], cellCount(doc))
 	defer func() { s.lines, s.cells = out, buf }()
 	placed := false
+	blanks := 0 // covered grid positions kept as blanks
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:
@@ -103,11 +104,22 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 			rows, _ := b.Table.Place()
 			for _, row := range rows {
 				start := len(buf)
+				col := 0
 				for _, c := range row {
+					// Place skips only positions covered by a cell merged
+					// down from above: each keeps its column as a blank, or
+					// the row's values after it would shift left. A budget
+					// keeps a hostile span from filling memory with blanks.
+					for ; col < c.Col && blanks < maxCoveredBlanks; col++ {
+						buf = append(buf, cell{val: number.Value{Class: number.Empty}})
+						blanks++
+					}
 					buf = append(buf, p.newCell(c.Text, c.Prov.Confidence))
 					if c.Prov.Confidence > 0 {
 						buf[len(buf)-1].prov = c.Prov
 					}
+					_, cs := c.Spans()
+					col = c.Col + cs
 				}
 				if len(buf) > start {
 					out = append(out, line{grid: true, cells: buf[start:len(buf):len(buf)]})
@@ -124,7 +136,7 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 // cellCount bounds the cells a document splits into, so that one buffer
 // holds them all.
 func cellCount(doc *layout.Document) int {
-	n, split := 0, 0
+	n, split, covered := 0, 0, 0
 	for _, b := range doc.Blocks {
 		switch b.Kind {
 		case layout.Paragraph:
@@ -134,13 +146,20 @@ func cellCount(doc *layout.Document) int {
 			}
 		case layout.Table:
 			if b.Table != nil {
-				for _, row := range b.Table.Rows {
-					n += len(row)
+				// A cell, and a blank for each position below it that it
+				// covers, within the blanks' budget.
+				rows := b.Table.Rows
+				for r, row := range rows {
+					for _, c := range row {
+						rs, cs := c.Spans()
+						n++
+						covered += (min(rs, len(rows)-r) - 1) * min(cs, len(row))
+					}
 				}
 			}
 		}
 	}
-	return n + min(split, maxSplitCells+maxTextCells)
+	return n + min(split, maxSplitCells+maxTextCells) + min(covered, maxCoveredBlanks)
 }
 
 // textLine splits a paragraph line into cells, appended to buf. Tables
@@ -216,6 +235,10 @@ const longProseRunes = 100
 // is read as one.
 const maxTextCells = 64
 
+// maxCoveredBlanks is the most grid positions covered by merged cells that a
+// document's tables keep as blanks; report tables have a few hundred.
+const maxCoveredBlanks = 100_000
+
 // maxSplitCells is the most cells there may be before a line of text is
 // still split into cells: memory stays linear in a text of pipes.
 const maxSplitCells = 200_000
@@ -232,9 +255,10 @@ func textCells(text string) int {
 	return sep + 1
 }
 
-// markdownRule reports a Markdown table's header rule: |---|:---:|.
+// markdownRule reports a Markdown table's header rule: |---|:---:|. A
+// line of one lone - is a cell printed blank ("- |"), not a rule.
 func markdownRule(text string) bool {
-	seen := false
+	parts, dashes := 0, 0
 	for part := range strings.SplitSeq(text, "|") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -243,9 +267,10 @@ func markdownRule(text string) bool {
 		if strings.Trim(part, "-:") != "" {
 			return false
 		}
-		seen = true
+		parts++
+		dashes += strings.Count(part, "-")
 	}
-	return seen
+	return parts > 1 || dashes > 1
 }
 
 // boxBar reports a box-drawing character that parts cells in a line: │ ┃ ║

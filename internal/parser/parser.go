@@ -138,7 +138,8 @@ func findHeadings(lines []line) []int {
 	}
 	next := 0
 	for i := range lines {
-		f := lines[i].single()
+		// Markdown marks a heading with #… or sets it in **bold**.
+		f := strings.Trim(strings.TrimLeft(lines[i].single(), "#"), "*")
 		if f == "" || f[0] == '(' || !textnorm.HasListNumber(f) || utf8.RuneCountInString(f) > headingRunes {
 			continue
 		}
@@ -243,11 +244,14 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		cells = fit(cells, len(t.Rows)*len(t.Columns))
 		table := &record.Table{}
 		table.Grow(len(t.Rows))
+		bl := blanks{t: t, table: table}
 		for i := range t.Rows {
 			r := &t.Rows[i]
 			n := len(t.Columns)
-			table.Set(r.Key, p.rowValues(rec, t, r, cells[i*n:(i+1)*n]))
+			table.Set(r.Key, p.rowValues(rec, t, r, cells[i*n:(i+1)*n], &bl))
 		}
+		bl.settle()
+		bl.report(rec)
 		return table, sp
 	}
 	scan := scanRows(p.rows[t], lines, from, to)
@@ -271,10 +275,12 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 				pl.row.Label, pl.label, where),
 		})
 	}
+	p.labelFindings(rec, t, scan)
 	// A row printed in place of others leaves them out, not null.
 	replaced := t.Replaced(func(k string) bool { return scan.hits[k] != nil })
 	table := &record.Table{}
 	table.Grow(len(t.Rows))
+	bl := blanks{t: t, table: table}
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		hit := scan.hits[r.Key]
@@ -285,14 +291,46 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		if hit != nil {
 			cells = hit.values
 		}
-		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r)))))
+		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r))), &bl))
 	}
+	bl.settle()
+	bl.report(rec)
 	return table, scan.span
 }
 
+// labelFindings reports the row labels that were not the template's own:
+// those read as a row they were near to, and those near two rows, whose
+// values are left out.
+func (p *Parser) labelFindings(rec *record.Record, t *template.Table, scan *rowScan) {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		hit := scan.hits[r.Key]
+		if hit == nil || hit.match.distance == 0 {
+			continue
+		}
+		rec.Findings = append(rec.Findings, record.Finding{
+			Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key, Row: r.Key,
+			Message: fmt.Sprintf("the row label %q is taken for %s: it differs by %d character(s) from %q; check the label",
+				hit.match.label, r.Label, hit.match.distance, hit.match.like),
+		})
+	}
+	for _, a := range scan.ambiguous {
+		labels := make([]string, len(a.match.near))
+		for k, i := range a.match.near {
+			labels[k] = t.Rows[i].Label
+		}
+		rec.Findings = append(rec.Findings, record.Finding{
+			Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key,
+			Message: fmt.Sprintf("the row label %q is as near to %s: which row it is cannot be told, so its values (%s) are placed in none; read them from the document",
+				a.match.label, strings.Join(labels, " as to "), joinValues(a.values)),
+		})
+	}
+}
+
 // rowValues turns a row's fitted cells into values, keeping notes and
-// flagging values read with low OCR confidence.
-func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []*cell) *record.Row {
+// flagging values read with low OCR confidence. Count cells printed blank
+// read as 0, added to bl to be settled once the table is read.
+func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []*cell, bl *blanks) *record.Row {
 	cols := t.ColumnsOf(r)
 	row := &record.Row{}
 	row.Grow(len(cols))
@@ -307,6 +345,11 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 			}
 		case number.Text:
 			rec.Notes = append(rec.Notes, record.Note{Table: t.Key, Row: r.Key, Column: col.Key, Text: c.raw})
+		default:
+			if p.blankRead(c, col) {
+				v = record.Num(0)
+				bl.add(r.Key, col.Key)
+			}
 		}
 		if c.conf > 0 && c.conf < p.cfg.MinConfidence && c.val.Class != number.Empty {
 			read, action := v, "check it against the page"

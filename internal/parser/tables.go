@@ -63,6 +63,9 @@ type rowScan struct {
 	orphans []*rowHit
 	// overflows are rows with more values than columns, taken as no row.
 	overflows []*rowHit
+	// ambiguous are rows whose label is as near to two template rows: their
+	// values are placed in neither.
+	ambiguous []*rowHit
 	span      span
 }
 
@@ -73,6 +76,9 @@ type rowHit struct {
 	values []*cell
 	// label is an orphan's label as read.
 	label string
+	// match tells how near the label was to its row's, or which rows an
+	// ambiguous label is near.
+	match labelMatch
 }
 
 // started reports whether the row has a value that is not blank.
@@ -83,6 +89,22 @@ func (h *rowHit) started() bool {
 		}
 	}
 	return false
+}
+
+// blankRow reports whether a row found by its whole label holds at least
+// as many blank cells as it has columns: a row printed blank, as real
+// reports print rows of zeros (the blanks past its columns are the merged
+// group cells before the next row's label). A header cell that names a row
+// (总计) can be followed by as many blanks under merged headers, so such a
+// row gives way to a later row of its name, or to an orphan placed there.
+func (s *rowScan) blankRow(h *rowHit) bool {
+	return h.key != "" && h.match.whole && !h.started() && len(h.values) >= len(s.table.ColumnsOf(s.table.Row(h.key)))
+}
+
+// found reports whether a row is found, other than as a blank row.
+func (s *rowScan) found(key string) bool {
+	h := s.hits[key]
+	return h != nil && !s.blankRow(h)
 }
 
 func scanRows(x *rowIndex, lines []line, from, to int) *rowScan {
@@ -110,7 +132,7 @@ func (s *rowScan) line(i int, l *line) {
 				s.cur.values = append(s.cur.values, c)
 				continue
 			}
-			if s.cur != nil && !s.cur.started() {
+			if s.cur != nil && !s.cur.started() && !s.blankRow(s.cur) {
 				// Only blanks followed a label-like header cell: not a row.
 				s.cur = nil
 			}
@@ -141,7 +163,7 @@ func (s *rowScan) line(i int, l *line) {
 			s.cur.values = append(s.cur.values, c)
 		}
 	}
-	if l.multi() && s.cur != nil && s.cur.started() {
+	if l.multi() && s.cur != nil && (s.cur.started() || s.blankRow(s.cur)) {
 		s.finish()
 	}
 }
@@ -152,9 +174,17 @@ func (s *rowScan) start(i int, clear bool) bool {
 	if len(s.cand) == 0 {
 		return false
 	}
-	key := ""
+	var m labelMatch
 	if !s.candNamesNone {
-		key = s.index.matchRow(s.cand)
+		m = s.index.matchRow(s.cand, s.found)
+	}
+	key := m.key
+	if len(m.near) > 1 {
+		// Near two rows: its values are kept for the finding, placed in neither.
+		s.cur = &rowHit{line: i, match: m, values: append([]*cell(nil), s.blanks...)}
+		s.span.add(s.candLine)
+		s.cand, s.blanks = nil, s.blanks[:0]
+		return true
 	}
 	if key == "" && clear && s.hits[key] == nil && readByOCR(s.cand) {
 		// A label OCR could not read still heads a row of values.
@@ -167,14 +197,14 @@ func (s *rowScan) start(i int, clear bool) bool {
 		s.cand, s.blanks = nil, s.blanks[:0]
 		return true
 	}
-	if key == "" || s.hits[key] != nil {
+	if key == "" || s.found(key) {
 		s.candNamesNone = true
 		if clear {
 			s.cand, s.blanks = nil, s.blanks[:0]
 		}
 		return false
 	}
-	s.cur = &rowHit{key: key, line: i}
+	s.cur = &rowHit{key: key, line: i, match: m}
 	s.span.add(s.candLine)
 	s.cand, s.blanks = nil, s.blanks[:0]
 	return true
@@ -193,6 +223,8 @@ func readByOCR(cand []*cell) bool {
 func (s *rowScan) finish() {
 	switch {
 	case s.cur == nil:
+	case len(s.cur.match.near) > 1:
+		s.ambiguous = append(s.ambiguous, s.cur)
 	case s.cur.key == "":
 		if s.cur.started() {
 			s.orphans = append(s.orphans, s.cur)
@@ -237,7 +269,7 @@ func (s *rowScan) placeOrphans() []placement {
 	for _, g := range order {
 		var missing []int
 		for i := g.before + 1; i < g.next; i++ {
-			if s.hits[rows[i].Key] == nil && len(rows[i].Replaces) == 0 {
+			if !s.found(rows[i].Key) && len(rows[i].Replaces) == 0 {
 				missing = append(missing, i)
 			}
 		}
@@ -285,7 +317,7 @@ func (s *rowScan) around(line int) (before, after int) {
 	for i := range rows {
 		h := s.hits[rows[i].Key]
 		switch {
-		case h == nil:
+		case h == nil || s.blankRow(h):
 		case h.line < line && h.line > beforeLine:
 			before, beforeLine = i, h.line
 		case h.line > line && h.line < afterLine:

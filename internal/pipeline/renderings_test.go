@@ -24,9 +24,10 @@ const minFieldsRight = 0.995
 // fields they reach, so that no change loses ground; their findings missed
 // are reported, not failed. pandoc drops a Word field's text, so the year
 // the corpus's titles hold in a field is lost, and with it report 019's
-// meta.year_mismatch.
+// meta.year_mismatch. pdftohtml's floor is what it reaches on the corpus
+// whose prose states totals (those sentences moved page breaks in 15 PDFs).
 var floors = map[string]float64{
-	"gfm": 0.995, "markdown": 0.995, "plain": 0.995, "layout": 0.975, "pdftohtml": 0.967,
+	"gfm": 0.995, "markdown": 0.995, "plain": 0.995, "layout": 0.975, "pdftohtml": 0.962,
 }
 
 // tally counts one rendering tool's results over the corpus.

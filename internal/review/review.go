@@ -43,9 +43,12 @@ type Sidecar struct {
 	Decisions []record.Review `json:"decisions"`
 }
 
-// SidecarPath returns the sidecar's path of the record at path.
+// SidecarPath returns the sidecar's path of the record at path. A record
+// whose name already fills the file system's limit gets a sidecar name
+// shortened as the sink shortens names.
 func SidecarPath(recordPath string) string {
-	return strings.TrimSuffix(recordPath, results.RecordSuffix) + Suffix
+	base := strings.TrimSuffix(recordPath, results.RecordSuffix)
+	return filepath.Join(filepath.Dir(base), results.OutputName(filepath.Base(base), Suffix, results.FoldNone))
 }
 
 // IsSidecar tells whether a file name is a sidecar's.

@@ -15,9 +15,6 @@ type Statement struct {
 	Not []string
 }
 
-// Cell names one table value.
-type Cell struct{ Row, Column string }
-
 // StatementUnits are the measure words a stated count ends with.
 const StatementUnits = "件起宗个份"
 

@@ -441,3 +441,57 @@ func (t *Table) Outcomes() []string {
 	}
 	return keys
 }
+
+// Cell names one value of a table: a row key and a column key.
+type Cell struct{ Row, Column string }
+
+// Sum is one equation a table's values satisfy: the values of Left add up
+// to those of Right. With Total set, Left is one total cell and Right its
+// parts.
+type Sum struct {
+	Left, Right []Cell
+	Total       bool
+}
+
+// Sums returns the equations the table's values satisfy: each row's 总计 is
+// the sum of its other columns; in table 2, each column's （七）总计 is the
+// sum of its outcome rows, and its 勾稽关系 holds (Balance). Rows a report
+// may leave out are named all the same: a reader skips what is not printed.
+func (t *Table) Sums() []Sum {
+	var sums []Sum
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		cols := t.ColumnsOf(r)
+		s := Sum{Total: true}
+		for _, c := range cols {
+			if c.Key == ColumnTotal {
+				s.Left = []Cell{{r.Key, c.Key}}
+			} else {
+				s.Right = append(s.Right, Cell{r.Key, c.Key})
+			}
+		}
+		if s.Left != nil {
+			sums = append(sums, s)
+		}
+	}
+	if t.Key != Applications {
+		return sums
+	}
+	in, out := Balance()
+	outcomes := t.Outcomes()
+	for _, c := range t.Columns {
+		s := Sum{Left: []Cell{{RowProcessedTotal, c.Key}}, Total: true}
+		for _, k := range outcomes {
+			s.Right = append(s.Right, Cell{k, c.Key})
+		}
+		b := Sum{}
+		for _, k := range in {
+			b.Left = append(b.Left, Cell{k, c.Key})
+		}
+		for _, k := range out {
+			b.Right = append(b.Right, Cell{k, c.Key})
+		}
+		sums = append(sums, s, b)
+	}
+	return sums
+}

@@ -1,13 +1,26 @@
 // Package textnorm folds the many ways a label is printed into one form, so
 // that labels can be compared: traditional script to simplified, full-width
 // letters, digits and punctuation to half-width, whitespace removed. It also
-// tells a text's script and turns simplified text into traditional.
+// tells a text's script, turns simplified text into traditional, and measures
+// how far apart two labels are.
+//
+// Script is converted in two ways. Fold, on every cell of every report, goes
+// rune by rune through a flat table generated from OpenCC's character
+// dictionaries (hanzi_table.go): a lookup per rune is what a parse can
+// afford. Some words convert only as phrases (反覆 is 反复, though 覆 alone
+// is simplified too); FoldPhrases converts with OpenCC's phrase
+// dictionaries, through github.com/longbridgeapp/opencc (which embeds them),
+// for the few labels that the rune table leaves naming no row.
 package textnorm
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/longbridgeapp/opencc"
 )
 
 // The conversion tables cover the CJK Unified Ideographs block.
@@ -21,6 +34,14 @@ const (
 type Tables struct {
 	toSimplified  []rune // indexed by rune-hanFirst; 0 where unchanged
 	toTraditional []rune
+	// phrases converts traditional phrases to simplified; built on first
+	// use, since building it takes tens of milliseconds and most documents
+	// never need it.
+	phrases struct {
+		once sync.Once
+		cc   *opencc.OpenCC
+		err  error
+	}
 }
 
 // New builds the conversion tables.
@@ -187,6 +208,26 @@ func (t *Tables) foldFrom(s string, i int) string {
 	return b.String()
 }
 
+// FoldPhrases returns s in the folded form of Fold, its traditional phrases
+// first converted as phrases by OpenCC (反覆 to 反复, 覆蓋 to 覆盖), not rune by
+// rune. It is much slower than Fold: use it where Fold's form names nothing.
+func (t *Tables) FoldPhrases(s string) (string, error) {
+	t.phrases.once.Do(func() {
+		t.phrases.cc, t.phrases.err = opencc.New("t2s")
+		if t.phrases.err != nil {
+			t.phrases.err = fmt.Errorf("textnorm: OpenCC's t2s phrase dictionaries: %w", t.phrases.err)
+		}
+	})
+	if t.phrases.err != nil {
+		return "", t.phrases.err
+	}
+	c, err := t.phrases.cc.Convert(s)
+	if err != nil {
+		return "", fmt.Errorf("textnorm: converting %q by phrase: %w", s, err)
+	}
+	return t.Fold(c), nil
+}
+
 // FoldWidth returns s with every rune folded to half width and whitespace
 // kept, for reading numbers as printed.
 func FoldWidth(s string) string {
@@ -217,7 +258,7 @@ func RemoveSpace(s string) string {
 const chineseDigits = "一二三四五六七八九十"
 
 // StripListNumber removes a leading list number from a folded label:
-// 一、 1、 1. 1, (1) (一) and the like. The label itself is kept even if it
+// 一、 1、 1. 1, 1) (1) (一) ① ⑴ ⒈ and the like. The label itself is kept even if it
 // is nothing but a number.
 func StripListNumber(folded string) string {
 	rest, ok := cutListNumber(folded)
@@ -236,6 +277,9 @@ func HasListNumber(folded string) bool {
 func cutListNumber(s string) (string, bool) {
 	if s == "" {
 		return s, false
+	}
+	if r, size := utf8.DecodeRuneInString(s); enclosedNumber(r) {
+		return strings.TrimLeft(s[size:], "、.,"), true
 	}
 	if s[0] == '(' {
 		end := strings.IndexByte(s, ')')
@@ -260,6 +304,8 @@ func cutListNumber(s string) (string, bool) {
 	switch {
 	case strings.HasPrefix(s[i:], "、"):
 		return s[i+len("、"):], true
+	case s[i] == ')':
+		return s[i+1:], true
 	case s[i] == '.' || s[i] == ',':
 		// "1.5" is a number, not a list item.
 		if i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
@@ -268,6 +314,11 @@ func cutListNumber(s string) (string, bool) {
 		return s[i+1:], true
 	}
 	return s, false
+}
+
+// enclosedNumber reports the numbers printed as one rune: ① ⑴ ⒈ and the like.
+func enclosedNumber(r rune) bool {
+	return (r >= 0x2460 && r <= 0x249B) || (r >= 0x2776 && r <= 0x2793) || (r >= 0x3220 && r <= 0x3229)
 }
 
 func isNumeral(s string) bool {

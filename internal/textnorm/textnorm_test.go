@@ -237,6 +237,10 @@ func TestListNumber(t *testing.T) {
 		{"bracketed then enumeration comma", "(二)、部分公开", true, "部分公开"},
 		{"bracketed then dot", "(3).不予公开", true, "不予公开"},
 		{"bracketed two numerals", "(七)总计", true, "总计"},
+		{"digit closing bracket", "1)属于国家秘密", true, "属于国家秘密"},
+		{"circled digit", "①属于国家秘密", true, "属于国家秘密"},
+		{"parenthesized digit rune", "⑵重复申请", true, "重复申请"},
+		{"digit full stop rune", "⒊其他", true, "其他"},
 		{"number alone with dot", "1.", true, "1."},
 		{"number alone with comma", "一、", true, "一、"},
 		{"bracket alone", "(一)", true, "(一)"},
@@ -323,6 +327,52 @@ func TestFoldSeedHeadings(t *testing.T) {
 		}
 		if !folded[tables.Fold(s.Heading)] {
 			t.Errorf("no line of seed 002 folds to the heading %q", s.Heading)
+		}
+	}
+}
+
+func TestFoldPhrases(t *testing.T) {
+	tn := textnorm.New()
+	for _, tc := range []struct{ in, want string }{
+		// 覆 is simplified too, so only the phrase converts.
+		{"4.無正當理由大量反覆申請", "4.无正当理由大量反复申请"},
+		{"臺灣", "台湾"},
+		{"複製", "复制"},
+		{"屬於國家秘密", "属于国家秘密"},
+		{"已是简体 反复", "已是简体反复"},
+	} {
+		got, err := tn.FoldPhrases(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("FoldPhrases(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// The rune table alone leaves 覆 as it is.
+	if got := tn.Fold("大量反覆申請"); got != "大量反覆申请" {
+		t.Errorf("Fold = %q", got)
+	}
+}
+
+func TestDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b        string
+		dist, infix int
+	}{
+		{"属于国家秘密", "属于国家秘密", 0, 0},
+		{"属于国家秘蜜", "属于国家秘密", 1, 1},
+		{"国家秘密", "属于国家秘密", 2, 0},
+		{"", "重复申请", 4, 0},
+		{"重复申请", "", 4, 4},
+		{"行政处制", "行政强制", 1, 1},
+	} {
+		a, b := []rune(tc.a), []rune(tc.b)
+		if got := textnorm.Distance(a, b); got != tc.dist {
+			t.Errorf("Distance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.dist)
+		}
+		if got := textnorm.InfixDistance(a, b); got != tc.infix {
+			t.Errorf("InfixDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.infix)
 		}
 	}
 }

@@ -20,10 +20,13 @@ const (
 	RuleReviewTotal    = "reviews_litigation.total"
 	RuleValueInvalid   = "value.invalid"
 	RuleValueMissing   = "value.missing"
-	RuleTableMissing   = "table.missing"
-	RuleMetaMissing    = "meta.missing"
-	RuleYearMismatch   = "meta.year_mismatch"
-	RuleDeviation      = "template.deviation"
+	// RuleValueBlank is raised by the parser, which alone sees which cells
+	// were printed blank.
+	RuleValueBlank   = "value.blank"
+	RuleTableMissing = "table.missing"
+	RuleMetaMissing  = "meta.missing"
+	RuleYearMismatch = "meta.year_mismatch"
+	RuleDeviation    = "template.deviation"
 	// RuleLowConfidence is raised by the parser, which alone sees the OCR
 	// confidence of each cell.
 	RuleLowConfidence = "ocr.low_confidence"
@@ -45,7 +48,7 @@ var incompleteRules = map[string]bool{RuleValueMissing: true, RuleTableMissing: 
 // Check runs every rule on rec, appends a finding for each failure and sets
 // rec.Status.
 func Check(rec *record.Record) {
-	c := checker{rec: rec}
+	c := checker{rec: rec, explained: explainedCells(rec.Findings)}
 	c.meta()
 	tp := template.Lookup(rec.Template)
 	if tp == nil {
@@ -91,6 +94,25 @@ func tableOf(rec *record.Record, key string) *record.Table {
 
 type checker struct {
 	rec *record.Record
+	// explained are the cells the reader already reported value.missing
+	// for, with its reason (a blank that cannot be 0): not reported again.
+	explained map[cellKey]bool
+}
+
+type cellKey struct{ table, row, column string }
+
+// explainedCells returns the cells findings already report value.missing for.
+func explainedCells(findings []record.Finding) map[cellKey]bool {
+	var cells map[cellKey]bool
+	for _, f := range findings {
+		if f.Rule == RuleValueMissing && f.Column != "" {
+			if cells == nil {
+				cells = map[cellKey]bool{}
+			}
+			cells[cellKey{f.Table, f.Row, f.Column}] = true
+		}
+	}
+	return cells
 }
 
 func (c *checker) add(f record.Finding) {
@@ -167,6 +189,9 @@ func sectionHeading(key string) string {
 
 func (c *checker) value(t *template.Table, r *template.Row, col template.Column, v record.Value) {
 	if !v.Valid {
+		if c.explained[cellKey{t.Key, r.Key, col.Key}] {
+			return
+		}
 		c.add(record.Finding{Rule: RuleValueMissing, Severity: record.Error, Table: t.Key, Row: r.Key, Column: col.Key,
 			Message: fmt.Sprintf("%s / %s: the value is blank or could not be read; fill it in (0 if none)", r.Label, col.Label)})
 		return
