@@ -18,6 +18,10 @@ type Statement struct {
 // StatementUnits are the measure words a stated count ends with.
 const StatementUnits = "件起宗个份"
 
+// StatementUnitsPrinted are StatementUnits as either script prints them, to
+// pass over before folding the sentences that state no count.
+const StatementUnitsPrinted = StatementUnits + "個"
+
 // StatementGap is how many characters may stand between a statement's last
 // phrase and its number (政府信息公开申请 in 收到政府信息公开申请91件).
 const StatementGap = 12
