@@ -187,7 +187,7 @@ func countAfter(s string) (int, bool) {
 // prose raises prose.mismatch for each stated total its cells disagree with.
 func (c *checker) prose() {
 	for _, st := range StatedTotals(c.rec) {
-		total, ok := cellsSum(tableOf(c.rec, st.Statement.Table), st.Statement.Cells)
+		total, ok := cellsSum(c.rec.TableOf(st.Statement.Table), st.Statement.Cells)
 		if !ok || !differ(total, float64(st.Value)) {
 			continue
 		}

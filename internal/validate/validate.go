@@ -56,7 +56,7 @@ func Check(rec *record.Record) {
 			Message: fmt.Sprintf("unknown template %q: no table can be checked", rec.Template)})
 	} else {
 		for i := range tp.Tables {
-			c.table(&tp.Tables[i], tableOf(rec, tp.Tables[i].Key))
+			c.table(&tp.Tables[i], rec.TableOf(tp.Tables[i].Key))
 		}
 		c.prose()
 	}
@@ -78,18 +78,6 @@ func Status(findings []record.Finding) string {
 		status = record.Incomplete
 	}
 	return status
-}
-
-func tableOf(rec *record.Record, key string) *record.Table {
-	switch key {
-	case template.ActiveDisclosure:
-		return rec.ActiveDisclosure
-	case template.Applications:
-		return rec.Applications
-	case template.ReviewsLitigation:
-		return rec.ReviewsLitigation
-	}
-	return nil
 }
 
 type checker struct {

@@ -151,7 +151,7 @@ func tableOf(rec *record.Record, key string) *record.Table {
 // get returns a value of rec; it fails the test if the value is not there.
 func get(t *testing.T, rec *record.Record, table, row, col string) record.Value {
 	t.Helper()
-	r, ok := tableOf(rec, table).Get(row)
+	r, ok := rec.TableOf(table).Get(row)
 	if !ok {
 		t.Fatalf("no row %s.%s", table, row)
 	}
@@ -166,7 +166,7 @@ func get(t *testing.T, rec *record.Record, table, row, col string) record.Value 
 func set(t *testing.T, rec *record.Record, table, row, col string, v record.Value) {
 	t.Helper()
 	get(t, rec, table, row, col)
-	r, _ := tableOf(rec, table).Get(row)
+	r, _ := rec.TableOf(table).Get(row)
 	r.Set(col, v)
 }
 
@@ -179,7 +179,7 @@ func add(t *testing.T, rec *record.Record, table, row, col string, d float64) {
 // sumRow returns the sum of a row's columns but total.
 func sumRow(t *testing.T, rec *record.Record, table, row string) float64 {
 	t.Helper()
-	r, _ := tableOf(rec, table).Get(row)
+	r, _ := rec.TableOf(table).Get(row)
 	s := 0.0
 	for _, k := range r.Keys() {
 		if k != template.ColumnTotal {
