@@ -106,8 +106,9 @@ func New(cfg Config) *Converter {
 	}
 }
 
-// limits are the decoding limits of the configuration.
-func (c *Converter) limits() imgproc.Limits {
+// Limits are the decoding limits of the configuration, defaults filled in:
+// what an image must keep to for the converter to read it.
+func (c *Converter) Limits() imgproc.Limits {
 	return imgproc.Limits{MaxPixels: c.cfg.MaxPixels, MaxPages: c.cfg.MaxPages}
 }
 
@@ -156,7 +157,7 @@ func (c *Converter) Convert(ctx context.Context, name string, data []byte) (*lay
 	if len(data) == 0 {
 		return nil, converters.ErrEmpty
 	}
-	f, err := imgproc.Open(data, c.limits())
+	f, err := imgproc.Open(data, c.Limits())
 	if err != nil {
 		return nil, imageError(err)
 	}
@@ -195,7 +196,7 @@ func (c *Converter) ReadScans(ctx context.Context, doc *layout.Document) error {
 	pages := make([]func() (*image.Gray, error), len(doc.Scans))
 	for i, s := range doc.Scans {
 		pages[i] = func() (*image.Gray, error) {
-			f, err := imgproc.Open(s.Image, c.limits())
+			f, err := imgproc.Open(s.Image, c.Limits())
 			if err != nil {
 				return nil, err
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 
-	"github.com/nianbao/nianbao/converters/ocr"
 	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 )
 
@@ -13,13 +12,7 @@ import (
 // a scanned PDF page's image, or a page of an image file. The review
 // station cuts from it the place where a value was read.
 func (p *Pipeline) PageImage(ctx context.Context, name string, data []byte, n int) (*image.Gray, error) {
-	lim := imgproc.Limits{MaxPixels: p.cfg.OCR.MaxPixels, MaxPages: p.cfg.OCR.MaxPages}
-	if lim.MaxPixels <= 0 {
-		lim.MaxPixels = ocr.DefaultMaxPixels
-	}
-	if lim.MaxPages <= 0 {
-		lim.MaxPages = ocr.DefaultMaxPages
-	}
+	lim := p.ocr.Limits()
 	switch format := Detect(name, data); format {
 	case FormatImage:
 		f, err := imgproc.Open(data, lim)
