@@ -1,15 +1,12 @@
 package worker_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -17,10 +14,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/nianbao/nianbao/internal/export"
+	"github.com/nianbao/nianbao/internal/inputfile/inputfiletest"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/worker"
 	"github.com/nianbao/nianbao/worker/internal/redistest"
@@ -71,42 +67,8 @@ func TestHostileDrops(t *testing.T) {
 		writeSlowly(t, filepath.Join(inbox, "slow.txt"), report(), 2, 5*time.Second)
 	}()
 
-	shared := strings.Repeat("年", 80)
-	good := []string{"slow.txt"}
-	for _, name := range []string{strings.Repeat("报", 82) + ".txt", shared + "甲甲甲.txt", shared + "乙乙乙.txt",
-		"第一行\n第二行.txt", norm.NFC.String("\u00e9年报.txt"), norm.NFD.String("\u00e9年报.txt")} {
-		if err := os.WriteFile(filepath.Join(inbox, name), report(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		good = append(good, name)
-	}
-	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("二〇二三年度报告.txt")
-	han100 := strings.Repeat("政", 100) + ".txt"
-	var zb bytes.Buffer
-	zw := zip.NewWriter(&zb)
-	for _, name := range []string{gbk, han100, "dup.txt", "dup.txt"} {
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, NonUTF8: name == gbk})
-		w.Write(report())
-	}
-	zw.Close()
-	if err := os.WriteFile(filepath.Join(inbox, "a.zip"), zb.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	good = append(good, "a.zip/二〇二三年度报告.txt", "a.zip/"+han100, "a.zip/dup.txt", "a.zip/dup~2.txt")
-
-	secret := filepath.Join(outside, "shadow")
-	os.WriteFile(secret, report(), 0o600)
-	for link, target := range map[string]string{"shadow.txt": secret, "linked": outside, "loop.txt": "loop.txt"} {
-		if err := os.Symlink(target, filepath.Join(inbox, link)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if out, err := exec.Command("touch", "-h", filepath.Join(inbox, "shadow.txt")).CombinedOutput(); err != nil {
-		t.Fatalf("touch -h: %v %s", err, out)
-	}
-	if err := syscall.Mkfifo(filepath.Join(inbox, "pipe.txt"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	good := append([]string{"slow.txt"}, inputfiletest.AwkwardNames(t, inbox, "a.zip", report)...)
+	secret, bad := inputfiletest.NotRegular(t, inbox, outside, report)
 	// A FIFO renamed over a file dropped an instant before.
 	os.WriteFile(filepath.Join(inbox, "victim.txt"), report(), 0o644)
 	if err := syscall.Mkfifo(filepath.Join(inbox, ".fifo"), 0o644); err != nil {
@@ -115,15 +77,7 @@ func TestHostileDrops(t *testing.T) {
 	if err := os.Rename(filepath.Join(inbox, ".fifo"), filepath.Join(inbox, "victim.txt")); err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("unix", filepath.Join(inbox, "s.sock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	bad := map[string]string{
-		"shadow.txt": "symbolic link", "linked": "symbolic link", "loop.txt": "symbolic link",
-		"pipe.txt": "FIFO", "victim.txt": "FIFO", "s.sock": "socket",
-	}
+	bad["victim.txt"] = "FIFO"
 	// The slow writer is still writing: a drop after all of them.
 	time.Sleep(2 * time.Second)
 	os.WriteFile(filepath.Join(inbox, "after.txt"), report(), 0o644)

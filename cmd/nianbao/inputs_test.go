@@ -1,61 +1,44 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/unicode/norm"
-
+	"github.com/nianbao/nianbao/internal/inputfile/inputfiletest"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/worker/results"
 )
 
-// Names no output may lose, as the issues give them.
-var (
-	name250    = strings.Repeat("报", 82) + ".txt"  // 250 bytes
-	shared240  = strings.Repeat("年", 80)           // 240 bytes
-	longA      = shared240 + "甲甲甲.txt"             // 253 bytes
-	longB      = shared240 + "乙乙乙.txt"             // 253 bytes
-	han100     = strings.Repeat("政", 100) + ".txt" // 304 bytes: only an archive entry can be named so
-	newline    = "第一行\n第二行.txt"                    // a newline in the name
-	nfcName    = norm.NFC.String("\u00e9年报.txt")   // NFC
-	nfdName    = norm.NFD.String(nfcName)          // the same name, NFD
-	gbkEntry   = "二〇二三年度报告.txt"                    // stored as GBK bytes, no UTF-8 flag
-	dupEntry   = "dup.txt"                         // two entries of this name
-	reportSeed = "../../testdata/seeds/000_a91be580dd15950d.txt"
-)
+const reportSeed = "../../testdata/seeds/000_a91be580dd15950d.txt"
 
-// report returns a valid report whose content is its own (n), so that no
-// two inputs are duplicates.
-func report(t *testing.T, n int) []byte {
+// reports returns a source of valid reports, each with content of its own so
+// that no two inputs are duplicates.
+func reports(t *testing.T) func() []byte {
 	t.Helper()
 	data, err := os.ReadFile(reportSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(data, fmt.Sprintf("\n（副本%d）\n", n)...)
+	n := 0
+	return func() []byte {
+		n++
+		return append(bytes.Clone(data), fmt.Sprintf("\n（副本%d）\n", n)...)
+	}
 }
 
 // hostileFolder writes, under dir/in, good reports under every awkward name
-// and, beside them, what is not a regular file: a link to a file outside
-// (its own time set with touch -h), a linked folder, a link loop, a FIFO and
-// a socket. It returns the folder, the inputs that must give records (by
-// relative path as batch names them) and those that must fail unread, by
-// the words their reason holds.
+// and, beside them, what is not a regular file. It returns the folder, the
+// inputs that must give records (by relative path as batch names them) and
+// those that must fail unread, by the words their reason holds.
 func hostileFolder(t *testing.T, dir string) (in string, good []string, bad map[string]string) {
 	t.Helper()
 	in = filepath.Join(dir, "in")
@@ -65,61 +48,15 @@ func hostileFolder(t *testing.T, dir string) (in string, good []string, bad map[
 			t.Fatal(err)
 		}
 	}
-	n := 0
-	for _, name := range []string{name250, longA, longB, newline, nfcName, nfdName} {
-		n++
-		if err := os.WriteFile(filepath.Join(in, name), report(t, n), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	report := reports(t)
+	for _, name := range inputfiletest.AwkwardNames(t, in, "archive.zip", report) {
 		good = append(good, "in/"+name)
 	}
-	// An archive: a GBK name, a 100-character name, two entries of one name.
-	gbk, err := simplifiedchinese.GBK.NewEncoder().String(gbkEntry)
-	if err != nil {
-		t.Fatal(err)
+	_, reasons := inputfiletest.NotRegular(t, in, outside, report)
+	bad = map[string]string{}
+	for name, reason := range reasons {
+		bad["in/"+name] = reason
 	}
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, name := range []string{gbk, han100, dupEntry, dupEntry} {
-		n++
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, NonUTF8: name == gbk})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(report(t, n))
-	}
-	zw.Close()
-	if err := os.WriteFile(filepath.Join(in, "archive.zip"), b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	good = append(good, "in/archive.zip/"+gbkEntry, "in/archive.zip/"+han100, "in/archive.zip/dup.txt", "in/archive.zip/dup~2.txt")
-
-	secret := filepath.Join(outside, "secret.txt")
-	os.WriteFile(secret, report(t, 99), 0o600)
-	os.WriteFile(filepath.Join(outside, "inner.txt"), report(t, 98), 0o644)
-	bad = map[string]string{
-		"in/shadow.txt": "symbolic link",
-		"in/linked":     "symbolic link",
-		"in/loop.txt":   "symbolic link",
-		"in/pipe.txt":   "FIFO",
-		"in/s.sock":     "socket",
-	}
-	for link, target := range map[string]string{"shadow.txt": secret, "linked": outside, "loop.txt": "loop.txt"} {
-		if err := os.Symlink(target, filepath.Join(in, link)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if out, err := exec.Command("touch", "-h", filepath.Join(in, "shadow.txt")).CombinedOutput(); err != nil {
-		t.Fatalf("touch -h: %v %s", err, out)
-	}
-	if err := syscall.Mkfifo(filepath.Join(in, "pipe.txt"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("unix", filepath.Join(in, "s.sock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
 	return in, good, bad
 }
 
@@ -258,7 +195,7 @@ func TestBatchInputs(t *testing.T) {
 func TestParseInputs(t *testing.T) {
 	dir := t.TempDir()
 	in, _, bad := hostileFolder(t, dir)
-	args := []string{"parse", filepath.Join(in, name250), filepath.Join(in, newline)}
+	args := []string{"parse", filepath.Join(in, inputfiletest.Name250), filepath.Join(in, inputfiletest.Newline)}
 	for rel := range bad {
 		args = append(args, filepath.Join(dir, rel))
 	}
@@ -280,7 +217,7 @@ func TestParseInputs(t *testing.T) {
 	if code != exitFailed || len(recs) != 2 {
 		t.Fatalf("exit %d, %d records; want 1 and 2 (stderr %q)", code, len(recs), stderr)
 	}
-	if recs[0].Source.File != filepath.Join(in, name250) || recs[1].Source.File != filepath.Join(in, newline) {
+	if recs[0].Source.File != filepath.Join(in, inputfiletest.Name250) || recs[1].Source.File != filepath.Join(in, inputfiletest.Newline) {
 		t.Errorf("records of %q, %q", recs[0].Source.File, recs[1].Source.File)
 	}
 	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
