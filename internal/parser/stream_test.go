@@ -13,21 +13,40 @@ import (
 	"github.com/nianbao/nianbao/internal/validate"
 )
 
-// streamLines prints rows of table 2 as a tool that writes every cell on its
-// own line does: each group label once, before its first row, then per
-// block either each row's label and values (row by row) or every label of
-// the block and then each column's values, after its header when headers
-// is set (column by column). blocks cuts the rows into runs printed one
-// after another, by the key of each run's first row. Only the first n rows
-// are printed, or all when n is 0.
-func streamLines(v map[template.Cell]float64, n int, byColumn, headers bool, blocks ...string) []string {
-	t := template.Lookup(template.V2021).Table(template.Applications)
+// streamStyle is how streamLines prints table 2.
+type streamStyle struct {
+	// rows is how many rows are printed, all when 0.
+	rows int
+	// labelsFirst prints each block's labels, then its values row by row,
+	// or column by column with byColumn (after each column's header with
+	// headers); else each row's label is followed by its values.
+	labelsFirst, byColumn, headers bool
+	// blocks cuts the rows into runs printed one after another, by the key
+	// of each run's first row.
+	blocks []string
+	// single prints the one row （六）其他处理 in place of its three.
+	single bool
+}
+
+// streamRows returns the rows of table 2 a style prints.
+func streamRows(st streamStyle) []template.Row {
 	var rows []template.Row
-	for _, r := range t.Rows {
-		if len(r.Replaces) == 0 && (n == 0 || len(rows) < n) {
+	for _, r := range template.Lookup(template.V2021).Table(template.Applications).Rows {
+		if (len(r.Replaces) > 0) != (st.single && (r.Key == template.RowOther || strings.HasPrefix(r.Key, "other_"))) {
+			continue
+		}
+		if st.rows == 0 || len(rows) < st.rows {
 			rows = append(rows, r)
 		}
 	}
+	return rows
+}
+
+// streamLines prints table 2 as a tool that writes every cell on its own
+// line does, each group label once before its first row.
+func streamLines(v map[template.Cell]float64, st streamStyle) []string {
+	t := template.Lookup(template.V2021).Table(template.Applications)
+	rows := streamRows(st)
 	out := []string{"申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"}
 	printed := map[string]bool{}
 	value := func(r template.Row, col template.Column) string {
@@ -36,31 +55,38 @@ func streamLines(v map[template.Cell]float64, n int, byColumn, headers bool, blo
 	for start := 0; start < len(rows); {
 		end := len(rows)
 		for i := start + 1; i < len(rows); i++ {
-			if slices.Contains(blocks, rows[i].Key) {
+			if slices.Contains(st.blocks, rows[i].Key) {
 				end = i
 				break
 			}
 		}
 		for _, r := range rows[start:end] {
 			for _, g := range r.Groups {
-				if !printed[g] {
+				if !printed[g] && g != r.Label {
 					printed[g] = true
 					out = append(out, g)
 				}
 			}
 			out = append(out, r.Label)
-			if !byColumn {
+			if !st.labelsFirst {
 				for _, col := range t.Columns {
 					out = append(out, value(r, col))
 				}
 			}
 		}
-		if byColumn {
+		switch {
+		case st.labelsFirst && st.byColumn:
 			for _, col := range t.Columns {
-				if headers {
+				if st.headers {
 					out = append(out, col.Label)
 				}
 				for _, r := range rows[start:end] {
+					out = append(out, value(r, col))
+				}
+			}
+		case st.labelsFirst:
+			for _, r := range rows[start:end] {
+				for _, col := range t.Columns {
 					out = append(out, value(r, col))
 				}
 			}
@@ -97,47 +123,68 @@ func TestReadingOrderStreams(t *testing.T) {
 			}
 		}
 	}
+	columns := streamStyle{labelsFirst: true, byColumn: true}
+	withHeaders := columns
+	withHeaders.headers = true
+	inBlocks := func(st streamStyle, blocks ...string) streamStyle {
+		st.blocks = blocks
+		return st
+	}
+	single := columns
+	single.single = true
 	for _, tc := range []struct {
-		name     string
-		rows     int // the rows printed, all when 0
-		byColumn bool
-		headers  bool
-		blocks   []string
-		change   func(v map[template.Cell]float64)
-		edit     func(lines []string) []string
+		name   string
+		style  streamStyle
+		change func(v map[template.Cell]float64)
+		edit   func(lines []string) []string
 		// null are the rows left null; warn, words of the warning expected
 		// (none when empty).
 		null []string
 		warn string
 	}{
 		{name: "cell per line, row by row"},
-		{name: "column by column, with headers", byColumn: true, headers: true, warn: "read column by column"},
-		{name: "column by column, no headers", byColumn: true, warn: "read column by column"},
-		{name: "column by column in blocks", byColumn: true, headers: true,
-			blocks: []string{"withheld_state_secret", "unavailable_not_held", template.RowProcessedTotal}, warn: "read column by column"},
-		{name: "a value dropped: count does not fit", byColumn: true,
-			blocks: []string{"disclosed", "withheld_state_secret"},
+		{name: "labels first, then values row by row", style: streamStyle{labelsFirst: true}, warn: "read row by row"},
+		{name: "column by column, with headers", style: withHeaders, warn: "read column by column"},
+		{name: "column by column, no headers", style: columns, warn: "read column by column"},
+		{name: "column by column in blocks", warn: "read column by column",
+			style: inBlocks(withHeaders, "withheld_state_secret", "unavailable_not_held", template.RowProcessedTotal)},
+		{name: "column by column, a single （六）其他处理 row", style: single, warn: "read column by column"},
+		{name: "a value dropped: count does not fit", style: inBlocks(columns, "disclosed", "withheld_state_secret"),
 			edit: func(lines []string) []string {
 				// The first value after the labels of 予以公开 and 部分公开.
 				i := slices.Index(lines, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
 				return slices.Delete(lines, i+1, i+2)
 			},
 			null: []string{"disclosed", "partially_disclosed"}, warn: "count is not the rows' cells"},
-		{name: "ambiguous: both orders add up", rows: 2, byColumn: true,
+		{name: "a page number among the values", style: inBlocks(columns, "disclosed", "withheld_state_secret"),
+			edit: func(lines []string) []string {
+				i := slices.Index(lines, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+				return slices.Insert(lines, i+5, "3")
+			},
+			null: []string{"disclosed", "partially_disclosed"}, warn: "count is not the rows' cells"},
+		{name: "ambiguous: both orders add up", style: streamStyle{rows: 2, labelsFirst: true, byColumn: true},
 			change: ambiguous(0, 0, 0, 2, 0, 0, 2, 0, 1, 1, 1, 1, 1, 5),
 			null:   []string{template.RowNewReceived, template.RowCarriedOver}, warn: "either way"},
-		{name: "ambiguous values printed row by row are read as printed", rows: 2,
+		{name: "ambiguous values printed row by row are read as printed", style: streamStyle{rows: 2},
 			change: ambiguous(0, 0, 0, 1, 0, 1, 2, 1, 0, 1, 0, 1, 2, 5)},
-		{name: "sums fail: nothing confirms an order", byColumn: true, blocks: []string{"disclosed", "withheld_state_secret"},
+		{name: "sums fail: nothing confirms an order", style: inBlocks(columns, "disclosed", "withheld_state_secret"),
 			change: func(v map[template.Cell]float64) { v[template.Cell{Row: "disclosed", Column: "research"}] += 5 },
 			null:   []string{"disclosed", "partially_disclosed"}, warn: "sums do not confirm"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := consistentValues()
+			if tc.style.single {
+				for _, col := range apps.Columns {
+					c := template.Cell{Row: template.RowOther, Column: col.Key}
+					for _, k := range []string{"other_overdue", "other_unpaid", "other_other"} {
+						v[c] += v[template.Cell{Row: k, Column: col.Key}]
+					}
+				}
+			}
 			if tc.change != nil {
 				tc.change(v)
 			}
-			lines := streamLines(v, tc.rows, tc.byColumn, tc.headers, tc.blocks...)
+			lines := streamLines(v, tc.style)
 			if tc.edit != nil {
 				lines = tc.edit(lines)
 			}
@@ -146,10 +193,7 @@ func TestReadingOrderStreams(t *testing.T) {
 			if rec.Applications == nil {
 				t.Fatalf("table 2 not read: %+v", rec.Findings)
 			}
-			for i, r := range apps.Rows {
-				if len(r.Replaces) > 0 || tc.rows > 0 && i >= tc.rows {
-					continue
-				}
+			for _, r := range streamRows(tc.style) {
 				row, _ := rec.Applications.Get(r.Key)
 				for _, col := range apps.Columns {
 					got, _ := row.Get(col.Key)
@@ -161,6 +205,9 @@ func TestReadingOrderStreams(t *testing.T) {
 						t.Errorf("%s.%s = %v, want %v", r.Key, col.Key, got, want)
 					}
 				}
+			}
+			if n, want := len(rec.Applications.Keys()), len(streamRows(tc.style)); tc.style.rows == 0 && n != want {
+				t.Errorf("%d rows read, want %d", n, want)
 			}
 			var warned []string
 			for _, f := range rec.Findings {
@@ -174,7 +221,7 @@ func TestReadingOrderStreams(t *testing.T) {
 			case tc.warn != "" && !slices.ContainsFunc(warned, func(m string) bool { return strings.Contains(m, tc.warn) }):
 				t.Errorf("no warning saying %q: %q", tc.warn, warned)
 			}
-			if len(tc.null) == 0 && tc.change == nil && rec.Status != record.Incomplete {
+			if len(tc.null) == 0 && tc.style.rows == 0 {
 				// Tables 1 and 3 are not printed; table 2 must add up.
 				for _, f := range rec.Findings {
 					if f.Severity == record.Error && f.Rule != validate.RuleTableMissing {
