@@ -63,12 +63,26 @@ func (p *Parser) readStream(rec *record.Record, t *template.Table, lines []line,
 		}
 		pending = append(pending, b)
 	}
+	if len(pending) == 0 {
+		return false
+	}
 	// A row of a block that the row reader cut short, its label's values
-	// running out before the next text, was given values not its own.
+	// running out before the next text, was given values not its own. A
+	// row printed in two blocks is placed in neither.
+	claims := map[int]int{}
 	for _, b := range pending {
 		for _, r := range b.rows {
 			delete(scan.hits, t.Rows[r].Key)
+			claims[r]++
 		}
+	}
+	if len(pending) > len(t.Rows) {
+		// More runs of labels than the table has rows: not this table.
+		rec.Findings = append(rec.Findings, record.Finding{
+			Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key,
+			Message: fmt.Sprintf("the table's row labels are printed in %d runs, each followed by values, more than it has rows: none of those values is placed; read them from the document", len(pending)),
+		})
+		return true
 	}
 	// A block placed makes more sums checkable for the others: place until
 	// no more can be.
@@ -76,7 +90,11 @@ func (p *Parser) readStream(rec *record.Record, t *template.Table, lines []line,
 	for progress := true; progress; {
 		progress = false
 		for k, b := range pending {
-			if results[k].placed {
+			if results[k].placed || results[k].twice {
+				continue
+			}
+			if slices.ContainsFunc(b.rows, func(r int) bool { return claims[r] > 1 }) {
+				results[k].twice = true
 				continue
 			}
 			results[k] = b.place(t, scan)
@@ -94,31 +112,33 @@ func (p *Parser) readStream(rec *record.Record, t *template.Table, lines []line,
 		}
 	}
 	for k, b := range pending {
-		res := &results[k]
-		if res.placed {
-			rec.Findings = append(rec.Findings, record.Finding{
-				Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key, Row: t.Rows[b.rows[0]].Key,
-				Message: fmt.Sprintf("rows %s are printed as their labels followed by their %d values; they are read %s, the one order in which the table's sums hold for every value",
-					b.labels(t), len(b.values), res.orders[0].order),
-			})
-			continue
-		}
-		var why string
-		switch {
-		case len(res.orders) > 1:
-			why = "they fit them both row by row and column by column and the table's sums hold either way, so which value is whose cannot be told"
-		case res.fitting > 0:
-			why = "their count fits the rows, but the table's sums do not confirm an order for every value"
-		default:
-			why = "their count is not the rows' cells, so which value is whose cannot be told"
-		}
-		rec.Findings = append(rec.Findings, record.Finding{
-			Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key, Row: t.Rows[b.rows[0]].Key,
-			Message: fmt.Sprintf("rows %s are printed as their labels followed by %d values (%s): %s; they are left null, read them from the document",
-				b.labels(t), len(b.values), joinValues(b.values), why),
-		})
+		rec.Findings = append(rec.Findings, b.finding(t, &results[k]))
 	}
-	return len(pending) > 0
+	return true
+}
+
+// finding says how a block was read, or why it was not.
+func (b *streamBlock) finding(t *template.Table, res *streamResult) record.Finding {
+	f := record.Finding{Rule: validate.RuleDeviation, Severity: record.Warning, Table: t.Key, Row: t.Rows[b.rows[0]].Key}
+	if res.placed {
+		f.Message = fmt.Sprintf("rows %s are printed as their labels followed by their %d values; they are read %s, the one order in which the table's sums hold for every value",
+			b.labels(t), len(b.values), res.orders[0].order)
+		return f
+	}
+	var why string
+	switch {
+	case res.twice:
+		why = "a row of theirs is printed in another run of labels too, so which run is its cannot be told"
+	case len(res.orders) > 1:
+		why = "they fit them both row by row and column by column and the table's sums hold either way, so which value is whose cannot be told"
+	case res.fitting > 0:
+		why = "their count fits the rows, but the table's sums do not confirm an order for every value"
+	default:
+		why = "their count is not the rows' cells, so which value is whose cannot be told"
+	}
+	f.Message = fmt.Sprintf("rows %s are printed as their labels followed by %d values (%s): %s; they are left null, read them from the document",
+		b.labels(t), len(b.values), joinValues(b.values), why)
+	return f
 }
 
 // taken reports whether the row reader read a row of the block with as
@@ -320,6 +340,8 @@ type streamResult struct {
 	orders  []streamPlacement
 	fitting int
 	placed  bool
+	// twice is set for a block sharing a row with another, not placed.
+	twice bool
 }
 
 func (b *streamBlock) place(t *template.Table, scan *rowScan) streamResult {

@@ -123,6 +123,13 @@ func TestReadingOrderStreams(t *testing.T) {
 			}
 		}
 	}
+	var withheld, all []string
+	for _, r := range streamRows(streamStyle{}) {
+		if strings.HasPrefix(r.Key, "withheld_") {
+			withheld = append(withheld, r.Key)
+		}
+		all = append(all, r.Key)
+	}
 	columns := streamStyle{labelsFirst: true, byColumn: true}
 	withHeaders := columns
 	withHeaders.headers = true
@@ -162,6 +169,26 @@ func TestReadingOrderStreams(t *testing.T) {
 				return slices.Insert(lines, i+5, "3")
 			},
 			null: []string{"disclosed", "partially_disclosed"}, warn: "count is not the rows' cells"},
+		{name: "a row printed in two runs of labels", style: inBlocks(columns, "disclosed", "withheld_state_secret", "unavailable_not_held"),
+			edit: func(lines []string) []string {
+				// 部分公开 again after the first label of 不予公开; printed
+				// among a run's values, it would be a header.
+				i := slices.Index(lines, "1.属于国家秘密")
+				return slices.Insert(lines, i+1, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
+			},
+			null: append([]string{"disclosed", "partially_disclosed"}, withheld...), warn: "printed in another run"},
+		{name: "more runs of labels than rows", style: columns,
+			edit: func([]string) []string {
+				// Pairs of labels, each followed by a value, three times over.
+				var lines []string
+				rows := streamRows(streamStyle{})
+				for k := range 3 * len(rows) / 2 {
+					i := 2 * k % (len(rows) - 1)
+					lines = append(lines, rows[i].Label, rows[i+1].Label, "1")
+				}
+				return lines
+			},
+			null: all, warn: "more than it has rows"},
 		{name: "ambiguous: both orders add up", style: streamStyle{rows: 2, labelsFirst: true, byColumn: true},
 			change: ambiguous(0, 0, 0, 2, 0, 0, 2, 0, 1, 1, 1, 1, 1, 5),
 			null:   []string{template.RowNewReceived, template.RowCarriedOver}, warn: "either way"},
