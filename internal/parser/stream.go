@@ -153,8 +153,11 @@ func (b *streamBlock) taken(t *template.Table, scan *rowScan) bool {
 	return false
 }
 
-// labels lists the block's row labels.
+// labels names the block's rows: all of a few, else the first and last.
 func (b *streamBlock) labels(t *template.Table) string {
+	if n := len(b.rows); n > 3 {
+		return fmt.Sprintf("%s to %s (%d rows)", t.Rows[b.rows[0]].Label, t.Rows[b.rows[n-1]].Label, n)
+	}
 	names := make([]string, len(b.rows))
 	for k, r := range b.rows {
 		names[k] = t.Rows[r].Label
