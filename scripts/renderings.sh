@@ -16,6 +16,8 @@
 #   rst.txt         pandoc -t rst of the DOCX (grid tables)
 #   w3m60.txt       w3m -dump -cols 60 of the HTML (narrow, wrapped)
 #   pdfnoc.html     pdftohtml without -c (no positions)
+#   lo.txt          LibreOffice's text export of the DOCX (a table cell a
+#                   line), when soffice is installed
 #
 # usage: scripts/renderings.sh [--untuned] CORPUS-DIR OUT-DIR [NNN...]
 # The tools are Debian's poppler-utils, pandoc and w3m (make deps-test).
@@ -84,3 +86,24 @@ for n in "$@"; do
 	fi
 done
 for p in "${pids[@]}"; do wait "$p"; done
+
+# LibreOffice: one soffice call for every file, as starting it is slow, with
+# a throwaway profile, so no user settings or running LibreOffice interfere.
+if ((untuned)); then
+	if ! command -v soffice >/dev/null; then
+		echo "renderings: soffice is not installed: no lo.txt renderings" >&2
+		exit 0
+	fi
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	docs=()
+	for n in "$@"; do docs+=("$in/$n.docx"); done
+	soffice --headless "-env:UserInstallation=file://$work/profile" \
+		--convert-to txt:Text --outdir "$work/out" "${docs[@]}" >"$work/log" 2>&1 || {
+		cat "$work/log" >&2
+		exit 1
+	}
+	for n in "$@"; do
+		mv "$work/out/$n.txt" "$out/$n.lo.txt"
+	done
+fi

@@ -256,7 +256,10 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 	}
 	scan := scanRows(p.rows[t], lines, from, to)
 	placed := scan.placeOrphans()
-	if len(scan.hits) == 0 {
+	// A table whose rows were found only as a stream it could not place is
+	// still found: its values are null, not its table missing.
+	streamed := scan.missing() && p.readStream(rec, t, lines, from, to, scan)
+	if len(scan.hits) == 0 && !streamed {
 		return nil, scan.span
 	}
 	// A row left unread for printing more values than it has columns keeps
