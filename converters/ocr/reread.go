@@ -15,9 +15,8 @@ import (
 // reading to believe. It keeps only the cell's cleaned ink, a few
 // kilobytes, not the page.
 type rereader struct {
-	c     *Converter
-	rg    *region
-	first string
+	c  *Converter
+	rg *region
 }
 
 // rereadHeights are the digit heights, in pixels, a cell is read again at.
@@ -28,10 +27,10 @@ var rereadHeights = [...]int{20, 24, 28, 32, 36, 40, 48}
 var rereadThresholds = [...]uint8{112, 216}
 
 // Reread reads the cell in every way, on an engine of the converter's
-// pool, and returns the distinct readings other than the first, each with
-// the best confidence it was read with. A reading whose characters the
-// glyphs of the ink do not account for, or read below voteConfidence, is
-// left out: it is what the first reading already rejected.
+// pool, and returns the distinct readings, each with the best confidence
+// it was read with. A reading whose characters the glyphs of the ink do
+// not account for, or read below voteConfidence, is left out: the first
+// reading rejected those too.
 func (r *rereader) Reread(ctx context.Context) ([]layout.Reading, error) {
 	e, err := r.c.acquire(ctx)
 	if err != nil {
@@ -70,9 +69,6 @@ func (r *rereader) Reread(ctx context.Context) ([]layout.Reading, error) {
 					continue
 				}
 				t, tc = rg.settle(t, tc, boxes, lo, hi)
-				if t == r.first {
-					continue
-				}
 				out = addReading(out, layout.Reading{Text: t, Confidence: tc})
 			}
 		}

@@ -105,7 +105,7 @@ type Cell struct {
 // most cells never need one.
 type Rereader interface {
 	// Reread returns the distinct texts read, each with its confidence in
-	// [0, 1], the first reading left out.
+	// [0, 1]; the first reading may be among them.
 	Reread(ctx context.Context) ([]Reading, error)
 }
 

@@ -1,6 +1,7 @@
 // Package pipeline runs one file through nianbao: detect its format, convert
-// it to the layout model, parse the report, validate it, and return the
-// record. The CLI and the worker both run it.
+// it to the layout model, parse the report, settle the OCR misreadings its
+// sums show (package correct), validate it, and return the record. The CLI
+// and the worker both run it.
 package pipeline
 
 import (
