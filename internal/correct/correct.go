@@ -112,7 +112,9 @@ func (c *Corrector) Apply(ctx context.Context, rec *record.Record, rereads []par
 	}
 	base := slices.Clone(rec.Findings)
 	failing := failingSums(tp, check(rec, base))
-	if len(failing) == 0 || len(failing) > 3*c.cfg.MaxChanges {
+	// A misreading fails three sums at most (its row's, its column's and
+	// the balance); a bit each must fit in a word.
+	if len(failing) == 0 || len(failing) > min(3*c.cfg.MaxChanges, 64) {
 		return false, nil
 	}
 	all := uint64(1)<<len(failing) - 1
@@ -150,7 +152,7 @@ func (c *Corrector) reread(ctx context.Context, cd *candidate) error {
 	if cd.read {
 		return nil
 	}
-	readings, err := cd.Reread.Reread(ctx)
+	readings, err := cd.Rereader.Reread(ctx)
 	if err != nil {
 		return fmt.Errorf("reading %s.%s.%s again: %w", cd.Table, cd.Row, cd.Column, err)
 	}
