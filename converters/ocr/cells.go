@@ -499,7 +499,8 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 	box := tc.Box.Inset(max(3, int(8*p.unit)))
 	cell := layout.Cell{RowSpan: tc.RowSpan, ColSpan: tc.ColSpan}
 	cell.Prov.Box = rectBox(p.frame.source(tc.Box))
-	rd, err := c.readRegion(e, p.clean(box), lang)
+	rg := p.clean(box)
+	rd, err := c.readRegion(e, rg, lang)
 	if err != nil {
 		return cell, err
 	}
@@ -513,6 +514,9 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 		}
 	}
 	cell.Text, cell.Prov.Confidence = rd.text, rd.conf
+	if rg != nil && numberText(rd.text) && rg.numeric() {
+		cell.Reread = &rereader{c: c, rg: rg}
+	}
 	return cell, nil
 }
 
@@ -690,22 +694,10 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 			}
 			img = pair
 		}
-		syms, err := e.read(prepared(img, rg.tall, how.height), langDigits, psmLine, digitWhitelist, gosseract.RIL_SYMBOL)
+		t, tc, err := readWay(e, img, rg.tall, how, lone)
 		if err != nil {
 			return "", 0, err
 		}
-		t, tc := joinSymbols(syms)
-		if how.doubled {
-			// No separator belongs between the copies of one glyph, and
-			// the copies read differently count as nothing read.
-			if lone {
-				t = strings.NewReplacer(".", "", ",", "").Replace(t)
-			}
-			t = half(t)
-		}
-		// A number neither starts nor ends with a separator: one read
-		// there is a speck beside the digits.
-		t = strings.Trim(t, ".,")
 		if first == "" {
 			first, conf = t, tc
 		}
@@ -736,6 +728,35 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 	case text == "":
 		text, conf = first, min(conf, splitConfidence)
 	}
+	text, conf = rg.settle(text, conf, boxes, lo, hi)
+	return text, conf, nil
+}
+
+// readWay reads img, a numeric region's line of glyphs tall pixels high or
+// that line doubled, as how says; lone tells a single glyph.
+func readWay(e *engine, img *image.Gray, tall int, how numberRead, lone bool) (string, float64, error) {
+	syms, err := e.read(prepared(img, tall, how.height), langDigits, psmLine, digitWhitelist, gosseract.RIL_SYMBOL)
+	if err != nil {
+		return "", 0, err
+	}
+	t, tc := joinSymbols(syms)
+	if how.doubled {
+		// No separator belongs between the copies of one glyph, and
+		// the copies read differently count as nothing read.
+		if lone {
+			t = strings.NewReplacer(".", "", ",", "").Replace(t)
+		}
+		t = half(t)
+	}
+	// A number neither starts nor ends with a separator: one read there
+	// is a speck beside the digits.
+	return strings.Trim(t, ".,"), tc, nil
+}
+
+// settle writes the separators of a number read from the region as its ink
+// shows them, and caps the confidence of a read whose characters the
+// region's glyphs (boxes, lo to hi characters) do not account for.
+func (rg *region) settle(text string, conf float64, boxes []image.Rectangle, lo, hi int) (string, float64) {
 	switch rg.separator() {
 	case ',':
 		text = strings.ReplaceAll(text, ".", ",")
@@ -752,11 +773,9 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 		}
 	}
 	if !fits(text, lo, hi) {
-		conf = min(conf, lowConfidence)
-	} else {
-		text, conf = rg.checkFours(text, conf, boxes)
+		return text, min(conf, lowConfidence)
 	}
-	return text, conf, nil
+	return rg.checkFours(text, conf, boxes)
 }
 
 // checkFours writes 1 for each 4 read from a glyph (of boxes, the

@@ -7,6 +7,7 @@
 package layout
 
 import (
+	"context"
 	"slices"
 	"strings"
 )
@@ -94,6 +95,24 @@ type Cell struct {
 	RowSpan int // 1 when not merged down; 0 is read as 1
 	ColSpan int // 1 when not merged across; 0 is read as 1
 	Prov    Provenance
+	// Reread, set only by a converter that read the cell's text from an
+	// image, reads it again other ways; nil where a reading is final.
+	Reread Rereader
+}
+
+// Rereader reads a cell's image again in other ways than the first time (at
+// other scales, with another threshold), on demand: a reading is costly and
+// most cells never need one.
+type Rereader interface {
+	// Reread returns the distinct texts read, each with its confidence in
+	// [0, 1]; the first reading may be among them.
+	Reread(ctx context.Context) ([]Reading, error)
+}
+
+// Reading is one text read from an image, with its confidence in [0, 1].
+type Reading struct {
+	Text       string
+	Confidence float64
 }
 
 // Spans returns the cell's row and column spans, reading 0 as 1.

@@ -52,6 +52,8 @@ type cell struct {
 	col, end int
 	// prov is where an OCR'd table cell was read (page and box); zero else.
 	prov layout.Provenance
+	// reread reads an OCR'd table cell again; nil else.
+	reread layout.Rereader
 }
 
 func (p *Parser) newCell(text string, conf float64) cell {
@@ -118,6 +120,7 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 					if c.Prov.Confidence > 0 {
 						buf[len(buf)-1].prov = c.Prov
 					}
+					buf[len(buf)-1].reread = c.Reread
 					_, cs := c.Spans()
 					col = c.Col + cs
 				}

@@ -62,6 +62,23 @@ func New(cfg Config) *Parser {
 // Parse reads doc into a record. The record's source, findings from the
 // validator and status are left for the caller.
 func (p *Parser) Parse(doc *layout.Document) *record.Record {
+	rec, _ := p.ParseRereads(doc)
+	return rec
+}
+
+// Reread is a table value whose cell its converter can read again (see
+// layout.Rereader): one read by OCR.
+type Reread struct {
+	Table, Row, Column string
+	// Raw is the first reading, the value's text, read with Confidence.
+	Raw        string
+	Confidence float64
+	layout.Rereader
+}
+
+// ParseRereads is Parse, also returning the values whose cells can be read
+// again, in the tables' order.
+func (p *Parser) ParseRereads(doc *layout.Document) (*record.Record, []Reread) {
 	s, _ := p.scratch.Get().(*scratch)
 	if s == nil {
 		s = &scratch{}
@@ -77,6 +94,7 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 		Notes:    []record.Note{},
 		Findings: []record.Finding{},
 	}
+	var rereads []Reread
 	heads := findHeadings(lines)
 	tp := detectTemplate(lines)
 	rec.Template = tp.ID
@@ -93,7 +111,7 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 	for i := range tp.Tables {
 		t := &tp.Tables[i]
 		from, to := region(heads, sectionIndex(t.Section), len(lines))
-		table, sp := p.readTable(rec, t, lines, from, to)
+		table, sp := p.readTable(rec, &rereads, t, lines, from, to)
 		switch t.Key {
 		case template.ActiveDisclosure:
 			rec.ActiveDisclosure = table
@@ -107,7 +125,7 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 		}
 	}
 	rec.Sections = sectionProse(lines, heads, inTable)
-	return rec
+	return rec, rereads
 }
 
 // script tells the document's script from the cells at its start.
@@ -235,7 +253,7 @@ func detectTemplate(lines []line) *template.Template {
 
 // readTable reads one table from lines [from, to). It returns nil when no row
 // of it is found, and the span of lines the table took.
-func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, from, to int) (*record.Table, span) {
+func (p *Parser) readTable(rec *record.Record, rereads *[]Reread, t *template.Table, lines []line, from, to int) (*record.Table, span) {
 	if t.Flat {
 		cells, sp, ok := scanFlat(lines, p.norm.Fold(t.Rows[0].Label), from, to)
 		if !ok {
@@ -248,7 +266,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		for i := range t.Rows {
 			r := &t.Rows[i]
 			n := len(t.Columns)
-			table.Set(r.Key, p.rowValues(rec, t, r, cells[i*n:(i+1)*n], &bl))
+			table.Set(r.Key, p.rowValues(rec, rereads, t, r, cells[i*n:(i+1)*n], &bl))
 		}
 		bl.settle()
 		bl.report(rec)
@@ -294,7 +312,7 @@ func (p *Parser) readTable(rec *record.Record, t *template.Table, lines []line, 
 		if hit != nil {
 			cells = hit.values
 		}
-		table.Set(r.Key, p.rowValues(rec, t, r, fit(cells, len(t.ColumnsOf(r))), &bl))
+		table.Set(r.Key, p.rowValues(rec, rereads, t, r, fit(cells, len(t.ColumnsOf(r))), &bl))
 	}
 	bl.settle()
 	bl.report(rec)
@@ -332,8 +350,9 @@ func (p *Parser) labelFindings(rec *record.Record, t *template.Table, scan *rowS
 
 // rowValues turns a row's fitted cells into values, keeping notes and
 // flagging values read with low OCR confidence. Count cells printed blank
-// read as 0, added to bl to be settled once the table is read.
-func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Row, cells []*cell, bl *blanks) *record.Row {
+// read as 0, added to bl to be settled once the table is read. Numbers
+// whose cells can be read again are added to rereads.
+func (p *Parser) rowValues(rec *record.Record, rereads *[]Reread, t *template.Table, r *template.Row, cells []*cell, bl *blanks) *record.Row {
 	cols := t.ColumnsOf(r)
 	row := &record.Row{}
 	row.Grow(len(cols))
@@ -371,6 +390,9 @@ func (p *Parser) rowValues(rec *record.Record, t *template.Table, r *template.Ro
 			})
 		}
 		row.Set(col.Key, v)
+		if c.reread != nil && v.Valid && c.val.Class == number.Number {
+			*rereads = append(*rereads, Reread{Table: t.Key, Row: r.Key, Column: col.Key, Raw: c.raw, Confidence: c.conf, Rereader: c.reread})
+		}
 		if c.prov.Box != nil {
 			rec.Provenance = append(rec.Provenance, ocrSource(t.Key, r.Key, col.Key, c))
 		}

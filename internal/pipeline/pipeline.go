@@ -1,6 +1,7 @@
 // Package pipeline runs one file through nianbao: detect its format, convert
-// it to the layout model, parse the report, validate it, and return the
-// record. The CLI and the worker both run it.
+// it to the layout model, parse the report, settle the OCR misreadings its
+// sums show (package correct), validate it, and return the record. The CLI
+// and the worker both run it.
 package pipeline
 
 import (
@@ -22,6 +23,7 @@ import (
 	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 	"github.com/nianbao/nianbao/converters/pdf"
 	"github.com/nianbao/nianbao/converters/text"
+	"github.com/nianbao/nianbao/internal/correct"
 	"github.com/nianbao/nianbao/internal/inputfile"
 	"github.com/nianbao/nianbao/internal/parser"
 	"github.com/nianbao/nianbao/internal/record"
@@ -51,12 +53,15 @@ type Config struct {
 	// OCR configures the OCR of images and scanned PDF pages; its
 	// Vocabulary is set to the templates' table labels.
 	OCR ocr.Config
+	// Correct bounds the re-reading of OCR'd cells whose sums fail.
+	Correct correct.Config
 }
 
 // Pipeline turns files into records. It is safe for concurrent use.
 type Pipeline struct {
 	cfg        Config
 	parser     *parser.Parser
+	correct    *correct.Corrector
 	converters map[string]converters.Converter
 	ocr        *ocr.Converter
 }
@@ -69,9 +74,10 @@ func New(cfg Config) *Pipeline {
 	cfg.OCR.Vocabulary = ocrVocabulary()
 	reader := ocr.New(cfg.OCR)
 	return &Pipeline{
-		cfg:    cfg,
-		parser: parser.New(cfg.Parser),
-		ocr:    reader,
+		cfg:     cfg,
+		parser:  parser.New(cfg.Parser),
+		correct: correct.New(cfg.Correct),
+		ocr:     reader,
 		converters: map[string]converters.Converter{
 			FormatImage: reader,
 			FormatText:  text.Converter{},
@@ -146,7 +152,11 @@ func (p *Pipeline) Bytes(ctx context.Context, name string, data []byte) (*record
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rec := p.parser.Parse(doc)
+	rec, rereads := p.parser.ParseRereads(doc)
+	// Only OCR'd cells can be read again: digital formats have none.
+	if _, err := p.correct.Apply(ctx, rec, rereads); err != nil {
+		return nil, fmt.Errorf("%s: %w", format, err)
+	}
 	sum := sha256.Sum256(data)
 	rec.Source = record.Source{
 		File:   name,

@@ -33,6 +33,9 @@ const (
 	// RuleMetaLowConfidence is raised by the parser when the places an
 	// OCR'd report names its agency disagree.
 	RuleMetaLowConfidence = "meta.low_confidence"
+	// RuleCorrected is raised by package correct, which takes an OCR'd
+	// value from a re-reading when it alone makes the arithmetic hold.
+	RuleCorrected = "ocr.corrected"
 )
 
 // rowTotalRule names the rule that checks a table's 总计 column.
