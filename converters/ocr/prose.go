@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/otiai10/gosseract/v2"
 
@@ -123,7 +124,10 @@ const bodyHeight = 50
 // text around it (a title, at 18-22 points), scaled down to the body's
 // size, where Tesseract's models read best: large glyphs read as they are
 // come out as look-alike characters (淮 as 准, 泽 as 溯). The surer
-// reading is kept.
+// reading is kept. A title names places whose rare characters one
+// script's model may lack: the large lines, and the body lines of the band
+// they head (where the prose names the same places), are read by both
+// scripts' models (see bothModels).
 func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string) error {
 	body := int(bodyHeight * unit)
 	if len(lines) >= 3 {
@@ -134,27 +138,78 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		slices.Sort(hs)
 		body = hs[len(hs)/2]
 	}
+	large := false
 	for i, l := range lines {
 		if l.box.Dy()*10 < body*13 {
 			continue
 		}
+		large = true
 		pad := body / 2
 		crop := img.SubImage(image.Rect(l.box.Min.X-pad, l.box.Min.Y-pad, l.box.Max.X+pad, l.box.Max.Y+pad)).(*image.Gray)
-		found, err := e.read(imgproc.Scale(crop, float64(body)/float64(l.box.Dy())), lang, psmLine, "", gosseract.RIL_TEXTLINE)
+		_, t, conf, err := c.bothModels(e, imgproc.Scale(crop, float64(body)/float64(l.box.Dy())), lang)
 		if err != nil {
 			return err
 		}
-		var b strings.Builder
-		conf := 0.0
-		for _, s := range found {
-			b.WriteString(s.text)
-			conf += s.conf
+		if t = cleanLine(t); t != "" && conf > l.conf {
+			lines[i].text, lines[i].conf = t, conf
 		}
-		if t := cleanLine(b.String()); t != "" && conf/float64(len(found)) > l.conf {
-			lines[i].text, lines[i].conf = t, conf/float64(len(found))
+	}
+	if !large {
+		return nil
+	}
+	for i, l := range lines {
+		if l.box.Dy()*10 >= body*13 {
+			continue
+		}
+		pad := body / 4
+		crop := img.SubImage(image.Rect(l.box.Min.X-pad, l.box.Min.Y-pad, l.box.Max.X+pad, l.box.Max.Y+pad)).(*image.Gray)
+		own, t, _, err := c.bothModels(e, crop, lang)
+		if err != nil {
+			return err
+		}
+		// Only where the line read alone reads as it did among the others,
+		// so that nothing changes but the characters the other model was
+		// surer of.
+		if t != own && cleanLine(own) == l.text {
+			lines[i].text = cleanLine(t)
 		}
 	}
 	return nil
+}
+
+// bothModels reads a line with the page's model and with the other
+// script's, and where both read as many characters keeps at each the
+// surer one (the other model's put into the page's script): each model
+// lacks characters the other has (chi_sim has no 璟, chi_tra no 岚), and
+// reads them as a look-alike with less confidence. It returns the page's
+// model's reading and the merged one, as read (not cleaned), and the
+// merged one's mean confidence.
+func (c *Converter) bothModels(e *engine, img *image.Gray, lang string) (own, merged string, conf float64, err error) {
+	syms, err := e.read(img, lang, psmLine, "", gosseract.RIL_SYMBOL)
+	if err != nil || len(syms) == 0 {
+		return "", "", 0, err
+	}
+	other, into := langTraditional, func(s string) string {
+		return string(c.vocab.norm.Simplified([]rune(s)[0]))
+	}
+	if lang == langTraditional {
+		other, into = langSimplified, c.vocab.norm.Traditional
+	}
+	alt, err := e.read(img, other, psmLine, "", gosseract.RIL_SYMBOL)
+	if err != nil {
+		return "", "", 0, err
+	}
+	same := len(alt) == len(syms)
+	var a, b strings.Builder
+	for i, s := range syms {
+		a.WriteString(s.text)
+		if same && alt[i].conf > s.conf && utf8.RuneCountInString(alt[i].text) == 1 && utf8.RuneCountInString(s.text) == 1 {
+			s.text, s.conf = into(alt[i].text), alt[i].conf
+		}
+		b.WriteString(s.text)
+		conf += s.conf
+	}
+	return a.String(), b.String(), conf / float64(len(syms)), nil
 }
 
 // cleanLine removes the spaces Tesseract puts between Chinese characters

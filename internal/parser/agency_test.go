@@ -11,7 +11,9 @@ import (
 
 // TestAgencyMajority: an OCR'd title's agency is weighed against the other
 // places the report names it; the reading most places give is kept, with a
-// meta.low_confidence warning, and a digital title is left as printed.
+// meta.low_confidence warning, and a digital title is left as printed. The
+// vote is taken character by character, the place's characters also from
+// where the prose names the place alone.
 func TestAgencyMajority(t *testing.T) {
 	text, err := os.ReadFile("../../testdata/corpus/002.tsv.txt")
 	if err != nil {
@@ -30,6 +32,11 @@ func TestAgencyMajority(t *testing.T) {
 		{"digital title kept", 0, right, misread, false},
 		{"stray mark before the title", 0.8, right, right, true},
 		{"tie: the body's reading wins", 0.8, "tie", right, true},
+		{"name broken at a line's end", 0.8, "禾桥区卫生\n健康委员会", right, true},
+		// The title and the two full mentions misread the place alike;
+		// the prose names the place three times more, and 禾桥发布 starts
+		// like it but is no place (it does not end in 区).
+		{"place named again in the prose", 0.8, "place", right, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,11 +45,15 @@ func TestAgencyMajority(t *testing.T) {
 				title = "”" + misread
 			}
 			src := strings.Replace(string(text), right, title, 1) // the title
-			if tt.body == "tie" {
+			switch tt.body {
+			case "place":
+				src = strings.ReplaceAll(src, right, "禾杨区卫生健康委员会") +
+					strings.Repeat("\n我委通过禾桥区人民政府门户网站公开信息。", 3)
+			case "tie":
 				// The title and one of three body mentions (the last the
 				// signature) misread alike.
 				src = strings.Replace(src, right, misread, 1) + "\n" + right
-			} else {
+			default:
 				src = strings.ReplaceAll(src, right, tt.body)
 			}
 			doc := textDocument(src)

@@ -396,6 +396,12 @@ const (
 	TitleSubject = "政府信息公开"
 )
 
+// PlaceSuffixes end the names of administrative places (省, 市, 区, 县 and
+// the rest, in both scripts): an agency's name is a place's name, then its
+// office's. The place alone is named again in a report's prose (…区人民政府
+// 门户网站), so its characters can be checked there too.
+const PlaceSuffixes = "省市区區县縣州盟旗镇鎮乡鄉"
+
 // PeriodMarks open the statement of the statistics period
 // (本报告所列数据统计期限为…), in both scripts: it is looked for in prose that
 // is not folded.

@@ -1,6 +1,7 @@
 package imgproc
 
 import (
+	"cmp"
 	"image"
 	"math"
 	"slices"
@@ -44,7 +45,8 @@ func Flatten(g *image.Gray) (*image.Gray, bool) {
 
 // findPage returns the page's corners (top left, top right, bottom right,
 // bottom left) in g's pixels: the largest bright region of a small copy,
-// its corners the extremes of x+y and x-y.
+// its corners the extremes of x+y and x-y, then its sides fitted to the
+// page's edges at full size (refine).
 func findPage(g *image.Gray) ([4][2]float64, bool) {
 	var quad [4][2]float64
 	w, h := g.Rect.Dx(), g.Rect.Dy()
@@ -112,7 +114,116 @@ func findPage(g *image.Gray) ([4][2]float64, bool) {
 	for i, c := range corners {
 		quad[i] = [2]float64{(float64(c[0]) + 0.5) / f, (float64(c[1]) + 0.5) / f}
 	}
-	return quad, true
+	return refine(g, quad, 2/f+2), true
+}
+
+// Edge refinement: the corners found on the small copy are a few pixels
+// off at full size, enough to leave the squared page's long ruling lines
+// leaning one way at one end and the other at the other, and broken where
+// they cross a row. Each side is found again at full size as the line
+// through the points where the light falls most steeply across it.
+const (
+	edgeSamples = 48   // points looked for along each side
+	edgeTrim    = 0.08 // share of each side left out at its ends, near the corners
+	edgeInliers = 0.6  // share of the points the line is fitted to again, the closest
+)
+
+// refine returns quad with each side fitted to the page's edge in g,
+// looked for within reach pixels of it; a side where too few points are
+// found keeps its first place.
+func refine(g *image.Gray, quad [4][2]float64, reach float64) [4][2]float64 {
+	var lines [4][3]float64 // a x + b y = c, (a, b) the unit normal
+	for i := range 4 {
+		p, q := quad[i], quad[(i+1)%4]
+		dx, dy := q[0]-p[0], q[1]-p[1]
+		n := math.Hypot(dx, dy)
+		// The normal pointing out of the page: the corners run clockwise
+		// on the image (y down), so outward is to the left of p→q.
+		nx, ny := dy/n, -dx/n
+		var pts [][2]float64
+		for k := range edgeSamples {
+			t := edgeTrim + (1-2*edgeTrim)*float64(k)/float64(edgeSamples-1)
+			x, y := p[0]+t*dx, p[1]+t*dy
+			if d, ok := steepest(g, x, y, nx, ny, reach); ok {
+				pts = append(pts, [2]float64{x + d*nx, y + d*ny})
+			}
+		}
+		l, ok := fitLine(pts, nx, ny)
+		if !ok {
+			l = [3]float64{nx, ny, nx*p[0] + ny*p[1]}
+		}
+		lines[i] = l
+	}
+	out := quad
+	for i := range 4 {
+		// Corner i is where side i-1 (ending at it) meets side i.
+		a, b := lines[(i+3)%4], lines[i]
+		det := a[0]*b[1] - a[1]*b[0]
+		if math.Abs(det) < 1e-9 {
+			continue
+		}
+		x, y := (a[2]*b[1]-a[1]*b[2])/det, (a[0]*b[2]-a[2]*b[0])/det
+		if math.Hypot(x-quad[i][0], y-quad[i][1]) <= 2*reach {
+			out[i] = [2]float64{x, y}
+		}
+	}
+	return out
+}
+
+// steepest returns the offset along (nx, ny) from x, y, within reach, where
+// the page (inside, at negative offsets) is most brighter than what lies
+// outside, a pixel either way (the middle of the offsets where it is
+// nearly so, since a step blurred over pixels gives a plateau); false when
+// nothing there is at least minContrast/4 brighter.
+func steepest(g *image.Gray, x, y, nx, ny, reach float64) (float64, bool) {
+	at := func(d float64) float64 { return float64(bilinear(g, x+d*nx, y+d*ny)) }
+	var ds, ss []float64
+	best := float64(minContrast) / 4
+	for d := -reach; d <= reach; d += 0.5 {
+		px, py := x+d*nx, y+d*ny
+		if px < 2 || py < 2 || px > float64(g.Rect.Dx()-3) || py > float64(g.Rect.Dy()-3) {
+			continue
+		}
+		s := at(d-1) - at(d+1)
+		ds, ss = append(ds, d), append(ss, s)
+		best = max(best, s)
+	}
+	sum, n := 0.0, 0.0
+	for i, s := range ss {
+		if s >= best*0.9 {
+			sum += ds[i]
+			n++
+		}
+	}
+	return sum / max(1, n), n > 0
+}
+
+// fitLine fits a line a x + b y = c to pts by least squares across the
+// expected normal (nx, ny), then again to the points closest to that
+// line, so that a stray point (a shadow, a dog-ear) does not pull it.
+func fitLine(pts [][2]float64, nx, ny float64) ([3]float64, bool) {
+	if len(pts) < edgeSamples/3 {
+		return [3]float64{}, false
+	}
+	fit := func(pts [][2]float64) [3]float64 {
+		// Along the side t, across it u: fit u = m t + k.
+		var st, su, stt, stu float64
+		for _, p := range pts {
+			t, u := -ny*p[0]+nx*p[1], nx*p[0]+ny*p[1]
+			st, su, stt, stu = st+t, su+u, stt+t*t, stu+t*u
+		}
+		n := float64(len(pts))
+		m := (n*stu - st*su) / (n*stt - st*st)
+		k := (su - m*st) / n
+		// u - m t = k, in x and y, normalised.
+		a, b := nx+m*ny, ny-m*nx
+		h := math.Hypot(a, b)
+		return [3]float64{a / h, b / h, k / h}
+	}
+	l := fit(pts)
+	dist := func(p [2]float64) float64 { return math.Abs(l[0]*p[0] + l[1]*p[1] - l[2]) }
+	slices.SortFunc(pts, func(p, q [2]float64) int { return cmp.Compare(dist(p), dist(q)) })
+	return fit(pts[:max(2, int(float64(len(pts))*edgeInliers))]), true
 }
 
 // otsu returns the gray level that best splits g into two classes.
