@@ -203,16 +203,21 @@ func (w *walker) skip(n *html.Node) bool {
 		return !inText(n)
 	}
 	for _, a := range n.Attr {
-		switch a.Key {
-		case "id", "class":
-			if hasChromeWord(a.Val) {
-				return true
-			}
-		case "role":
-			if chromeRoles[strings.ToLower(strings.TrimSpace(a.Val))] {
-				return true
-			}
+		if chromeAttr(a.Key, a.Val) {
+			return true
 		}
+	}
+	return false
+}
+
+// chromeAttr reports whether an attribute names a part of a site: an id or
+// class with a chrome word, or a chrome role.
+func chromeAttr(key, val string) bool {
+	switch key {
+	case "id", "class":
+		return hasChromeWord(val)
+	case "role":
+		return chromeRoles[strings.ToLower(strings.TrimSpace(val))]
 	}
 	return false
 }
@@ -276,8 +281,8 @@ func layoutTable(t *html.Node) bool {
 	return cells == 1
 }
 
-// table adds data table t as a Table block, after its caption. The parser
-// has put every row in a thead, tbody or tfoot.
+// table adds data table t as a Table block, after its caption. The tree
+// builder has put every row in a thead, tbody or tfoot.
 func (w *walker) table(t *html.Node) error {
 	var grid layout.TableGrid
 	cells := 0
