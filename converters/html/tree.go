@@ -22,7 +22,15 @@ import (
 // block it crosses) and drops while it reads what the walker would drop:
 // the text of scripts and style sheets, unread elements (see ignored) and,
 // outside tables, site chrome. Inside a table everything is built, as
-// whether it is a layout table depends on all it holds.
+// whether it is a layout table depends on all it holds. What is dropped is
+// passed over by scan, which finds its tags without the tokenizer.
+//
+// It is not the whole of HTML's rules: formatting elements are not
+// reopened in the next block, an SVG image ends at a tag HTML does not
+// allow in one or at an HTML tag in its title or description, a template's
+// content is skipped whole, and a frameset reads as a body. On pages of
+// random tag soup, 0.1% read otherwise than through html.Parse; the corpus,
+// the renderings and the real pages read the same.
 
 // maxDepth is how deeply elements may nest, as html.Parse allows (512
 // open elements counting <html> and <body>).
@@ -64,16 +72,22 @@ type builder struct {
 	started     bool // the body has begun
 	head        bool // inside <head>
 	selfClosing bool // the current start tag ends in "/>"
-	form        bool // a <form> is open
-	dropText    bool // the next text is an unread raw text element's
-	foster      bool // elements misplaced in a table go before it
+	scanning    bool // tags come from scan, not the tokenizer
+	undo        undo // the state before scan's last tag
+	// quirks is the page's mode, which its doctype (or none, quirks) sets
+	// before anything else; moded once it is set.
+	quirks, moded bool
+	form          bool // a <form> is open
+	dropText      bool // the next text is an unread raw text element's
+	foster        bool // elements misplaced in a table go before it
 
 	// Skipped content: a template's (its depth of templates) and an SVG
 	// image's (its open elements, the first the <svg>).
 	template int
 	svg      []string
 
-	name   [32]byte // the current tag's name, lower case
+	nodes  []html.Node // where nodes are cut from, a block at a time
+	name   [32]byte    // the current tag's name, lower case
 	attrs  []html.Attribute
 	tokens int
 }
@@ -82,7 +96,7 @@ type builder struct {
 func build(ctx context.Context, src []byte, mode buildMode) (*html.Node, error) {
 	in := &skipReader{src: src}
 	b := &builder{ctx: ctx, mode: mode, z: html.NewTokenizer(in), in: in,
-		doc: &html.Node{Type: html.DocumentNode}}
+		doc: &html.Node{Type: html.DocumentNode}, quirks: true}
 	for {
 		if b.tokens++; b.tokens%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -99,13 +113,24 @@ func build(ctx context.Context, src []byte, mode buildMode) (*html.Node, error) 
 				return nil, err
 			}
 			return b.doc, nil
+		case html.DoctypeToken:
+			if !b.moded {
+				b.moded, b.quirks = true, quirks(b.z.Text())
+			}
 		case html.TextToken:
-			err = b.text(b.z.Text())
+			t := b.z.Text()
+			b.moded = b.moded || !isSpace(t)
+			err = b.text(t)
 		case html.StartTagToken, html.SelfClosingTagToken:
+			b.moded = true
 			b.dropText = false
 			b.selfClosing = tt == html.SelfClosingTagToken
-			err = b.start(b.tag(1))
+			a, name := b.tag(1)
+			if err = b.start(a, name); err == nil && b.mode != keepAll && b.skipped() && !rawTag(name) {
+				err = b.scan()
+			}
 		case html.EndTagToken:
+			b.moded = true
 			b.dropText = false
 			err = b.end(b.tag(2))
 		}
@@ -123,11 +148,17 @@ func (b *builder) tag(skip int) (atom.Atom, []byte) {
 	for n < len(raw) && !nameEnd(raw[n]) {
 		n++
 	}
+	return b.lookup(raw[:n])
+}
+
+// lookup returns the atom and lower case form of a tag's name, valid until
+// the next tag.
+func (b *builder) lookup(raw []byte) (atom.Atom, []byte) {
 	name := b.name[:0]
-	if n > len(b.name) {
-		name = make([]byte, 0, n)
+	if len(raw) > len(b.name) {
+		name = make([]byte, 0, len(raw))
 	}
-	for _, c := range raw[:n] {
+	for _, c := range raw {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
@@ -244,7 +275,7 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 		e.name = string(name)
 	}
 	if !drop && !b.dropped() {
-		n := &html.Node{Type: html.ElementNode, DataAtom: a, Data: e.name}
+		n := b.node(html.Node{Type: html.ElementNode, DataAtom: a, Data: e.name})
 		if a != 0 {
 			n.Data = a.String()
 		}
@@ -266,10 +297,25 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 	return nil
 }
 
+// nodeBlock is how many nodes are allocated at once: a page has hundreds.
+const nodeBlock = 64
+
+// node returns a new node holding n.
+func (b *builder) node(n html.Node) *html.Node {
+	if len(b.nodes) == cap(b.nodes) {
+		b.nodes = make([]html.Node, 0, nodeBlock)
+	}
+	b.nodes = append(b.nodes, n)
+	if b.scanning {
+		b.undo.created = append(b.undo.created, &b.nodes[len(b.nodes)-1])
+	}
+	return &b.nodes[len(b.nodes)-1]
+}
+
 // void adds an element that holds nothing (a <br>, an <hr>).
 func (b *builder) void(a atom.Atom) {
 	if !b.dropped() {
-		b.insert(&html.Node{Type: html.ElementNode, DataAtom: a, Data: a.String()})
+		b.insert(b.node(html.Node{Type: html.ElementNode, DataAtom: a, Data: a.String()}))
 	}
 }
 
@@ -396,7 +442,7 @@ func (b *builder) text(s []byte) error {
 	if strings.IndexByte(str, 0) >= 0 {
 		str = strings.ReplaceAll(str, "\x00", "")
 	}
-	b.insert(&html.Node{Type: html.TextNode, Data: str})
+	b.insert(b.node(html.Node{Type: html.TextNode, Data: str}))
 	b.started = true
 	return nil
 }
@@ -413,7 +459,7 @@ func isSpace(s []byte) bool {
 }
 
 // readAttrs keeps the attributes of the current start tag that the walker
-// and positioned read, and reports whether they make a (site chrome.
+// and positioned read, and reports whether they make it site chrome.
 func (b *builder) readAttrs(a atom.Atom) (chrome bool) {
 	cell := a == atom.Td || a == atom.Th
 	part := cell || a == atom.Tr || a == atom.Tbody || a == atom.Thead || a == atom.Tfoot || a == atom.Table
@@ -475,16 +521,19 @@ func (b *builder) start(a atom.Atom, name []byte) error {
 	}
 	chrome := false
 	b.attrs = b.attrs[:0]
-	if b.mode == keepAll || b.tables > 0 || !b.dropped() {
-		// Inside what is dropped, only the tags matter.
+	if !b.scanning {
+		// scan reads no attributes: where a tag of its ends what is
+		// dropped, the tokenizer reads the tag again.
 		chrome = b.readAttrs(a)
 	}
 	if a == atom.Script || b.mode != keepAll && rawUnread(name) {
 		// Its text is never read: positioned reads style sheets, and the
 		// text of all of these, but not of scripts.
-		b.dropText = true
-		if b.in.read == b.in.given {
-			b.in.skipRaw(name)
+		if !b.scanning {
+			b.dropText = true
+			if b.in.read == b.in.given {
+				b.in.skipRaw(name)
+			}
 		}
 		return nil
 	}
@@ -637,8 +686,14 @@ func (b *builder) startInBody(a atom.Atom, name []byte, chrome bool, attrs []htm
 	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center, atom.Details, atom.Dialog, atom.Dir,
 		atom.Div, atom.Dl, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Header, atom.Hgroup,
 		atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Search, atom.Section, atom.Summary, atom.Ul,
-		atom.Pre, atom.Listing, atom.Plaintext, atom.Xmp, atom.Table:
+		atom.Pre, atom.Listing, atom.Plaintext, atom.Xmp:
 		b.closeP()
+	case atom.Table:
+		if !b.quirks {
+			// In quirks mode a table goes inside a <p>, and text misplaced
+			// in it joins the <p>'s.
+			b.closeP()
+		}
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		b.closeP()
 		switch b.top().a {
@@ -939,6 +994,299 @@ func (b *builder) endFormatting(i int) {
 		}
 	}
 	b.popTo(i)
+}
+
+// quirks reports whether a page of the doctype doc (<!DOCTYPE doc>) is
+// read in quirks mode. Which doctypes are is a long list of old public
+// identifiers, which html.Parse is asked rather than copied: it parses a
+// <p> holding a <table> only in quirks mode.
+func quirks(doc []byte) bool {
+	if string(doc) == "html" {
+		return false
+	}
+	root, err := html.Parse(strings.NewReader("<!DOCTYPE " + string(doc) + "><p><table></table>"))
+	if err != nil {
+		return true
+	}
+	for n := range root.Descendants() {
+		if n.DataAtom == atom.Table {
+			return n.Parent.DataAtom == atom.P
+		}
+	}
+	return true
+}
+
+// skipped reports whether what the page holds at this point is dropped.
+func (b *builder) skipped() bool {
+	return b.dropped() || b.template > 0 || len(b.svg) > 0
+}
+
+// rawTags are the elements whose text the tokenizer reads raw, up to their
+// end tag (plaintext: to the end of the page).
+var rawTags = []string{"iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp"}
+
+// rawTag reports whether name is one of rawTags.
+func rawTag(name []byte) bool {
+	for _, t := range rawTags {
+		if string(name) == t {
+			return true
+		}
+	}
+	return false
+}
+
+// scan reads on from the tokenizer's position while what the page holds is
+// dropped (site chrome, mostly), by finding its tags alone: the tokenizer
+// would read it byte by byte, attributes and all, only for all of it to be
+// dropped. Tags, comments and raw text are told apart as the tokenizer
+// tells them (see its readTag, readComment and readMarkupDeclaration), and
+// each tag goes through the builder's rules, so the dropped part ends
+// where it would. The tokenizer is then started anew where scan stopped.
+func (b *builder) scan() error {
+	s, i := b.in.src, b.in.read
+	b.scanning = true
+	defer func() { b.scanning = false }()
+tags:
+	for n := 0; b.skipped(); n++ {
+		if n%checkEvery == checkEvery-1 {
+			if err := b.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		j := bytes.IndexByte(s[i:], '<')
+		if j < 0 || i+j+1 >= len(s) {
+			i = len(s)
+			break
+		}
+		i += j
+		switch c := s[i+1]; {
+		case isLetter(c):
+			end := tagEnd(s, i+1)
+			if end < 0 {
+				i = len(s)
+				break tags
+			}
+			a, name := b.scannedName(s[i+1:])
+			b.selfClosing = s[end-2] == '/'
+			tag := i
+			i = end
+			b.save()
+			if err := b.start(a, name); err != nil {
+				return err
+			}
+			if !b.skipped() {
+				// The tag ends what is dropped: the tokenizer reads it
+				// again, attributes and all.
+				b.restore()
+				i = tag
+				break tags
+			}
+			if !rawTag(name) {
+				continue
+			}
+			if string(name) == "plaintext" {
+				i = len(s)
+				continue
+			}
+			k := rawEnd(s[i:], name)
+			if string(name) == "script" && b.template == 0 && len(b.svg) == 0 && bytes.Contains(s[i:i+k], []byte("<!--")) {
+				// Script text with comments is read by rules of the
+				// tokenizer's own: it goes on from the script's tag, which
+				// changed nothing here.
+				i = tag
+				break tags
+			}
+			i += k
+		case c == '/':
+			switch {
+			case i+2 >= len(s):
+				i = len(s)
+			case s[i+2] == '>':
+				i += 3
+			case isLetter(s[i+2]):
+				end := tagEnd(s, i+2)
+				if end < 0 {
+					i = len(s)
+					break tags
+				}
+				a, name := b.scannedName(s[i+2:])
+				i = end
+				if err := b.end(a, name); err != nil {
+					return err
+				}
+			default:
+				i = closeAngle(s, i+2)
+			}
+		case c == '!':
+			switch {
+			case bytes.HasPrefix(s[i+2:], []byte("--")):
+				i = commentEnd(s, i+4)
+			case len(b.svg) > 0 && bytes.HasPrefix(s[i+2:], []byte("[CDATA[")):
+				if k := bytes.Index(s[i+9:], []byte("]]>")); k >= 0 {
+					i += 9 + k + 3
+				} else {
+					i = len(s)
+				}
+			default:
+				i = closeAngle(s, i+2)
+			}
+		case c == '?':
+			i = closeAngle(s, i+1)
+		default:
+			i++ // a '<' of the text
+		}
+	}
+	b.in.read, b.in.given, b.in.stop = i, i, i
+	b.z = html.NewTokenizer(b.in)
+	return nil
+}
+
+// undo is the builder's state before a tag scan read.
+type undo struct {
+	stack         []open
+	svg           []string
+	tables, templ int
+	form, started bool
+	created       []*html.Node
+}
+
+// save keeps the state before a tag scan reads, for restore.
+func (b *builder) save() {
+	u := &b.undo
+	u.stack = append(u.stack[:0], b.stack...)
+	u.svg = append(u.svg[:0], b.svg...)
+	u.tables, u.templ, u.form, u.started = b.tables, b.template, b.form, b.started
+	clear(u.created)
+	u.created = u.created[:0]
+}
+
+// restore returns to the state save kept, taking the nodes made since out
+// of the tree.
+func (b *builder) restore() {
+	u := &b.undo
+	b.stack = append(b.stack[:0], u.stack...)
+	b.svg = append(b.svg[:0], u.svg...)
+	b.tables, b.template, b.form, b.started = u.tables, u.templ, u.form, u.started
+	for i := len(u.created) - 1; i >= 0; i-- {
+		if n := u.created[i]; n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+// scannedName returns the atom and lower case name of the tag whose name
+// starts s.
+func (b *builder) scannedName(s []byte) (atom.Atom, []byte) {
+	n := 0
+	for n < len(s) && !nameEnd(s[n]) {
+		n++
+	}
+	return b.lookup(s[:n])
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func isWhite(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' }
+
+// skipWhite returns the offset of the first byte at or after i that is not
+// whitespace.
+func skipWhite(s []byte, i int) int {
+	for i < len(s) && isWhite(s[i]) {
+		i++
+	}
+	return i
+}
+
+// closeAngle returns the offset just past the first '>' at or after i, or
+// len(s): the end of a bogus comment or a doctype.
+func closeAngle(s []byte, i int) int {
+	if k := bytes.IndexByte(s[i:], '>'); k >= 0 {
+		return i + k + 1
+	}
+	return len(s)
+}
+
+// tagEnd returns the offset just past the '>' that ends the tag whose name
+// starts at i, or -1 when the page ends first, reading its attributes as
+// html.Tokenizer's readTag does: a '>' in a quoted value ends nothing.
+func tagEnd(s []byte, i int) int {
+	for i < len(s) && !nameEnd(s[i]) {
+		i++
+	}
+	for {
+		if i = skipWhite(s, i); i >= len(s) {
+			return -1
+		}
+		if s[i] == '>' {
+			return i + 1
+		}
+		// The attribute's name; a leading '=' is part of it.
+		for k := i; i < len(s); i++ {
+			if c := s[i]; isWhite(c) || c == '/' || c == '>' || c == '=' && i > k {
+				break
+			}
+		}
+		if i = skipWhite(s, i); i >= len(s) {
+			return -1
+		}
+		switch s[i] {
+		case '/':
+			i++
+			continue
+		case '=':
+		default:
+			continue
+		}
+		if i = skipWhite(s, i+1); i >= len(s) {
+			return -1
+		}
+		switch q := s[i]; q {
+		case '>':
+		case '\'', '"':
+			k := bytes.IndexByte(s[i+1:], q)
+			if k < 0 {
+				return -1
+			}
+			i += 1 + k + 1
+		default:
+			for i < len(s) && !isWhite(s[i]) && s[i] != '>' {
+				i++
+			}
+		}
+	}
+}
+
+// commentEnd returns the offset just past the end of the comment whose text
+// starts at i, after "<!--", as html.Tokenizer's readComment ends it:
+// at "-->" or "--!>", or at once for "<!-->" and "<!--->".
+func commentEnd(s []byte, i int) int {
+	dashes, beginning := 0, true
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '-':
+			dashes++
+			continue
+		case '>':
+			if dashes >= 2 || beginning {
+				return i + 1
+			}
+		case '!':
+			if dashes >= 2 {
+				if i++; i >= len(s) {
+					return len(s)
+				}
+				if s[i] == '>' {
+					return i + 1
+				}
+				if s[i] == '-' {
+					dashes, beginning = 1, false
+					continue
+				}
+			}
+		}
+		dashes, beginning = 0, false
+	}
+	return len(s)
 }
 
 // skipReader feeds the tokenizer the page and lets the builder skip the
