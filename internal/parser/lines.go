@@ -203,7 +203,7 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 	l := line{text: trimmed}
 	start := len(buf)
 	switch {
-	case sep == "" && utf8.RuneCountInString(trimmed) > longProseRunes && strings.Count(trimmed, "  ") < 2:
+	case sep == "" && len(trimmed) > longProseRunes && utf8.RuneCountInString(trimmed) > longProseRunes && strings.Count(trimmed, "  ") < 2:
 		// Too long to be a heading, title or cell: no need to fold it.
 		buf = append(buf, cell{raw: trimmed, val: number.Value{Class: number.Text}})
 		l.prose = true
