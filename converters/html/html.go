@@ -6,6 +6,7 @@ package html
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -57,15 +58,18 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 	if err != nil {
 		return nil, err
 	}
-	root, err := html.Parse(strings.NewReader(src))
+	// A page converted from PDF, of positioned pieces of text, is read
+	// whole, as it is laid out by the attributes of all its pieces.
+	mode := dropChrome
+	if positionedPage(src) {
+		mode = keepAll
+	}
+	root, err := build(ctx, src, mode)
 	if err != nil {
-		// Its reader cannot fail, so the parser gave up on the page: it does
-		// so when elements nest more than 512 deep.
-		return nil, fmt.Errorf("%w: the HTML parser gave up on it: %v", converters.ErrCorrupt, err)
+		return nil, treeError(err)
 	}
 	var blocks []layout.Block
-	if strings.Contains(src, "absolute") {
-		// A page converted from PDF, of positioned pieces of text.
+	if mode == keepAll {
 		if blocks, err = positioned(ctx, root); err != nil {
 			return nil, err
 		}
@@ -74,6 +78,11 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 		blocks, err = extract(ctx, root, true)
 	}
 	if err == nil && !hasText(blocks) {
+		if mode == dropChrome {
+			if root, err = build(ctx, src, keepChrome); err != nil {
+				return nil, treeError(err)
+			}
+		}
 		blocks, err = extract(ctx, root, false)
 	}
 	if err != nil {
@@ -83,6 +92,31 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 		return nil, fmt.Errorf("%w: the page has no text", converters.ErrEmpty)
 	}
 	return &layout.Document{Blocks: blocks, Method: "html"}, nil
+}
+
+// positionedPage reports whether the page has the word "absolute", which
+// positioned pieces of text have in their style. It looks for the rarer
+// "bsolute" first: IndexByte finds its 'b' far faster than the frequent 'a'.
+func positionedPage(src []byte) bool {
+	for i := 1; i < len(src); {
+		j := bytes.Index(src[i:], []byte("bsolute"))
+		if j < 0 {
+			return false
+		}
+		if i += j; src[i-1] == 'a' {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
+// treeError wraps the error of a page the tree builder gives up on.
+func treeError(err error) error {
+	if errors.Is(err, errTooDeep) {
+		return fmt.Errorf("%w: the HTML parser gave up on it: %v", converters.ErrCorrupt, err)
+	}
+	return err
 }
 
 // hasText reports whether any paragraph or table cell holds text.
@@ -114,24 +148,24 @@ var boms = []struct {
 }
 
 // decode returns the page as UTF-8. Bytes that do not decode become U+FFFD.
-func decode(data []byte) (string, error) {
+func decode(data []byte) ([]byte, error) {
 	for _, b := range boms {
 		if bytes.HasPrefix(data, b.bom) {
 			return decodeWith(b.enc, data[len(b.bom):]), nil
 		}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return "", fmt.Errorf("%w: it contains NUL bytes, so it is not a web page", converters.ErrNotText)
+		return nil, fmt.Errorf("%w: it contains NUL bytes, so it is not a web page", converters.ErrNotText)
 	}
 	if utf8.Valid(data) {
-		return string(data), nil
+		return data, nil
 	}
 	enc := declared(data)
 	if enc == nil || enc == xunicode.UTF8 {
 		// Undeclared, or declared UTF-8 but not: Chinese pages that are not
 		// UTF-8 are GBK or GB2312, both read right by GB18030.
 		s := decodeWith(simplifiedchinese.GB18030, data)
-		if enc == nil || !strings.ContainsRune(s, utf8.RuneError) {
+		if enc == nil || !bytes.ContainsRune(s, utf8.RuneError) {
 			return s, nil
 		}
 		return decodeWith(xunicode.UTF8, data), nil
@@ -140,10 +174,10 @@ func decode(data []byte) (string, error) {
 }
 
 // decodeWith decodes b, replacing what does not decode with U+FFFD.
-func decodeWith(e encoding.Encoding, b []byte) string {
+func decodeWith(e encoding.Encoding, b []byte) []byte {
 	// These decoders never fail: they write U+FFFD for bad input.
 	out, _ := e.NewDecoder().Bytes(b)
-	return string(out)
+	return out
 }
 
 // declared returns the encoding the page's <meta> declares, or nil. Labels

@@ -283,6 +283,66 @@ func cases(t testing.TB) []struct {
 			want: []layout.Block{table(row("项目", "数量"), row("自然人", "3"))},
 		},
 
+		// Malformed pages, read as browsers build them.
+		{
+			name: "unclosed p li td",
+			in:   []byte("<p>甲<p>乙<ul><li>一<li>二</ul><table><tr><td>项目<td>数量<tr><td>自然人<td>3</table>"),
+			want: append(paras("甲", "乙", "一", "二"), table(row("项目", "数量"), row("自然人", "3"))),
+		},
+		{
+			name: "table directly in table",
+			in:   []byte("<table><tr><td>a</td><td>b</td></tr><table><tr><td>c</td><td>d</td></tr></table>"),
+			want: []layout.Block{table(row("a", "b")), table(row("c", "d"))},
+		},
+		{
+			name: "text and elements misplaced in a table go before it",
+			in:   []byte("<table>前言<tr><td>a</td><td>b</td></tr><div>说明</div><tr><td>c</td><td>d</td></tr></table>"),
+			want: append(paras("前言", "说明"), table(row("a", "b"), row("c", "d"))),
+		},
+		{
+			name: "misnested formatting",
+			in:   []byte("<b><p>粗体</b>续</p><p><i>斜<div>块</i>尾</div>"),
+			want: paras("粗体续", "斜", "块尾"),
+		},
+		{
+			name: "stray end tags",
+			in:   []byte("<p>甲</p></p>乙</div></span>丙</td>丁"),
+			want: paras("甲", "乙丙丁"),
+		},
+		{
+			name: "pre first newline",
+			in:   []byte("<PRE>\n第一行\n第二行</PRE>"),
+			want: paras("第一行", "第二行"),
+		},
+		{
+			name: "upper case tags and attributes",
+			in:   []byte(`<DIV CLASS="NAV">导航</DIV><P>正文</P><TABLE><TR><TD ROWSPAN=2>合</TD><TD>1</TD></TR><TR><TD>2</TD></TR></TABLE>`),
+			want: []layout.Block{para("正文"), table([]layout.Cell{merged("合", 2, 1), merged("1", 1, 1)}, row("2"))},
+		},
+		{
+			name: "scripts holding tags",
+			in: []byte(`<script>document.write("<p>脚本</p>");var s="</scr"+"ipt>";</script><p>正文</p>` +
+				`<script><!-- document.write("<script></script>"); --></script><p>再</p><style>p::after{content:"</p>"}</style>`),
+			want: paras("正文", "再"),
+		},
+		{
+			name: "chrome inside a layout table",
+			in: []byte(`<table><tr><td class="nav">导航</td><td><table><tr><td>项目</td><td>数量</td></tr></table></td></tr>` +
+				`<tr><td class="footer">版权</td><td>落款</td></tr></table>`),
+			want: []layout.Block{table(row("项目", "数量")), para("落款")},
+		},
+		{
+			name: "svg icons and a select",
+			in: []byte(`<div class="search"><svg><use href="#i"/><title>搜索</title></svg><select><option>2023</select></div>` +
+				`<p><svg><path d="M0"/></svg>正文</p>`),
+			want: paras("正文"),
+		},
+		{
+			name: "head content without a head",
+			in:   []byte("<title>标题</title><meta charset=utf-8><link rel=x><p>正文</p>"),
+			want: paras("正文"),
+		},
+
 		// Errors.
 		{name: "empty", in: nil, err: converters.ErrEmpty},
 		{name: "no text", in: []byte(page("<script>var a;</script>", "<img src=a.png><br> &nbsp; ")), err: converters.ErrEmpty},

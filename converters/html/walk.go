@@ -95,8 +95,9 @@ type walker struct {
 	chrome bool // drop site chrome
 	blocks []layout.Block
 	line   line
-	pre    int // depth of open <pre> elements, where whitespace is kept
-	seen   int // nodes visited
+	pre    int     // depth of open <pre> elements, where whitespace is kept
+	seen   int     // nodes visited
+	cell   *walker // reads the cells of data tables
 }
 
 // extract returns the blocks of the page rooted at root, dropping site
@@ -203,16 +204,21 @@ func (w *walker) skip(n *html.Node) bool {
 		return !inText(n)
 	}
 	for _, a := range n.Attr {
-		switch a.Key {
-		case "id", "class":
-			if hasChromeWord(a.Val) {
-				return true
-			}
-		case "role":
-			if chromeRoles[strings.ToLower(strings.TrimSpace(a.Val))] {
-				return true
-			}
+		if chromeAttr(a.Key, a.Val) {
+			return true
 		}
+	}
+	return false
+}
+
+// chromeAttr reports whether an attribute names a part of a site: an id or
+// class with a chrome word, or a chrome role.
+func chromeAttr(key, val string) bool {
+	switch key {
+	case "id", "class":
+		return hasChromeWord(val)
+	case "role":
+		return chromeRoles[strings.ToLower(strings.TrimSpace(val))]
 	}
 	return false
 }
@@ -276,8 +282,8 @@ func layoutTable(t *html.Node) bool {
 	return cells == 1
 }
 
-// table adds data table t as a Table block, after its caption. The parser
-// has put every row in a thead, tbody or tfoot.
+// table adds data table t as a Table block, after its caption. The tree
+// builder has put every row in a thead, tbody or tfoot.
 func (w *walker) table(t *html.Node) error {
 	var grid layout.TableGrid
 	cells := 0
@@ -337,7 +343,16 @@ func clampColumns(g *layout.TableGrid) {
 // row returns the cells of tr, which has left rows in its row group counting
 // itself. Browsers end a row span at the end of its group, and so does row.
 func (w *walker) row(tr *html.Node, left int) ([]layout.Cell, error) {
+	n := 0
+	for td := tr.FirstChild; td != nil; td = td.NextSibling {
+		if td.DataAtom == atom.Td || td.DataAtom == atom.Th {
+			n++
+		}
+	}
 	var cells []layout.Cell
+	if n > 0 {
+		cells = make([]layout.Cell, 0, n)
+	}
 	for td := tr.FirstChild; td != nil; td = td.NextSibling {
 		if td.Type != html.ElementNode || td.DataAtom != atom.Td && td.DataAtom != atom.Th {
 			continue
@@ -358,16 +373,27 @@ func (w *walker) row(tr *html.Node, left int) ([]layout.Cell, error) {
 // cellText returns the text of a data table's cell: its paragraphs and lines,
 // trimmed, parted by "\n". An empty cell has empty text.
 func (w *walker) cellText(td *html.Node) (string, error) {
-	sub := &walker{ctx: w.ctx, chrome: w.chrome, seen: w.seen}
+	// One walker serves all of a table's cells.
+	if w.cell == nil {
+		w.cell = &walker{ctx: w.ctx, chrome: w.chrome}
+	}
+	sub := w.cell
+	sub.blocks, sub.seen = sub.blocks[:0], w.seen
 	err := sub.children(td)
 	w.seen = sub.seen
 	if err != nil {
 		return "", err
 	}
 	sub.flush()
+	// A data table holds no tables, so these are all paragraphs.
+	switch len(sub.blocks) {
+	case 0:
+		return "", nil
+	case 1:
+		return strings.TrimSpace(sub.blocks[0].Text), nil
+	}
 	lines := make([]string, len(sub.blocks))
 	for i, b := range sub.blocks {
-		// A data table holds no tables, so these are all paragraphs.
 		lines[i] = strings.TrimSpace(b.Text)
 	}
 	return strings.Join(lines, "\n"), nil
@@ -407,6 +433,7 @@ type line struct {
 // line break between two Chinese characters is dropped rather than made a
 // space, as CSS Text 3 says: such breaks are where an editor wrapped a line.
 func (l *line) collapse(s string) {
+	l.b.Grow(len(s) + 1)
 	for _, r := range s {
 		if unicode.IsSpace(r) {
 			l.space = true

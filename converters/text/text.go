@@ -70,10 +70,11 @@ func (c Converter) Convert(ctx context.Context, name string, data []byte) (*layo
 	if maxBlocks <= 0 {
 		maxBlocks = DefaultMaxBlocks
 	}
-	doc := &layout.Document{Method: "text", Blocks: make([]layout.Block, 0, min(strings.Count(s, "\n")+1, maxBlocks))}
+	lines := min(strings.Count(s, "\n")+1, maxBlocks)
+	doc := &layout.Document{Method: "text", Blocks: make([]layout.Block, 0, lines)}
 	// A page's lines are gathered first, as a table drawn in text is read
 	// over several of them.
-	var page []string
+	page := make([]string, 0, lines)
 	n := 0
 	for line := range strings.Lines(s) {
 		if n++; n%checkEvery == 0 {
@@ -82,6 +83,11 @@ func (c Converter) Convert(ctx context.Context, name string, data []byte) (*layo
 			}
 		}
 		line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+		if strings.IndexByte(line, '\f') < 0 && len(doc.Blocks)+len(page) < maxBlocks {
+			// Most lines hold no page break.
+			page = append(page, line)
+			continue
+		}
 		// A form feed may sit mid-line: pdftotext puts it before the first line
 		// of the next page.
 		first := true

@@ -142,6 +142,11 @@ func (t *TableGrid) Place() (rows [][]Placed, width int) {
 	type span struct{ col, cols, last int }
 	var down []span
 	rows = make([][]Placed, len(t.Rows))
+	n := 0
+	for _, cells := range t.Rows {
+		n += len(cells)
+	}
+	all := make([]Placed, 0, n) // one array for all rows
 	for r, cells := range t.Rows {
 		live := down[:0]
 		for _, s := range down {
@@ -159,12 +164,15 @@ func (t *TableGrid) Place() (rows [][]Placed, width int) {
 				col = max(col, down[k].col+down[k].cols)
 			}
 			rs, cs := c.Spans()
-			rows[r] = append(rows[r], Placed{Cell: c, Row: r, Col: col})
+			all = append(all, Placed{Cell: c, Row: r, Col: col})
 			if rs > 1 {
 				added = append(added, span{col, cs, r + rs - 1})
 			}
 			col += cs
 			width = max(width, col)
+		}
+		if len(cells) > 0 {
+			rows[r] = all[len(all)-len(cells) : len(all) : len(all)]
 		}
 		if len(added) > 0 {
 			down = append(down, added...)

@@ -206,7 +206,7 @@ func (p *Parser) textLine(text string, conf float64, buf []cell) (line, []cell, 
 	l := line{text: trimmed}
 	start := len(buf)
 	switch {
-	case sep == "" && utf8.RuneCountInString(trimmed) > longProseRunes && strings.Count(trimmed, "  ") < 2:
+	case sep == "" && len(trimmed) > longProseRunes && utf8.RuneCountInString(trimmed) > longProseRunes && strings.Count(trimmed, "  ") < 2:
 		// Too long to be a heading, title or cell: no need to fold it.
 		buf = append(buf, cell{raw: trimmed, val: number.Value{Class: number.Text}})
 		l.prose = true
@@ -286,7 +286,18 @@ func boxBar(r rune) bool {
 // (U+2500–U+257F) starts with bytes E2 94 or E2 95 in UTF-8, so most lines
 // are passed over by a byte search.
 func hasBoxBar(text string) bool {
-	return (strings.Contains(text, "\xe2\x94") || strings.Contains(text, "\xe2\x95")) && strings.ContainsFunc(text, boxBar)
+	// One pass over the E2 bytes, which also start common punctuation
+	// (“ ” — …), rather than one for each second byte.
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], 0xE2)
+		if j < 0 || i+j+1 >= len(text) {
+			return false
+		}
+		i += j + 1
+		if b := text[i]; b == 0x94 || b == 0x95 {
+			return strings.ContainsFunc(text, boxBar)
+		}
+	}
 }
 
 // aligned reports a line whose cells are parted by spaces, as text laid out

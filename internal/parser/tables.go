@@ -18,7 +18,8 @@ func proseLike(f string) bool {
 	if f == "" {
 		return false
 	}
-	if utf8.RuneCountInString(f) > proseRunes {
+	// A rune is at least one byte: only a longer string needs counting.
+	if len(f) > proseRunes && utf8.RuneCountInString(f) > proseRunes {
 		return true
 	}
 	last, _ := utf8.DecodeLastRuneInString(f)
