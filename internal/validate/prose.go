@@ -55,14 +55,14 @@ func StatedTotals(rec *record.Record) []Stated {
 }
 
 // countSentences yields the sentences of text (ended by 。；;) that hold one
-// of the measure words units, in one pass over the text.
+// of the measure words units and a numeral, in one pass over the text.
 func countSentences(text string, units []rune) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		start, unit := 0, false
 		for i, r := range text {
 			switch {
 			case r == '。' || r == '；' || r == ';':
-				if unit && !yield(text[start:i]) {
+				if unit && hasNumeral(text[start:i]) && !yield(text[start:i]) {
 					return
 				}
 				start, unit = i+utf8.RuneLen(r), false
@@ -70,10 +70,18 @@ func countSentences(text string, units []rune) iter.Seq[string] {
 				unit = true
 			}
 		}
-		if unit {
+		if unit && hasNumeral(text[start:]) {
 			yield(text[start:])
 		}
 	}
+}
+
+// hasNumeral reports whether s holds a digit, full-width or not, or a
+// Chinese numeral: a sentence without one states no count.
+func hasNumeral(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r >= '0' && r <= '9' || r >= '０' && r <= '９' || number.IsChineseNumeral(r)
+	})
 }
 
 // splitAny splits s after each rune of seps, dropping empty pieces.
