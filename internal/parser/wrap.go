@@ -108,7 +108,7 @@ func (p *Parser) joinWrapped(lines []line) []line {
 
 // joinRun rejoins one run of placed lines.
 func (p *Parser) joinRun(run []line) []line {
-	run = p.joinTotals(run)
+	run = p.stackValues(p.joinTotals(run))
 	pcs := make([][]piece, len(run))
 	valueCol := make([]int, len(run))
 	var values []int
@@ -329,7 +329,8 @@ func (p *Parser) joinTotals(run []line) []line {
 			}
 		}
 		c := cells[len(cells)-1]
-		return c, c.val.Class == number.Number && c.val.Note == ""
+		// A piece cut inside a number (1,58 / 8) does not read as one.
+		return c, c.val.Class == number.Number && c.val.Note == "" || c.val.Class == number.Text && numeric(c.raw)
 	}
 	// take removes the total's piece from line k: the line goes, or keeps
 	// its label.
