@@ -108,6 +108,7 @@ func (p *Parser) stackValues(run []line) []line {
 	// above[k] and below[k] are the piece lines row line k takes.
 	above := make([]int, len(run))
 	below := make([]int, len(run))
+	var blocks [][2]int
 	prev := -1 // the last row line
 	for k := 0; k < len(run); {
 		if !pieceLine(&run[k]) {
@@ -134,9 +135,20 @@ func (p *Parser) stackValues(run []line) []line {
 		if next >= 0 {
 			above[next] = min(j-k-d, maxStack)
 		}
+		blocks = append(blocks, [2]int{k, j})
 		k = j
 	}
 	var out []line
+	take := func(from, to, at int, l line) {
+		if out == nil {
+			out = make([]line, len(run))
+			copy(out, run)
+		}
+		for i := from; i < to; i++ {
+			out[i].cells = nil
+		}
+		out[at] = l
+	}
 	for k := 0; k < len(run); k++ {
 		if pieceLine(&run[k]) || above[k]+below[k] == 0 {
 			continue
@@ -151,17 +163,29 @@ func (p *Parser) stackValues(run []line) []line {
 		if !ok {
 			l, ok = p.stackRow(run[k-above[k] : k+below[k]+1])
 		}
-		if !ok {
+		if ok {
+			take(k-above[k], k+below[k]+1, k, l)
+		}
+	}
+	// A block no row took whose middle line holds the most pieces is a row
+	// without a label (a table printed as one row of values), its values'
+	// pieces around it.
+	for _, b := range blocks {
+		n := b[1] - b[0]
+		if n < 3 || n%2 == 0 || n > 2*maxStack+1 {
 			continue
 		}
-		if out == nil {
-			out = make([]line, len(run))
-			copy(out, run)
+		taken := false
+		for i := b[0]; i < b[1] && out != nil; i++ {
+			taken = taken || out[i].cells == nil
 		}
-		for i := k - above[k]; i <= k+below[k]; i++ {
-			out[i].cells = nil
+		mid := b[0] + n/2
+		if taken {
+			continue
 		}
-		out[k] = l
+		if l, ok := p.mirrorRow(run[b[0]:b[1]], n/2); ok {
+			take(b[0], b[1], mid, l)
+		}
 	}
 	if out == nil {
 		return run
@@ -227,9 +251,12 @@ func allNumbers(cells []cell) bool {
 // them: the piece lines at one distance above and below the label hold the
 // same number of pieces, taken in order (text laid out in columns squeezes
 // a sparse line's pieces, so where they stand says less than their order).
-// A level of one piece each is a wider value's top and bottom, and takes
-// the piece of the row's line that makes the row add up, if one does. The
-// row must add up: its last value the sum of the others.
+// A level of one piece each is a wider value's top and bottom, and may take
+// a piece of the row's line as its middle. A stack goes among the row's own
+// pieces where it stands, or one place off where a squeezed line moved it.
+// Of these readings only one whose values add up (each group of values
+// followed by its sum, as the template's totals are) is taken, and only
+// where it is the one reading that does.
 func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 	up, down := at, len(ls)-at-1
 	if up != down || up == 0 {
@@ -237,10 +264,6 @@ func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 	}
 	row := &ls[at]
 	own := ownPieces(row)
-	type stack struct {
-		text string
-		mid  float64
-	}
 	var stacks, lone []stack
 	for d := 1; d <= up; d++ {
 		a, b := ls[at-d].cells, ls[at+d].cells
@@ -248,7 +271,7 @@ func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 			return line{}, false
 		}
 		for k := range a {
-			st := stack{text: a[k].raw + "\x00" + b[k].raw, mid: float64(a[k].col+a[k].end+b[k].col+b[k].end) / 4}
+			st := stack{top: a[k].raw, bottom: b[k].raw, mid: float64(a[k].col+a[k].end+b[k].col+b[k].end) / 4}
 			if len(a) == 1 {
 				lone = append(lone, st)
 			} else {
@@ -260,49 +283,185 @@ func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 		return line{}, false
 	}
 	label := row.cells[:len(row.cells)-len(own)]
-	build := func(middle int) (line, bool) {
-		cols := make([]stack, 0, len(stacks)+len(own)+1)
-		cols = append(cols, stacks...)
+	var found []float64
+	var foundLine, geo line
+	n := 0       // readings that add up, as near as the nearest
+	nearest := 0 // how far the nearest moved its stacks
+	geoSums := false
+	try := func(middle int) {
+		base := make([]stack, len(own))
 		for k, c := range own {
-			st := stack{text: c.raw, mid: float64(c.col+c.end) / 2}
+			base[k] = stack{top: c.raw, mid: float64(c.col+c.end) / 2}
 			if k == middle {
-				top, bottom, _ := strings.Cut(lone[0].text, "\x00")
-				st.text = top + c.raw + "\x00" + bottom
+				base[k].top, base[k].bottom = lone[0].top+c.raw, lone[0].bottom
 			}
-			cols = append(cols, st)
 		}
-		if middle < 0 && len(lone) == 1 {
-			cols = append(cols, lone[0])
+		ins := slices.Clone(stacks)
+		if middle < 0 {
+			ins = append(ins, lone...)
 		}
-		slices.SortStableFunc(cols, func(a, b stack) int { return cmp.Compare(a.mid, b.mid) })
-		cells := make([]cell, 0, len(label)+len(cols))
-		cells = append(cells, label...)
-		sum := 0.0
-		for i, st := range cols {
-			c := p.newCell(strings.ReplaceAll(st.text, "\x00", ""), 0)
-			c.col, c.end = int(st.mid), int(st.mid)+1
-			if c.val.Class != number.Number {
-				return line{}, false
+		slices.SortStableFunc(ins, func(a, b stack) int { return cmp.Compare(a.mid, b.mid) })
+		at := make([]int, len(ins))
+		for k, st := range ins {
+			for at[k] < len(base) && base[at[k]].mid < st.mid {
+				at[k]++
 			}
-			if i < len(cols)-1 {
-				sum += c.val.Num
+		}
+		// Where they stand, or a place or two off, for a few stacks.
+		r := 0
+		switch {
+		case len(ins) <= 2:
+			r = 2
+		case len(ins) <= maxInserted:
+			r = 1
+		}
+		baseCells, baseVals, ok := p.stackCells(base)
+		insCells, insVals, ok2 := p.stackCells(ins)
+		if !ok || !ok2 {
+			return
+		}
+		pos := make([]int, len(ins))
+		cells := make([]cell, 0, len(base)+len(ins))
+		vals := make([]float64, 0, len(base)+len(ins))
+		for tries := range pow(2*r+1, len(ins)) {
+			ok := true
+			for k, t := 0, tries; k < len(ins); k, t = k+1, t/(2*r+1) {
+				pos[k] = at[k] + t%(2*r+1) - r
+				ok = ok && pos[k] >= 0 && pos[k] <= len(base) && (k == 0 || pos[k] >= pos[k-1])
 			}
-			cells = append(cells, c)
+			if !ok {
+				continue
+			}
+			cells, vals = cells[:0], vals[:0]
+			k := 0
+			for b := 0; b <= len(base); b++ {
+				for ; k < len(ins) && pos[k] == b; k++ {
+					cells, vals = append(cells, insCells[k]), append(vals, insVals[k])
+				}
+				if b < len(base) {
+					cells, vals = append(cells, baseCells[b]), append(vals, baseVals[b])
+				}
+			}
+			sums := addsUp(vals)
+			if middle < 0 && len(lone) == 0 && tries == zero(r, len(ins)) {
+				geo = line{cells: append(slices.Clone(label), cells...), placed: true, text: row.text}
+				geoSums = sums
+			}
+			if !sums {
+				continue
+			}
+			// The reading nearest to where the stacks stand wins; two as
+			// near that differ are no reading.
+			moved := 0
+			for k := range ins {
+				moved += abs(pos[k] - at[k])
+			}
+			if middle >= 0 && len(own) > 0 {
+				moved += len(own) - 1 - middle // a total's middle is the last
+			}
+			switch {
+			case n == 0 || moved < nearest:
+				n, nearest = 1, moved
+			case moved == nearest && !slices.Equal(vals, found):
+				n++
+				continue
+			default:
+				continue
+			}
+			found = slices.Clone(vals)
+			foundLine = line{cells: append(slices.Clone(label), cells...), placed: true, text: row.text}
 		}
-		if len(cols) < 3 || math.Abs(sum-cells[len(cells)-1].val.Num) > 1e-6 {
-			return line{}, false
-		}
-		return line{cells: cells, placed: true, text: row.text}, true
 	}
 	if len(lone) == 1 {
-		for k := len(own) - 1; k >= 0; k-- {
-			if l, ok := build(k); ok {
-				return l, true
-			}
+		for k := range own {
+			try(k)
 		}
 	}
-	return build(-1)
+	try(-1)
+	switch {
+	case geoSums:
+		return geo, true
+	case n == 1:
+		return foundLine, true
+	case n == 0 && geo.cells != nil:
+		// Levels of several pieces each pair up by their order, which a
+		// squeezed line keeps: where nothing adds up (a report's own
+		// error), the stacks stand where they stand, for the checks to
+		// flag.
+		return geo, true
+	}
+	return line{}, false
 }
+
+// zero returns the reading of tries that leaves every stack where it
+// stands: each digit r in base 2r+1.
+func zero(r, n int) int {
+	t := 0
+	for range n {
+		t = t*(2*r+1) + r
+	}
+	return t
+}
+
+// maxInserted is the most stacks placed among a row's own pieces that are
+// also tried one place off.
+const maxInserted = 4
+
+// stack is a value's pieces: what stands above the row's line (and on it),
+// and below.
+type stack struct {
+	top, bottom string
+	mid         float64
+}
+
+// stackCells reads stacks as values; it fails where one is no number.
+func (p *Parser) stackCells(seq []stack) ([]cell, []float64, bool) {
+	cells := make([]cell, 0, len(seq))
+	vals := make([]float64, 0, len(seq))
+	for _, st := range seq {
+		c := p.newCell(st.top+st.bottom, 0)
+		c.col, c.end = int(st.mid), int(st.mid)+1
+		if c.val.Class != number.Number {
+			return nil, nil, false
+		}
+		cells = append(cells, c)
+		vals = append(vals, c.val.Num)
+	}
+	return cells, vals, true
+}
+
+// addsUp reports whether values part into runs, each of two or more values
+// followed by their sum: a row of the template's counts with its totals.
+func addsUp(vals []float64) bool {
+	if len(vals) < 3 {
+		return false
+	}
+	ok := make([]bool, len(vals)+1) // ok[i]: vals[i:] part so
+	ok[len(vals)] = true
+	for i := len(vals) - 1; i >= 0; i-- {
+		sum := 0.0
+		for j := i; j < len(vals); j++ {
+			if j-i >= 2 && math.Abs(vals[j]-sum) < 1e-6 && ok[j+1] {
+				ok[i] = true
+				break
+			}
+			sum += vals[j]
+		}
+	}
+	return ok[0]
+}
+
+// pow returns b to the n, at most maxTries.
+func pow(b, n int) int {
+	r := 1
+	for range n {
+		r = min(r*b, maxTries)
+	}
+	return r
+}
+
+// maxTries bounds the readings of a row tried.
+const maxTries = 4096
 
 // stackRow makes one line of a row line and its piece lines: the label's
 // cells, then each column's pieces joined top to bottom. It fails where the
