@@ -295,14 +295,16 @@ func inLabelArea(pcs []piece, valueCol int) bool {
 
 // under reports whether a label-only line continues the row whose label
 // stands at anchor: it stands left of the values, and its pieces stand
-// under the label (their middle within its columns) or left of it, in the
-// group's column.
+// under the label (their middle or start within its columns) or left of
+// it, in the group's column.
 func under(pcs []piece, anchor piece, valueCol int) bool {
 	if !inLabelArea(pcs, valueCol) {
 		return false
 	}
 	for _, pc := range pcs {
-		if m := pc.mid(); m > anchor.end {
+		// Its middle under the label, or its start: a line squeezed
+		// beside values moves the label's first line left.
+		if pc.mid() > anchor.end && pc.col >= anchor.end {
 			return false
 		}
 	}
@@ -358,8 +360,11 @@ func (p *Parser) joinTotals(run []line) []line {
 		beside := func(j int, c cell) bool { return len(run[j].cells) == 1 || c.col+2 >= last }
 		above, okA := lone(k - 1)
 		below, okB := lone(k + 1)
-		okA = okA && beside(k-1, above)
-		okB = okB && beside(k+1, below)
+		// Both halves, above and below, are taken wherever they stand in
+		// the values' columns: a squeezed line moves them left.
+		both := okA && okB && above.col >= run[k].cells[0].end && below.col >= run[k].cells[0].end
+		okA = okA && (both || beside(k-1, above))
+		okB = okB && (both || beside(k+1, below))
 		okA = okA && !drop[k-1]
 		if !okA && !okB {
 			continue
