@@ -167,12 +167,12 @@ func (p *Parser) stackValues(run []line) []line {
 			take(k-above[k], k+below[k]+1, k, l)
 		}
 	}
-	// A block no row took whose middle line holds the most pieces is a row
-	// without a label (a table printed as one row of values), its values'
-	// pieces around it.
+	// A block no row took is a row without a label (a table printed as
+	// one row of values): its values' pieces around its middle line, or
+	// two lines, one with a few of its values set off.
 	for _, b := range blocks {
 		n := b[1] - b[0]
-		if n < 3 || n%2 == 0 || n > 2*maxStack+1 {
+		if n < 2 || n > 2*maxStack+1 || n%2 == 0 && n != 2 {
 			continue
 		}
 		taken := false
@@ -183,7 +183,11 @@ func (p *Parser) stackValues(run []line) []line {
 		if taken {
 			continue
 		}
-		if l, ok := p.mirrorRow(run[b[0]:b[1]], n/2); ok {
+		if n == 2 {
+			if l, ok := p.interleave(&run[b[0]], &run[b[0]+1]); ok {
+				take(b[0], b[1], b[0]+1, l)
+			}
+		} else if l, ok := p.mirrorRow(run[b[0]:b[1]], n/2); ok {
 			take(b[0], b[1], mid, l)
 		}
 	}
@@ -283,11 +287,7 @@ func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 		return line{}, false
 	}
 	label := row.cells[:len(row.cells)-len(own)]
-	var found []float64
-	var foundLine, geo line
-	n := 0       // readings that add up, as near as the nearest
-	nearest := 0 // how far the nearest moved its stacks
-	geoSums := false
+	var acc rowReadings
 	try := func(middle int) {
 		base := make([]stack, len(own))
 		for k, c := range own {
@@ -297,80 +297,13 @@ func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 			}
 		}
 		ins := slices.Clone(stacks)
+		moved := 0
 		if middle < 0 {
 			ins = append(ins, lone...)
+		} else {
+			moved = len(own) - 1 - middle // a total's middle is the last
 		}
-		slices.SortStableFunc(ins, func(a, b stack) int { return cmp.Compare(a.mid, b.mid) })
-		at := make([]int, len(ins))
-		for k, st := range ins {
-			for at[k] < len(base) && base[at[k]].mid < st.mid {
-				at[k]++
-			}
-		}
-		// Where they stand, or a place or two off, for a few stacks.
-		r := 0
-		switch {
-		case len(ins) <= 2:
-			r = 2
-		case len(ins) <= maxInserted:
-			r = 1
-		}
-		baseCells, baseVals, ok := p.stackCells(base)
-		insCells, insVals, ok2 := p.stackCells(ins)
-		if !ok || !ok2 {
-			return
-		}
-		pos := make([]int, len(ins))
-		cells := make([]cell, 0, len(base)+len(ins))
-		vals := make([]float64, 0, len(base)+len(ins))
-		for tries := range pow(2*r+1, len(ins)) {
-			ok := true
-			for k, t := 0, tries; k < len(ins); k, t = k+1, t/(2*r+1) {
-				pos[k] = at[k] + t%(2*r+1) - r
-				ok = ok && pos[k] >= 0 && pos[k] <= len(base) && (k == 0 || pos[k] >= pos[k-1])
-			}
-			if !ok {
-				continue
-			}
-			cells, vals = cells[:0], vals[:0]
-			k := 0
-			for b := 0; b <= len(base); b++ {
-				for ; k < len(ins) && pos[k] == b; k++ {
-					cells, vals = append(cells, insCells[k]), append(vals, insVals[k])
-				}
-				if b < len(base) {
-					cells, vals = append(cells, baseCells[b]), append(vals, baseVals[b])
-				}
-			}
-			sums := addsUp(vals)
-			if middle < 0 && len(lone) == 0 && tries == zero(r, len(ins)) {
-				geo = line{cells: append(slices.Clone(label), cells...), placed: true, text: row.text}
-				geoSums = sums
-			}
-			if !sums {
-				continue
-			}
-			// The reading nearest to where the stacks stand wins; two as
-			// near that differ are no reading.
-			moved := 0
-			for k := range ins {
-				moved += abs(pos[k] - at[k])
-			}
-			if middle >= 0 && len(own) > 0 {
-				moved += len(own) - 1 - middle // a total's middle is the last
-			}
-			switch {
-			case n == 0 || moved < nearest:
-				n, nearest = 1, moved
-			case moved == nearest && !slices.Equal(vals, found):
-				n++
-				continue
-			default:
-				continue
-			}
-			found = slices.Clone(vals)
-			foundLine = line{cells: append(slices.Clone(label), cells...), placed: true, text: row.text}
-		}
+		p.insert(&acc, label, base, ins, moved, middle < 0 && len(lone) == 0, row.text)
 	}
 	if len(lone) == 1 {
 		for k := range own {
@@ -379,18 +312,125 @@ func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 	}
 	try(-1)
 	switch {
-	case geoSums:
-		return geo, true
-	case n == 1:
-		return foundLine, true
-	case n == 0 && geo.cells != nil:
+	case acc.geoSums:
+		return acc.geo, true
+	case acc.n == 1:
+		return acc.best, true
+	case acc.n == 0 && acc.geo.cells != nil:
 		// Levels of several pieces each pair up by their order, which a
 		// squeezed line keeps: where nothing adds up (a report's own
 		// error), the stacks stand where they stand, for the checks to
 		// flag.
-		return geo, true
+		return acc.geo, true
 	}
 	return line{}, false
+}
+
+// rowReadings gathers the readings of a row whose values add up, keeping the
+// nearest to where the stacks stand; two as near that differ are no
+// reading.
+type rowReadings struct {
+	n       int // readings as near as the nearest
+	nearest int // how far the nearest moved its stacks
+	found   []float64
+	best    line
+	// geo is the reading that leaves the stacks where they stand, when
+	// asked for, and geoSums whether it adds up.
+	geo     line
+	geoSums bool
+}
+
+// insert reads a row as its base values with stacks put among them where
+// they stand, or a place or two off for a few stacks, into acc. extra is
+// how far the base itself was moved from where it stands.
+func (p *Parser) insert(acc *rowReadings, label []cell, base, ins []stack, extra int, geo bool, text string) {
+	slices.SortStableFunc(ins, func(a, b stack) int { return cmp.Compare(a.mid, b.mid) })
+	at := make([]int, len(ins))
+	for k, st := range ins {
+		for at[k] < len(base) && base[at[k]].mid < st.mid {
+			at[k]++
+		}
+	}
+	r := 0
+	switch {
+	case len(ins) <= 2:
+		r = 2
+	case len(ins) <= maxInserted:
+		r = 1
+	}
+	baseCells, baseVals, ok := p.stackCells(base)
+	insCells, insVals, ok2 := p.stackCells(ins)
+	if !ok || !ok2 {
+		return
+	}
+	pos := make([]int, len(ins))
+	cells := make([]cell, 0, len(base)+len(ins))
+	vals := make([]float64, 0, len(base)+len(ins))
+	for tries := range pow(2*r+1, len(ins)) {
+		ok := true
+		for k, t := 0, tries; k < len(ins); k, t = k+1, t/(2*r+1) {
+			pos[k] = at[k] + t%(2*r+1) - r
+			ok = ok && pos[k] >= 0 && pos[k] <= len(base) && (k == 0 || pos[k] >= pos[k-1])
+		}
+		if !ok {
+			continue
+		}
+		cells, vals = cells[:0], vals[:0]
+		k := 0
+		for b := 0; b <= len(base); b++ {
+			for ; k < len(ins) && pos[k] == b; k++ {
+				cells, vals = append(cells, insCells[k]), append(vals, insVals[k])
+			}
+			if b < len(base) {
+				cells, vals = append(cells, baseCells[b]), append(vals, baseVals[b])
+			}
+		}
+		sums := addsUp(vals)
+		if geo && tries == zero(r, len(ins)) {
+			acc.geo = line{cells: append(slices.Clone(label), cells...), placed: true, text: text}
+			acc.geoSums = sums
+		}
+		if !sums {
+			continue
+		}
+		moved := extra
+		for k := range ins {
+			moved += abs(pos[k] - at[k])
+		}
+		switch {
+		case acc.n == 0 || moved < acc.nearest:
+			acc.n, acc.nearest = 1, moved
+		case moved == acc.nearest && !slices.Equal(vals, acc.found):
+			acc.n++
+			continue
+		default:
+			continue
+		}
+		acc.found = slices.Clone(vals)
+		acc.best = line{cells: append(slices.Clone(label), cells...), placed: true, text: text}
+	}
+}
+
+// interleave reads two lines of values without a label as one row: the
+// few values of one (a row's totals, set a line off by the tool) go among
+// the other's where they stand, or near, as the one reading that adds up.
+func (p *Parser) interleave(a, b *line) (line, bool) {
+	if len(a.cells) > len(b.cells) {
+		a, b = b, a
+	}
+	if len(a.cells) > maxInserted || len(b.cells) < 2*len(a.cells) {
+		return line{}, false
+	}
+	stacks := func(cells []cell) []stack {
+		out := make([]stack, len(cells))
+		for k, c := range cells {
+			out[k] = stack{top: c.raw, mid: float64(c.col+c.end) / 2}
+		}
+		return out
+	}
+	var acc rowReadings
+	p.insert(&acc, nil, stacks(b.cells), stacks(a.cells), 0, false, b.text)
+	return acc.best, acc.n == 1
 }
 
 // zero returns the reading of tries that leaves every stack where it
@@ -460,7 +500,7 @@ func pow(b, n int) int {
 	return r
 }
 
-// maxTries bounds the readings of a row tried.
+// maxTries bounds the rowReadings of a row tried.
 const maxTries = 4096
 
 // stackRow makes one line of a row line and its piece lines: the label's

@@ -46,7 +46,9 @@ func (p *Parser) pieces(l *line, out []piece) ([]piece, int) {
 			return out, c.col
 		}
 		col, pending, pendingCol := c.col, "", 0
-		for tok := range strings.SplitSeq(c.raw, " ") {
+		// A list number's mark set off by a space (4 、) is the number's.
+		raw := strings.ReplaceAll(c.raw, " 、", "、")
+		for tok := range strings.SplitSeq(raw, " ") {
 			w := 0
 			for _, r := range tok {
 				w += runeWidth(r)
