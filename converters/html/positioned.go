@@ -30,7 +30,10 @@ type spot struct {
 	page      int
 	top, left float64
 	size      float64 // font size, px
-	text      string
+	// width is the widest of its lines, in columns: a piece broken by
+	// <br> stands as wide as that, not as its lines joined.
+	width int
+	text  string
 }
 
 // maxColumn is the furthest column a piece is written at.
@@ -163,6 +166,9 @@ func spotOf(n *html.Node, style string, sizes map[string]float64) (spot, bool) {
 	if s.size <= 0 {
 		s.size = defaultFontSize
 	}
+	for l := range strings.SplitSeq(b.String(), "\n") {
+		s.width = max(s.width, textWidth(strings.Join(strings.Fields(strings.ReplaceAll(l, "\u00a0", " ")), " ")))
+	}
 	s.text = strings.Join(strings.Fields(strings.ReplaceAll(joinBroken(b.String()), "\u00a0", " ")), " ")
 	return s, s.text != ""
 }
@@ -281,7 +287,7 @@ func columnLine(line []spot, unit float64) string {
 	col := 0        // columns written
 	prevEnd := -1.0 // where the previous piece ends, px
 	for _, s := range line {
-		w := textWidth(s.text)
+		w := s.width
 		// Pieces off the page's left or far right are clamped, so a hostile
 		// page cannot ask for a line of a billion spaces.
 		at := int(math.Round(min(max(s.left/unit, 0), maxColumn)))
@@ -300,7 +306,7 @@ func columnLine(line []spot, unit float64) string {
 			col += pad
 		}
 		b.WriteString(s.text)
-		col += w
+		col += textWidth(s.text)
 		prevEnd = s.left + float64(w)*s.size/2
 	}
 	return b.String()

@@ -138,7 +138,7 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 		// A label alone on its line (a row's whose values stand on the
 		// lines around it) stands at the line's start.
 		for i := range out {
-			if l := &out[i]; !l.placed && !l.prose && !l.grid && len(l.cells) == 1 && l.cells[0].raw != "" {
+			if l := &out[i]; !l.placed && !l.prose && !l.grid && len(l.cells) == 1 && l.cells[0].val.Class == number.Text {
 				l.placed = true
 				l.cells[0].end = textWidth(l.cells[0].raw)
 			}

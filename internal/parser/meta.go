@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -10,6 +11,7 @@ import (
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/internal/template"
 	"github.com/nianbao/nianbao/internal/textnorm"
+	"github.com/nianbao/nianbao/internal/validate"
 )
 
 // Bounds of the title and the statistics period.
@@ -40,6 +42,9 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 				tr := []rune(rec.Title)
 				rec.Title = string(tr[:n]) + strconv.Itoa(y) + string(tr[n:])
 				rec.Year = &y
+			} else {
+				rec.Findings = append(rec.Findings, record.Finding{Rule: validate.RuleMetaMissing, Severity: record.Warning,
+					Message: fmt.Sprintf("the title %q prints 年 without its year, as when a tool drops a Word field, and the report names no year elsewhere; the year, if any, is the statistics period's: check it", rec.Title)})
 			}
 		}
 	}
@@ -223,13 +228,19 @@ func periodYear(text, next string) (int, bool) {
 		return 0, false
 	}
 	window := text[k+len(mark):]
-	if len(window) < periodWindow {
-		window += next
+	if y, ok := windowYear(window); ok || len(window) >= periodWindow {
+		return y, ok
 	}
-	if len(window) > periodWindow {
-		window = window[:periodWindow]
+	return windowYear(window + next)
+}
+
+// windowYear reads the first year (four digits then 年) in the first
+// periodWindow bytes of s.
+func windowYear(s string) (int, bool) {
+	if len(s) > periodWindow {
+		s = s[:periodWindow]
 	}
-	rs := []rune(textnorm.RemoveSpace(textnorm.FoldWidth(window)))
+	rs := []rune(textnorm.RemoveSpace(textnorm.FoldWidth(s)))
 	for i := 0; i+4 < len(rs); i++ {
 		if y, ok := digits4(rs[i : i+4]); ok && rs[i+4] == '年' {
 			return y, true
