@@ -15,9 +15,8 @@ import (
 // every column) has them, blanks in the others: of the two nearest, the
 // one whose columns its values stand nearer to. Only the nearest rows are
 // rulers, as tools lay out each line on its own scale (pdftotext -layout
-// squeezes a line, a page break shifts the next page's). A value that
-// stands as near to two columns, or two values in one, leave the row as it
-// was read.
+// squeezes a line, a page break shifts the next page's). Where two ways to
+// place the values are about as near, the row is left as it was read.
 
 // placeColumns places the values of the short rows of scan by where they
 // stand, against the columns of the nearest full row.
@@ -66,32 +65,62 @@ func placeColumns(t *template.Table, scan *rowScan) {
 	}
 }
 
-// place puts values in the columns of a ruler's values they stand nearest
-// to, blanks in the others, and returns how far off they stand in all; it
-// fails where a value stands as near to two, or two stand in one.
+// place puts values in the columns of a ruler's values, in order, blanks
+// in the others: of the ways to leave columns blank, the one where the
+// values stand nearest their columns in all, if no other comes within half
+// a column's width of it. It returns how far off they stand in all.
 func place(vals, ruler []*cell, n int) ([]*cell, float64, bool) {
-	at := make([]float64, len(ruler))
+	if len(ruler) != n || len(vals) > n {
+		return nil, 0, false
+	}
+	at := make([]float64, n)
+	width := math.Inf(1)
 	for j, c := range ruler {
 		at[j] = mid(c)
+		if j > 0 {
+			width = min(width, at[j]-at[j-1])
+		}
+	}
+	var best, cols []int
+	bestOff, second := math.Inf(1), math.Inf(1)
+	tries := 0
+	// Each choice of the columns the values stand in, in order.
+	var choose func(v, from int, off float64)
+	choose = func(v, from int, off float64) {
+		if tries++; tries > maxPlacings {
+			return
+		}
+		if v == len(vals) {
+			switch {
+			case off < bestOff:
+				best, bestOff, second = slices.Clone(cols), off, bestOff
+			case off < second:
+				second = off
+			}
+			return
+		}
+		for j := from; j <= n-(len(vals)-v); j++ {
+			cols = append(cols, j)
+			choose(v+1, j+1, off+math.Abs(at[j]-mid(vals[v])))
+			cols = cols[:len(cols)-1]
+		}
+	}
+	choose(0, 0, 0)
+	if best == nil || tries > maxPlacings || bestOff+width/2 >= second {
+		return nil, 0, false
 	}
 	placed := make([]*cell, n)
-	last := -1
-	off := 0.0
-	for _, c := range vals {
-		j := nearestColumn(at, mid(c))
-		if j <= last {
-			return nil, 0, false
-		}
-		placed[j], last = c, j
-		off += math.Abs(at[j] - mid(c))
-	}
 	for j := range placed {
-		if placed[j] == nil {
-			placed[j] = &blankCell
-		}
+		placed[j] = &blankCell
 	}
-	return placed, off, true
+	for v, j := range best {
+		placed[j] = vals[v]
+	}
+	return placed, bestOff, true
 }
+
+// maxPlacings bounds the choices of columns place weighs.
+const maxPlacings = 4096
 
 func lineDistance(a, b *rowHit) int { return abs(a.line - b.line) }
 
@@ -112,24 +141,3 @@ func placedValues(cells []*cell) ([]*cell, bool) {
 }
 
 func mid(c *cell) float64 { return float64(c.col+c.end) / 2 }
-
-// nearestColumn returns the column standing nearest x, or -1 when x stands
-// as near to two (within a quarter of their distance of the middle).
-func nearestColumn(at []float64, x float64) int {
-	best := -1
-	for j := range at {
-		if best < 0 || math.Abs(at[j]-x) < math.Abs(at[best]-x) {
-			best = j
-		}
-	}
-	for j := range at {
-		if j == best {
-			continue
-		}
-		gap := math.Abs(at[j] - at[best])
-		if math.Abs(at[j]-x)-math.Abs(at[best]-x) < gap/4 {
-			return -1
-		}
-	}
-	return best
-}
