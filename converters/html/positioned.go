@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -28,7 +30,10 @@ type spot struct {
 	page      int
 	top, left float64
 	size      float64 // font size, px
-	text      string
+	// width is the widest of its lines, in columns: a piece broken by
+	// <br> stands as wide as that, not as its lines joined.
+	width int
+	text  string
 }
 
 // maxColumn is the furthest column a piece is written at.
@@ -142,7 +147,7 @@ func spotOf(n *html.Node, style string, sizes map[string]float64) (spot, bool) {
 					continue
 				}
 				if c.DataAtom == atom.Br {
-					b.WriteByte(' ')
+					b.WriteByte('\n')
 				}
 				if s.size < 0 {
 					s.size = classSize(c, sizes)
@@ -161,9 +166,36 @@ func spotOf(n *html.Node, style string, sizes map[string]float64) (spot, bool) {
 	if s.size <= 0 {
 		s.size = defaultFontSize
 	}
-	s.text = strings.Join(strings.Fields(strings.ReplaceAll(b.String(), "\u00a0", " ")), " ")
+	for l := range strings.SplitSeq(b.String(), "\n") {
+		s.width = max(s.width, textWidth(strings.Join(strings.Fields(strings.ReplaceAll(l, "\u00a0", " ")), " ")))
+	}
+	s.text = strings.Join(strings.Fields(strings.ReplaceAll(joinBroken(b.String()), "\u00a0", " ")), " ")
 	return s, s.text != ""
 }
+
+// joinBroken joins the lines of a piece broken by <br>: a cell's text
+// wrapped in its box, a number's digits too (１４<br>３４ is 1434), so
+// without a space, but with one between two words of Latin letters.
+func joinBroken(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(s, "\n") {
+		part = strings.TrimSpace(part)
+		if i > 0 && part != "" && b.Len() > 0 {
+			last, _ := utf8.DecodeLastRuneInString(b.String())
+			first, _ := utf8.DecodeRuneInString(part)
+			if latin(last) && latin(first) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+func latin(r rune) bool { return r < utf8.RuneSelf && unicode.IsLetter(r) }
 
 // classSize returns the font size the element's classes give, or -1.
 func classSize(n *html.Node, sizes map[string]float64) float64 {
@@ -255,7 +287,7 @@ func columnLine(line []spot, unit float64) string {
 	col := 0        // columns written
 	prevEnd := -1.0 // where the previous piece ends, px
 	for _, s := range line {
-		w := textWidth(s.text)
+		w := s.width
 		// Pieces off the page's left or far right are clamped, so a hostile
 		// page cannot ask for a line of a billion spaces.
 		at := int(math.Round(min(max(s.left/unit, 0), maxColumn)))
@@ -274,7 +306,7 @@ func columnLine(line []spot, unit float64) string {
 			col += pad
 		}
 		b.WriteString(s.text)
-		col += w
+		col += textWidth(s.text)
 		prevEnd = s.left + float64(w)*s.size/2
 	}
 	return b.String()

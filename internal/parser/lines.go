@@ -27,6 +27,9 @@ type line struct {
 	// placed is set for a line laid out in columns: its cells' col and end
 	// hold where they stand.
 	placed bool
+	// pageStart is set for a page's first line: a value's pieces never
+	// run across a page break.
+	pageStart bool
 }
 
 // multi reports whether the line holds several cells, so that its end is a
@@ -88,13 +91,17 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 	defer func() { s.lines, s.cells = out, buf }()
 	placed := false
 	blanks := 0 // covered grid positions kept as blanks
+	pageStart := false
 	for _, b := range doc.Blocks {
 		switch b.Kind {
+		case layout.PageBreak:
+			pageStart = true
 		case layout.Paragraph:
 			for text := range strings.SplitSeq(b.Text, "\n") {
 				var l line
 				var ok bool
 				if l, buf, ok = p.textLine(text, b.Prov.Confidence, buf); ok {
+					l.pageStart, pageStart = pageStart, false
 					out = append(out, l)
 					placed = placed || l.placed
 				}
@@ -131,6 +138,14 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 		}
 	}
 	if placed {
+		// A label alone on its line (a row's whose values stand on the
+		// lines around it) stands at the line's start.
+		for i := range out {
+			if l := &out[i]; !l.placed && !l.prose && !l.grid && len(l.cells) == 1 && l.cells[0].val.Class == number.Text {
+				l.placed = true
+				l.cells[0].end = textWidth(l.cells[0].raw)
+			}
+		}
 		return p.joinWrapped(out)
 	}
 	return out
@@ -414,6 +429,15 @@ func tokenAt(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// textWidth is a text's display width.
+func textWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
 }
 
 // runeWidth is a character's display width: two for East Asian wide and

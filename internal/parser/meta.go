@@ -1,13 +1,17 @@
 package parser
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/nianbao/nianbao/internal/number"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/internal/template"
 	"github.com/nianbao/nianbao/internal/textnorm"
+	"github.com/nianbao/nianbao/internal/validate"
 )
 
 // Bounds of the title and the statistics period.
@@ -28,12 +32,31 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 	rec.Title = strings.TrimLeftFunc(rec.Title, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	if rec.Title != "" {
 		rec.Agency, rec.Year = agencyYear(rec.Title, p.norm.Fold(rec.Title))
+		if rec.Year == nil && strings.HasSuffix(rec.Agency, "年") {
+			// 某局年政府信息公开…: the year was a field the tool that wrote
+			// the text dropped, leaving its 年. The report's opening words
+			// often name it again in full; else the year stays unread.
+			rec.Agency = strings.TrimSuffix(rec.Agency, "年")
+			if y, ok := p.namedYear(lines[at+1 : max(at+1, end)]); ok {
+				n := utf8.RuneCountInString(rec.Agency)
+				tr := []rune(rec.Title)
+				rec.Title = string(tr[:n]) + strconv.Itoa(y) + string(tr[n:])
+				rec.Year = &y
+			} else {
+				rec.Findings = append(rec.Findings, record.Finding{Rule: validate.RuleMetaMissing, Severity: record.Warning,
+					Message: fmt.Sprintf("the title %q prints 年 without its year, as when a tool drops a Word field, and the report names no year elsewhere; the year, if any, is the statistics period's: check it", rec.Title)})
+			}
+		}
 	}
 	if rec.Agency != "" && lines[at].cells[0].conf > 0 {
 		p.checkAgency(rec, lines, at)
 	}
 	for i := range lines {
-		if y, ok := periodYear(lines[i].text); ok {
+		next := ""
+		if i+1 < len(lines) {
+			next = lines[i+1].text
+		}
+		if y, ok := periodYear(lines[i].text, next); ok {
 			rec.PeriodYear = &y
 			break
 		}
@@ -56,13 +79,13 @@ func title(lines []line, end int) (string, int) {
 		return f != "" && utf8.RuneCountInString(f) <= titleMaxRunes && !strings.Contains(f, "。")
 	}
 	for i := 0; i < end && i < len(lines); i++ {
-		f := lines[i].single()
+		f := titleLine(&lines[i])
 		if !short(f) {
 			continue
 		}
 		prev := ""
 		if i > 0 {
-			prev = lines[i-1].single()
+			prev = titleLine(&lines[i-1])
 		}
 		joinable := short(prev) && utf8.RuneCountInString(prev) <= titleLineRunes && !strings.Contains(prev, template.TitleMark)
 		k := strings.Index(f, template.TitleSubject)
@@ -84,6 +107,41 @@ func title(lines []line, end int) (string, int) {
 		return t, i
 	}
 	return "", 0
+}
+
+// titleLine returns the folded text of a line that may hold a title: a
+// paragraph line of one cell, or of a few cells of text laid out in
+// columns, where a title spaced out (a year printed from a field, a
+// justified line) was cut at its gaps.
+func titleLine(l *line) string {
+	if f := l.single(); f != "" || !l.placed || len(l.cells) > 4 {
+		return f
+	}
+	var b strings.Builder
+	for _, c := range l.cells {
+		if c.val.Class != number.Text {
+			return ""
+		}
+		b.WriteString(c.folded)
+	}
+	return b.String()
+}
+
+// namedYear returns the year the report's opening lines name it by:
+// 2023年政府信息公开工作年度报告.
+func (p *Parser) namedYear(lines []line) (int, bool) {
+	for i := range lines {
+		f := []rune(textnorm.RemoveSpace(p.norm.Fold(lines[i].text)))
+		subject := []rune(template.TitleSubject)
+		for k := 5; k+len(subject) <= len(f); k++ {
+			if f[k-1] == '年' && string(f[k:k+len(subject)]) == template.TitleSubject {
+				if y, ok := digits4(f[k-5 : k-1]); ok {
+					return y, true
+				}
+			}
+		}
+	}
+	return 0, false
 }
 
 // hasYear reports whether a folded text holds a year: four digits then 年.
@@ -156,8 +214,9 @@ func digits4(rs []rune) (int, bool) {
 }
 
 // periodYear reads the year of the statistics period from a paragraph line
-// as printed: 本报告所列数据统计期限为2023年1月1日至12月31日.
-func periodYear(text string) (int, bool) {
+// as printed: 本报告所列数据统计期限为2023年1月1日至12月31日; where the line
+// ends before the year, from the next line (next).
+func periodYear(text, next string) (int, bool) {
 	k, mark := -1, ""
 	for _, m := range template.PeriodMarks {
 		if k = strings.Index(text, m); k >= 0 {
@@ -169,10 +228,19 @@ func periodYear(text string) (int, bool) {
 		return 0, false
 	}
 	window := text[k+len(mark):]
-	if len(window) > periodWindow {
-		window = window[:periodWindow]
+	if y, ok := windowYear(window); ok || len(window) >= periodWindow {
+		return y, ok
 	}
-	rs := []rune(textnorm.RemoveSpace(textnorm.FoldWidth(window)))
+	return windowYear(window + next)
+}
+
+// windowYear reads the first year (four digits then 年) in the first
+// periodWindow bytes of s.
+func windowYear(s string) (int, bool) {
+	if len(s) > periodWindow {
+		s = s[:periodWindow]
+	}
+	rs := []rune(textnorm.RemoveSpace(textnorm.FoldWidth(s)))
 	for i := 0; i+4 < len(rs); i++ {
 		if y, ok := digits4(rs[i : i+4]); ok && rs[i+4] == '年' {
 			return y, true

@@ -280,6 +280,7 @@ func (p *Parser) readTable(rec *record.Record, rereads *[]Reread, t *template.Ta
 	if len(scan.hits) == 0 && !streamed {
 		return nil, scan.span
 	}
+	placeColumns(t, scan)
 	// A row left unread for printing more values than it has columns keeps
 	// them as a note, so nothing printed is lost.
 	for _, o := range scan.overflows {

@@ -46,7 +46,9 @@ func (p *Parser) pieces(l *line, out []piece) ([]piece, int) {
 			return out, c.col
 		}
 		col, pending, pendingCol := c.col, "", 0
-		for tok := range strings.SplitSeq(c.raw, " ") {
+		// A list number's mark set off by a space (4 、) is the number's.
+		raw := strings.ReplaceAll(c.raw, " 、", "、")
+		for tok := range strings.SplitSeq(raw, " ") {
 			w := 0
 			for _, r := range tok {
 				w += runeWidth(r)
@@ -108,7 +110,7 @@ func (p *Parser) joinWrapped(lines []line) []line {
 
 // joinRun rejoins one run of placed lines.
 func (p *Parser) joinRun(run []line) []line {
-	run = p.joinTotals(run)
+	run = p.stackValues(p.joinTotals(run))
 	pcs := make([][]piece, len(run))
 	valueCol := make([]int, len(run))
 	var values []int
@@ -295,14 +297,16 @@ func inLabelArea(pcs []piece, valueCol int) bool {
 
 // under reports whether a label-only line continues the row whose label
 // stands at anchor: it stands left of the values, and its pieces stand
-// under the label (their middle within its columns) or left of it, in the
-// group's column.
+// under the label (their middle or start within its columns) or left of
+// it, in the group's column.
 func under(pcs []piece, anchor piece, valueCol int) bool {
 	if !inLabelArea(pcs, valueCol) {
 		return false
 	}
 	for _, pc := range pcs {
-		if m := pc.mid(); m > anchor.end {
+		// Its middle under the label, or its start: a line squeezed
+		// beside values moves the label's first line left.
+		if pc.mid() > anchor.end && pc.col >= anchor.end {
 			return false
 		}
 	}
@@ -329,7 +333,8 @@ func (p *Parser) joinTotals(run []line) []line {
 			}
 		}
 		c := cells[len(cells)-1]
-		return c, c.val.Class == number.Number && c.val.Note == ""
+		// A piece cut inside a number (1,58 / 8) does not read as one.
+		return c, c.val.Class == number.Number && c.val.Note == "" || c.val.Class == number.Text && numeric(c.raw)
 	}
 	// take removes the total's piece from line k: the line goes, or keeps
 	// its label.
@@ -357,8 +362,11 @@ func (p *Parser) joinTotals(run []line) []line {
 		beside := func(j int, c cell) bool { return len(run[j].cells) == 1 || c.col+2 >= last }
 		above, okA := lone(k - 1)
 		below, okB := lone(k + 1)
-		okA = okA && beside(k-1, above)
-		okB = okB && beside(k+1, below)
+		// Both halves, above and below, are taken wherever they stand in
+		// the values' columns: a squeezed line moves them left.
+		both := okA && okB && above.col >= run[k].cells[0].end && below.col >= run[k].cells[0].end
+		okA = okA && (both || beside(k-1, above))
+		okB = okB && (both || beside(k+1, below))
 		okA = okA && !drop[k-1]
 		if !okA && !okB {
 			continue

@@ -1,0 +1,114 @@
+package parser
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/internal/layout"
+)
+
+// TestStackValues reads values a narrow cell prints over the lines around
+// its row's label, as pdftotext -layout and positioned pages show them.
+func TestStackValues(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		want []string // each line's cells, joined by " | "
+	}{{
+		name: "each value's pieces above and below a label alone on its line",
+		in: "                       ２３   ２８   ５１\n" +
+			"一、本年新收政府信息公开申请数量\n" +
+			"                        ０    ３    ３",
+		want: []string{"一、本年新收政府信息公开申请数量 | ２３０ | ２８３ | ５１３"},
+	}, {
+		name: "a wider total in three pieces, its middle on the label's line",
+		in: "                                      １,\n" +
+			"                  ９６   ３１   ６２\n" +
+			"一、本年新收政府信息公开申请数量            ９１\n" +
+			"                   ８    ７    ５\n" +
+			"                                       ０",
+		want: []string{"一、本年新收政府信息公开申请数量 | ９６８ | ３１７ | ６２５ | １,９１０"},
+	}, {
+		name: "a row of values without a label, its totals around it, each group followed by its sum",
+		in: "                 １                  １\n" +
+			"８   ５   １   ５      ７   ２   ２   ６\n" +
+			"                 ９                  ７",
+		want: []string{"８ | ５ | １ | ５ | １９ | ７ | ２ | ２ | ６ | １７"},
+	}, {
+		name: "stacks that do not add up stand where they stand, for the checks to flag",
+		in: "                       ２３   ２８   ５１\n" +
+			"一、本年新收政府信息公开申请数量\n" +
+			"                        ０    ３    ４",
+		want: []string{"一、本年新收政府信息公开申请数量 | ２３０ | ２８３ | ５１４"},
+	}, {
+		name: "a value line between the lines of its wrapped label is no stack",
+		in: "              1、属于国\n" +
+			"                       １３   ０    １３\n" +
+			"                家秘密",
+		want: []string{"1、属于国家秘密 | １３ | ０ | １３"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := &layout.Document{}
+			for l := range strings.SplitSeq(tc.in, "\n") {
+				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
+			}
+			p := New(Config{})
+			var got []string
+			for _, l := range p.lines(doc, &scratch{}) {
+				var cells []string
+				for _, c := range l.cells {
+					cells = append(cells, c.raw)
+				}
+				got = append(got, strings.Join(cells, " | "))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAddsUp(t *testing.T) {
+	for _, tc := range []struct {
+		vals []float64
+		want bool
+	}{
+		{[]float64{1, 2, 3}, true},
+		{[]float64{1, 2, 4}, false},
+		{[]float64{8, 5, 1, 5, 19, 7, 2, 2, 6, 17}, true},
+		{[]float64{8, 5, 1, 5, 19, 7, 2, 2, 17, 6}, false},
+		{[]float64{0, 0, 0, 0, 0}, true},
+		{[]float64{3, 3}, false},
+	} {
+		if got := addsUp(tc.vals); got != tc.want {
+			t.Errorf("addsUp(%v) = %v, want %v", tc.vals, got, tc.want)
+		}
+	}
+}
+
+// TestPlaceColumns puts a short row's values in the columns they stand in,
+// by the nearest full row: a cell printed blank leaves no mark in text laid
+// out in columns.
+func TestPlaceColumns(t *testing.T) {
+	text := "三、收到和处理政府信息公开申请情况\n" +
+		"  一、本年新收政府信息公开申请数量         388   395   341   433   354   2,241\n" +
+		"  二、上年结转政府信息公开申请数量    5     22    3     9     10    21    70\n" +
+		"四、政府信息公开行政复议、行政诉讼情况\n"
+	doc := &layout.Document{}
+	for l := range strings.SplitSeq(text, "\n") {
+		doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
+	}
+	_, got := New(Config{}).Parse(doc).Flat()
+	for key, want := range map[string]string{
+		"applications.new_received.natural_person": "null",
+		"applications.new_received.commercial":     "388",
+		"applications.new_received.other_org":      "354",
+		"applications.new_received.total":          "2241",
+		"applications.carried_over.natural_person": "5",
+	} {
+		if g := got[key].String(); g != want {
+			t.Errorf("%s = %s, want %s", key, g, want)
+		}
+	}
+}
