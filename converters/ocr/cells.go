@@ -751,6 +751,13 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 			conf = min(conf, majorityConfidence)
 		}
 	}
+	// A comma before one or two digits separates no thousands: a decimal
+	// point taken for a comma (on a fax's pixels made square a point is
+	// taller than wide). Read so, with a warning.
+	if decimalComma(text) {
+		text = strings.Replace(text, ",", ".", 1)
+		conf = min(conf, majorityConfidence)
+	}
 	if !fits(text, lo, hi) {
 		conf = min(conf, lowConfidence)
 	} else {
@@ -811,6 +818,17 @@ func thousands(s string) bool {
 		}
 	}
 	return strings.Trim(s[:i], "0123456789") == ""
+}
+
+// decimalComma reports whether s is digits, one comma and one or two
+// digits: 83,38 or 0,5.
+func decimalComma(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	i := strings.IndexByte(s, ',')
+	if i < 1 || len(s)-i-1 < 1 || len(s)-i-1 > 2 {
+		return false
+	}
+	return strings.Trim(s[:i], "0123456789") == "" && strings.Trim(s[i+1:], "0123456789") == ""
 }
 
 // doubled returns img beside a copy of itself, a glyph's width apart at

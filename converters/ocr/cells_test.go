@@ -65,6 +65,29 @@ func TestThousands(t *testing.T) {
 	}
 }
 
+func TestDecimalComma(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"83,38", true},
+		{"0,5", true},
+		{"-12,05", true},
+		{"1,878", false},
+		{"1,8789", false},
+		{"12,345,67", false},
+		{"83.38", false},
+		{",38", false},
+		{"83,", false},
+		{"83", false},
+	}
+	for _, tt := range tests {
+		if got := decimalComma(tt.s); got != tt.want {
+			t.Errorf("decimalComma(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
 // glyphRegion draws glyphs, each a set of filled rectangles, as a region
 // would hold them: ink on white, with the pieces listed.
 func glyphRegion(w, h, tall int, pieces ...image.Rectangle) *region {
