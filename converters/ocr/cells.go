@@ -431,16 +431,23 @@ func (rg *region) oneLine() *image.Gray {
 	if len(lines) == 1 {
 		return rg.img
 	}
-	gap := max(2, rg.tall/4)
 	var pieces []image.Rectangle
-	w, h := 0, 0
 	for _, l := range lines {
 		var r image.Rectangle
 		for _, c := range l {
 			r = r.Union(c.Box)
 		}
-		r = r.Inset(-1).Intersect(rg.img.Rect)
-		pieces = append(pieces, r)
+		pieces = append(pieces, r.Inset(-1).Intersect(rg.img.Rect))
+	}
+	return rg.sideBySide(pieces)
+}
+
+// sideBySide returns the pieces of the region's image set side by side,
+// their bottoms aligned, as the characters of one line are.
+func (rg *region) sideBySide(pieces []image.Rectangle) *image.Gray {
+	gap := max(2, rg.tall/4)
+	w, h := 0, 0
+	for _, r := range pieces {
 		w += r.Dx() + gap
 		h = max(h, r.Dy())
 	}
@@ -450,7 +457,6 @@ func (rg *region) oneLine() *image.Gray {
 	}
 	x := 0
 	for _, r := range pieces {
-		// Bottoms aligned, as digits of one line are.
 		y0 := h - r.Dy()
 		for y := 0; y < r.Dy(); y++ {
 			copy(out.Pix[(y0+y)*out.Stride+x:], rg.img.Pix[(r.Min.Y+y)*rg.img.Stride+r.Min.X:(r.Min.Y+y)*rg.img.Stride+r.Max.X])
@@ -458,6 +464,40 @@ func (rg *region) oneLine() *image.Gray {
 		x += r.Dx() + gap
 	}
 	return out
+}
+
+// bands returns the boxes of the region's bands of ink one above the
+// other: its pieces whose heights overlap, chained, with no blank row
+// between them. A character whose pieces do not all overlap the tallest
+// (the dots of 心 under 總) stays whole, as it does not in lines.
+func (rg *region) bands() []image.Rectangle {
+	comps := slices.Clone(rg.comps)
+	slices.SortFunc(comps, func(a, b imgproc.Component) int { return a.Box.Min.Y - b.Box.Min.Y })
+	var out []image.Rectangle
+	for _, c := range comps {
+		if n := len(out); n > 0 && c.Box.Min.Y < out[n-1].Max.Y {
+			out[n-1] = out[n-1].Union(c.Box)
+			continue
+		}
+		out = append(out, c.Box)
+	}
+	return out
+}
+
+// stacked returns the region's bands when they are two or more of one
+// character each (none wider than a square character, none shorter than
+// half one): a label set one character a line down a narrow column.
+func (rg *region) stacked() []image.Rectangle {
+	bands := rg.bands()
+	if len(bands) < 2 {
+		return nil
+	}
+	for _, b := range bands {
+		if b.Dx()*10 > rg.tall*13 || b.Dy()*2 < rg.tall {
+			return nil
+		}
+	}
+	return bands
 }
 
 // Glyph height, in pixels, text crops are scaled to (numbers: see
@@ -622,7 +662,20 @@ func (c *Converter) readLabel(e *engine, rg *region, lang string) (text string, 
 		// Nothing Tesseract takes for text (specks, a stamp), a number,
 		// or no vocabulary: no other read would match.
 		if i == 0 && (read == "" || numberText(read) || len(c.vocab.entries) == 0) {
-			break
+			return text, conf, false, nil
+		}
+	}
+	// A label set one character a line down a narrow column, its lines
+	// far apart in a tall cell, reads with characters lost or made up as a
+	// block: its characters side by side read as the one line they are.
+	if bands := rg.stacked(); bands != nil {
+		syms, err := e.read(prepared(rg.sideBySide(bands), rg.tall, hanziHeight), lang, psmLine, "", gosseract.RIL_SYMBOL)
+		if err != nil {
+			return "", 0, false, err
+		}
+		read, _ := joinSymbols(syms)
+		if label, sim, ok := c.vocab.match(read, c.cfg.MinLabelSimilarity, lang); ok {
+			return label, sim, true, nil
 		}
 	}
 	return text, conf, false, nil
@@ -772,6 +825,13 @@ func (rg *region) settle(text string, conf float64, boxes []image.Rectangle, lo,
 			conf = min(conf, majorityConfidence)
 		}
 	}
+	// A comma before one or two digits separates no thousands: a decimal
+	// point taken for a comma (on a fax's pixels made square a point is
+	// taller than wide). Read so, with a warning.
+	if decimalComma(text) {
+		text = strings.Replace(text, ",", ".", 1)
+		conf = min(conf, majorityConfidence)
+	}
 	if !fits(text, lo, hi) {
 		return text, min(conf, lowConfidence)
 	}
@@ -830,6 +890,17 @@ func thousands(s string) bool {
 		}
 	}
 	return strings.Trim(s[:i], "0123456789") == ""
+}
+
+// decimalComma reports whether s is digits, one comma and one or two
+// digits: 83,38 or 0,5.
+func decimalComma(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	i := strings.IndexByte(s, ',')
+	if i < 1 || len(s)-i-1 < 1 || len(s)-i-1 > 2 {
+		return false
+	}
+	return strings.Trim(s[:i], "0123456789") == "" && strings.Trim(s[i+1:], "0123456789") == ""
 }
 
 // doubled returns img beside a copy of itself, a glyph's width apart at

@@ -65,6 +65,29 @@ func TestThousands(t *testing.T) {
 	}
 }
 
+func TestDecimalComma(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"83,38", true},
+		{"0,5", true},
+		{"-12,05", true},
+		{"1,878", false},
+		{"1,8789", false},
+		{"12,345,67", false},
+		{"83.38", false},
+		{",38", false},
+		{"83,", false},
+		{"83", false},
+	}
+	for _, tt := range tests {
+		if got := decimalComma(tt.s); got != tt.want {
+			t.Errorf("decimalComma(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
 // glyphRegion draws glyphs, each a set of filled rectangles, as a region
 // would hold them: ink on white, with the pieces listed.
 func glyphRegion(w, h, tall int, pieces ...image.Rectangle) *region {
@@ -119,6 +142,41 @@ func TestGlyphs(t *testing.T) {
 			}
 			if got := rg.numeric(); got != tt.numeric {
 				t.Errorf("numeric = %v, want %v", got, tt.numeric)
+			}
+		})
+	}
+}
+
+// TestStacked: a label set one character a line is found from its bands
+// of ink, a character whose pieces do not all overlap its tallest kept
+// whole; a line of several characters, or a number, is not.
+func TestStacked(t *testing.T) {
+	tests := []struct {
+		name   string
+		pieces []image.Rectangle
+		bands  int
+	}{
+		// 總 over 計 as the fax set shows them: the dots of 心 reach
+		// below the 糸 beside them, the pieces of 計 side by side.
+		{"總 over 計", []image.Rectangle{
+			image.Rect(18, 3, 40, 28), image.Rect(4, 4, 21, 36), image.Rect(23, 30, 36, 40),
+			image.Rect(4, 62, 23, 99), image.Rect(23, 61, 33, 98)}, 2},
+		{"one line of two characters", []image.Rectangle{
+			image.Rect(3, 3, 40, 40), image.Rect(45, 3, 82, 40)}, 0},
+		{"a number", []image.Rectangle{
+			image.Rect(3, 3, 20, 40), image.Rect(24, 3, 41, 40)}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rg := glyphRegion(90, 110, 37, tt.pieces...)
+			bands := rg.stacked()
+			if len(bands) != tt.bands {
+				t.Fatalf("stacked = %v, want %d bands", bands, tt.bands)
+			}
+			if bands != nil {
+				if img := rg.sideBySide(bands); img.Rect.Dy() > 40 || img.Rect.Dx() < 70 {
+					t.Errorf("side by side: %v, want one line", img.Rect)
+				}
 			}
 		})
 	}

@@ -119,6 +119,8 @@ func TestTIFFCompressions(t *testing.T) {
 	bilevel := tiffOf(t, 1, 0, 0, marked(160, 120), marked(96, 64))
 	fine := tiffOf(t, 1, 204, 196, marked(160, 120), marked(96, 64))
 	normal := tiffOf(t, 1, 204, 98, marked(160, 60))
+	// Turned a quarter after it was received, its tags as they were.
+	turned := tiffOf(t, 1, 204, 98, marked(60, 160))
 	tests := []struct {
 		name  string
 		src   []byte
@@ -135,6 +137,7 @@ func TestTIFFCompressions(t *testing.T) {
 		{"CCITT G4", bilevel, []string{"-c", "g4"}, nil},
 		{"G3 fine 204x196", fine, []string{"-c", "g3:2d"}, []image.Rectangle{image.Rect(0, 0, 160, 125), image.Rect(0, 0, 96, 67)}},
 		{"G3 normal 204x98", normal, []string{"-c", "g3"}, []image.Rectangle{image.Rect(0, 0, 160, 125)}},
+		{"G3 normal turned", turned, []string{"-c", "g3"}, []image.Rectangle{image.Rect(0, 0, 125, 160)}},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
@@ -270,6 +273,36 @@ func TestSkewFindsTilt(t *testing.T) {
 		got := Skew(Binarize(tilted))
 		if math.Abs(got-deg) > 0.1 {
 			t.Errorf("tilt %.1f: Skew = %.2f", deg, got)
+		}
+	}
+}
+
+// TestShearFindsLean: a grid whose upright lines lean (as a tilted page
+// sampled with oblong pixels and made square has them) while its level
+// lines lie level is found leaning by the angle it was sheared, and stands
+// upright once unsheared.
+func TestShearFindsLean(t *testing.T) {
+	for _, deg := range []float64{-1.5, 0, 0.8} {
+		g := page(1200, 900)
+		for y := 100; y < 800; y += 60 {
+			for x := 100; x < 1100; x++ {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+		for x := 100; x < 1100; x += 90 {
+			for y := 100; y < 800; y++ {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+		sheared := Unshear(g, -deg)
+		if got := Shear(Binarize(sheared)); math.Abs(got-deg) > 0.1 {
+			t.Errorf("lean %.1f: Shear = %.2f", deg, got)
+		}
+		if got := Skew(Binarize(sheared)); math.Abs(got) > 0.1 {
+			t.Errorf("lean %.1f: Skew = %.2f, want the level lines level", deg, got)
+		}
+		if got := Shear(Binarize(Unshear(sheared, deg))); math.Abs(got) > 0.1 {
+			t.Errorf("lean %.1f: Shear = %.2f once unsheared", deg, got)
 		}
 	}
 }

@@ -16,13 +16,49 @@ const maxSkewPoints = 400_000
 // lines of b are tilted (positive: falling to the right, in image
 // coordinates), by finding the shear whose row projection of the ink is the
 // most peaked.
-func Skew(b *Bin) float64 {
+func Skew(b *Bin) float64 { return lean(b, false) }
+
+// Shear estimates the angle, in degrees, by which the upright lines of b
+// (ruling lines, the columns of characters set on a grid) lean from
+// vertical (positive: the foot to the left, as in Skew's tilt turned a
+// quarter), found as Skew finds the tilt, along the other axis. On a page
+// whose tilt is straightened it is near 0, unless the page was sheared: a
+// tilted page sampled with oblong pixels and made square, as a fax turned
+// after it was received is, has its upright lines lean more than its
+// level ones.
+func Shear(b *Bin) float64 { return lean(b, true) }
+
+// lean is the angle of b's lines from level, or from upright when upright
+// is set.
+func lean(b *Bin, upright bool) float64 {
 	xs, ys := inkPoints(b)
 	if len(xs) < 100 {
 		return 0
 	}
+	if upright {
+		angle, _ := bestShear(ys, xs, b.H, b.W)
+		return angle
+	}
 	angle, _ := bestShear(xs, ys, b.W, b.H)
 	return angle
+}
+
+// Unshear returns g with its rows slid sideways so that lines leaning by
+// deg degrees (as Shear measures) stand upright, about the middle row;
+// what comes in from outside is white.
+func Unshear(g *image.Gray, deg float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	t := math.Tan(deg * math.Pi / 180)
+	cy := float64(h-1) / 2
+	for y := 0; y < h; y++ {
+		dx := (float64(y) - cy) * t
+		orow := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range orow {
+			orow[x] = bilinear(g, float64(x)+dx, float64(y))
+		}
+	}
+	return out
 }
 
 // inkPoints samples the coordinates of b's ink pixels, at most

@@ -114,7 +114,10 @@ func tiffDir(data []byte, order binary.ByteOrder, entries []byte) tiffPage {
 // square returns the scale on each axis that makes the page's pixels
 // square: a fax at 204x98 dpi is stretched 2.08 times down its height. A
 // page without both resolutions, or with a ratio beyond 4 (a broken tag,
-// not a fax), is left as it is.
+// not a fax), is left as it is. A page turned a quarter after it was
+// received, its tags left as they were, has its coarse axis across: the
+// tags' stretch would make it a strip no paper is (more than maxPaper
+// times as long as wide), the other one a sheet, and the sheet is taken.
 func (p tiffPage) square() (sx, sy float64) {
 	if p.xres <= 0 || p.yres <= 0 || p.xres == p.yres {
 		return 1, 1
@@ -122,9 +125,22 @@ func (p tiffPage) square() (sx, sy float64) {
 	r := p.xres / p.yres
 	switch {
 	case r > 1 && r <= 4:
-		return 1, r
+		sx, sy = 1, r
 	case r < 1 && r >= 0.25:
-		return 1 / r, 1
+		sx, sy = 1/r, 1
+	default:
+		return 1, 1
 	}
-	return 1, 1
+	w, h := float64(p.width), float64(p.height)
+	if aspect(w*sx, h*sy) > maxPaper && aspect(w*sy, h*sx) <= maxPaper {
+		return sy, sx
+	}
+	return sx, sy
 }
+
+// maxPaper is the longest side of a sheet of paper over its shortest, with
+// room to spare: A4 is 1.41, US legal 1.65.
+const maxPaper = 1.8
+
+// aspect is the long side of a w by h page over its short side.
+func aspect(w, h float64) float64 { return max(w, h) / max(1, min(w, h)) }
