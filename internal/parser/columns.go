@@ -45,7 +45,14 @@ func placeColumns(t *template.Table, scan *rowScan) {
 				rulers = append(rulers, f)
 			}
 		}
-		slices.SortFunc(rulers, func(a, b *row) int { return lineDistance(a.hit, s.hit) - lineDistance(b.hit, s.hit) })
+		// Rows come from a map: ties in distance go to the earlier line,
+		// so that a document always reads the same.
+		slices.SortFunc(rulers, func(a, b *row) int {
+			if d := lineDistance(a.hit, s.hit) - lineDistance(b.hit, s.hit); d != 0 {
+				return d
+			}
+			return a.hit.line - b.hit.line
+		})
 		if len(rulers) == 0 {
 			continue
 		}
