@@ -61,10 +61,12 @@ func TestHostileDrops(t *testing.T) {
 	})
 
 	// The writer that pauses starts first, so its pause spans the rest.
-	slowDone := make(chan struct{})
+	// Its content is taken here: report is not safe for concurrent use,
+	// and two drops of one content would be one document.
+	slowDone, slow := make(chan struct{}), report()
 	go func() {
 		defer close(slowDone)
-		writeSlowly(t, filepath.Join(inbox, "slow.txt"), report(), 2, 5*time.Second)
+		writeSlowly(t, filepath.Join(inbox, "slow.txt"), slow, 2, 5*time.Second)
 	}()
 
 	good := append([]string{"slow.txt"}, inputfiletest.AwkwardNames(t, inbox, "a.zip", report)...)
