@@ -3,9 +3,7 @@ package worker_test
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,30 +83,23 @@ func TestHostileDrops(t *testing.T) {
 	os.WriteFile(filepath.Join(inbox, "after.txt"), report(), 0o644)
 	good = append(good, "after.txt")
 
+	// What out holds: by the name each file says it is of. Results are
+	// written whole under their names, so out can be read while they come.
 	records, failures := map[string]*record.Record{}, map[string]results.Failure{}
 	read := func() {
 		clear(records)
 		clear(failures)
-		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return nil
+		set, err := export.Load(out)
+		if err != nil {
+			return
+		}
+		for _, d := range set.Docs {
+			if d.Record != nil {
+				records[d.File] = d.Record
+			} else {
+				failures[d.File] = *d.Failure
 			}
-			isRecord, isFailure := results.IsResult(d.Name())
-			data, _ := os.ReadFile(p)
-			switch {
-			case isRecord:
-				var rec record.Record
-				if json.Unmarshal(data, &rec) == nil {
-					records[rec.Source.File] = &rec
-				}
-			case isFailure:
-				var f results.Failure
-				if json.Unmarshal(data, &f) == nil {
-					failures[f.File] = f
-				}
-			}
-			return nil
-		})
+		}
 	}
 	waitFor(t, 2*time.Minute, "a record or a reason for every input", func() bool {
 		read()

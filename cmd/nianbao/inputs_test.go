@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nianbao/nianbao/internal/export"
 	"github.com/nianbao/nianbao/internal/inputfile/inputfiletest"
 	"github.com/nianbao/nianbao/internal/record"
 	"github.com/nianbao/nianbao/worker/results"
@@ -107,29 +106,18 @@ func TestBatchInputs(t *testing.T) {
 	}
 
 	// What out holds: by the name each file says it is of.
+	set, err := export.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
 	records, failures := map[string]*record.Record{}, map[string]results.Failure{}
-	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	for _, d := range set.Docs {
+		if d.Record != nil {
+			records[d.File] = d.Record
+		} else {
+			failures[d.File] = *d.Failure
 		}
-		isRecord, isFailure := results.IsResult(d.Name())
-		data, _ := os.ReadFile(p)
-		switch {
-		case isRecord:
-			var rec record.Record
-			if err := json.Unmarshal(data, &rec); err != nil {
-				t.Errorf("%s: %v", p, err)
-			}
-			records[rec.Source.File] = &rec
-		case isFailure:
-			var f results.Failure
-			if err := json.Unmarshal(data, &f); err != nil {
-				t.Errorf("%s: %v", p, err)
-			}
-			failures[f.File] = f
-		}
-		return nil
-	})
+	}
 	for _, rel := range good {
 		rec, ok := records[rel]
 		if !ok {
