@@ -1,6 +1,7 @@
 package html
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"regexp"
@@ -224,13 +225,7 @@ func spotLines(spots []spot) []layout.Block {
 		if a.page != b.page {
 			return a.page - b.page
 		}
-		switch {
-		case a.top < b.top:
-			return -1
-		case a.top > b.top:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.top, b.top)
 	})
 	var blocks []layout.Block
 	for start := 0; start < len(spots); {
@@ -263,15 +258,7 @@ func pageLines(spots []spot, blocks []layout.Block) []layout.Block {
 			j++
 		}
 		line := spots[i:j]
-		slices.SortStableFunc(line, func(a, b spot) int {
-			switch {
-			case a.left < b.left:
-				return -1
-			case a.left > b.left:
-				return 1
-			}
-			return 0
-		})
+		slices.SortStableFunc(line, func(a, b spot) int { return cmp.Compare(a.left, b.left) })
 		blocks = append(blocks, layout.Block{Kind: layout.Paragraph, Text: columnLine(line, unit)})
 		i = j
 	}
