@@ -100,3 +100,42 @@ func TestTitleBrokenInSubject(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleYear: where the title prints 年 without its year (a tool dropped
+// a Word field) the year is the report's own naming of itself, or null with
+// a warning; the statistics period's year, which may be the one that
+// differs, is not taken for it. A title without any year reports on its
+// period.
+func TestTitleYear(t *testing.T) {
+	text, err := os.ReadFile("../../testdata/corpus/002.tsv.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const title, opening = "禾桥区卫生健康委员会 2025 年政府信息公开工作 年度报告", "现公布禾桥区卫生健康委员会 2025 年政府信息公开工作年度报告"
+	for _, tc := range []struct {
+		name, title, opening string
+		want                 any // the year, or nil
+		missing              bool
+	}{
+		{"the year printed", title, opening, 2025, false},
+		{"the year dropped, named in the opening", "禾桥区卫生健康委员会年政府信息公开工作年度报告", opening, 2025, false},
+		{"the year dropped and named nowhere", "禾桥区卫生健康委员会年政府信息公开工作年度报告", "现公布本机关年度报告", nil, true},
+		{"no year in the title", "禾桥区卫生健康委员会政府信息公开工作年度报告", "现公布本机关年度报告", 2025, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(strings.Replace(string(text), title, tc.title, 1), opening, tc.opening, 1)
+			rec := parser.New(parser.Config{}).Parse(textDocument(src))
+			var got any
+			if rec.Year != nil {
+				got = *rec.Year
+			}
+			missing := false
+			for _, f := range rec.Findings {
+				missing = missing || f.Rule == validate.RuleMetaMissing
+			}
+			if got != tc.want || missing != tc.missing {
+				t.Errorf("year %v, meta.missing %v; want %v, %v (title %q)", got, missing, tc.want, tc.missing, rec.Title)
+			}
+		})
+	}
+}

@@ -27,6 +27,7 @@ const (
 // from it the agency and year; and the statistics period stated anywhere.
 func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 	var at int
+	dropped := false // the title prints 年 without its year
 	rec.Title, at = title(lines, end)
 	// A stray mark OCR read before the title is no part of it.
 	rec.Title = strings.TrimLeftFunc(rec.Title, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) })
@@ -43,8 +44,7 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 				rec.Title = string(tr[:n]) + strconv.Itoa(y) + string(tr[n:])
 				rec.Year = &y
 			} else {
-				rec.Findings = append(rec.Findings, record.Finding{Rule: validate.RuleMetaMissing, Severity: record.Warning,
-					Message: fmt.Sprintf("the title %q prints 年 without its year, as when a tool drops a Word field, and the report names no year elsewhere; the year, if any, is the statistics period's: check it", rec.Title)})
+				dropped = true
 			}
 		}
 	}
@@ -61,7 +61,21 @@ func (p *Parser) readMeta(rec *record.Record, lines []line, end int) {
 			break
 		}
 	}
-	if rec.Year == nil && rec.PeriodYear != nil {
+	switch {
+	case dropped:
+		// The statistics period's year is the title's as a rule, but not
+		// where the report is wrong: the one case the title's year would
+		// show. So the year stays unread.
+		period := "names no statistics period"
+		if rec.PeriodYear != nil {
+			period = fmt.Sprintf("states a statistics period in %d", *rec.PeriodYear)
+		}
+		rec.Findings = append(rec.Findings, record.Finding{Rule: validate.RuleMetaMissing, Severity: record.Warning,
+			Message: fmt.Sprintf("the title %q prints 年 without its year, as when a tool drops a Word field, and the report names its year nowhere else; it %s: check the year", rec.Title, period)})
+	case rec.Year == nil && rec.Title != "" && rec.PeriodYear != nil:
+		// A title that prints no year reports on its statistics period.
+		// Without a title the period's year is no evidence of the
+		// title's, which may differ.
 		y := *rec.PeriodYear
 		rec.Year = &y
 	}

@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/number"
 )
@@ -105,6 +107,7 @@ func (p *Parser) stackValues(run []line) []line {
 	if !hasPieces {
 		return run
 	}
+	width := valuesPerRow(run)
 	// above[k] and below[k] are the piece lines row line k takes.
 	above := make([]int, len(run))
 	below := make([]int, len(run))
@@ -159,9 +162,9 @@ func (p *Parser) stackValues(run []line) []line {
 		if len(ownPieces(&run[k])) == 0 && (above[k] == 0 || below[k] == 0) {
 			continue
 		}
-		l, ok := p.mirrorRow(run[k-above[k]:k+below[k]+1], above[k])
+		l, ok := p.mirrorRow(run[k-above[k]:k+below[k]+1], above[k], width)
 		if !ok {
-			l, ok = p.stackRow(run[k-above[k] : k+below[k]+1])
+			l, ok = p.stackRow(run[k-above[k]:k+below[k]+1], width)
 		}
 		if ok {
 			take(k-above[k], k+below[k]+1, k, l)
@@ -187,7 +190,7 @@ func (p *Parser) stackValues(run []line) []line {
 			if l, ok := p.interleave(&run[b[0]], &run[b[0]+1]); ok {
 				take(b[0], b[1], b[0]+1, l)
 			}
-		} else if l, ok := p.mirrorRow(run[b[0]:b[1]], n/2); ok {
+		} else if l, ok := p.mirrorRow(run[b[0]:b[1]], n/2, width); ok {
 			take(b[0], b[1], mid, l)
 		}
 	}
@@ -261,7 +264,7 @@ func allNumbers(cells []cell) bool {
 // Of these readings only one whose values add up (each group of values
 // followed by its sum, as the template's totals are) is taken, and only
 // where it is the one reading that does.
-func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
+func (p *Parser) mirrorRow(ls []line, at, width int) (line, bool) {
 	up, down := at, len(ls)-at-1
 	if up != down || up == 0 {
 		return line{}, false
@@ -322,6 +325,17 @@ func (p *Parser) mirrorRow(ls []line, at int) (line, bool) {
 		// error), the stacks stand where they stand, for the checks to
 		// flag.
 		return acc.geo, true
+	case acc.n == 0 && len(lone) == 1 && len(stacks) == 0 && len(own) > 0 && standsLast(lone[0], label, own):
+		// One wider value's top and bottom: the row's total wrapped, where
+		// nothing else adds up.
+		total := p.newCell(lone[0].top+lone[0].bottom, 0)
+		total.col, total.end = int(lone[0].mid), int(lone[0].mid)+1
+		vals := append(slices.Clone(own), total)
+		stacked := make([]bool, len(vals))
+		stacked[len(own)] = true
+		if wrappedTotal(vals, stacked, width) {
+			return line{cells: append(slices.Clone(label), vals...), placed: true, text: row.text}, true
+		}
 	}
 	return line{}, false
 }
@@ -503,10 +517,69 @@ func pow(b, n int) int {
 // maxTries bounds the rowReadings of a row tried.
 const maxTries = 4096
 
+// standsLast reports a stack that stands right of where the row's last
+// value starts. Tools that lay text out in columns count a CJK character as
+// one column or as two, so a row line's values, behind its CJK label, stand
+// further right in the one count than in the other, while a piece line of
+// digits is the same in both: the stack is taken as last where it is so in
+// either count.
+func standsLast(st stack, label, own []cell) bool {
+	shift := 0
+	for _, c := range label {
+		shift += textWidth(c.raw) - utf8.RuneCountInString(c.raw)
+	}
+	start := own[len(own)-1].col
+	return st.mid >= float64(start) || st.mid >= float64(start-shift)
+}
+
+// wrappedTotal reports a row's values whose one stacked value (stacked[i]:
+// joined from pieces on several lines) is its total wrapped in its cell,
+// whether or not it adds up: it is the last value, it has more digits than
+// any other value of the row (why it wrapped where they did not), and the
+// row then has the width the run's rows print. Every value of the row is
+// then there for its sum to check, so a report's own wrong total is flagged
+// rather than lost.
+func wrappedTotal(vals []cell, stacked []bool, width int) bool {
+	last := len(vals) - 1
+	if len(vals) != width || width < 3 || !stacked[last] || !allNumbers(vals) {
+		return false
+	}
+	digits := func(c cell) int { return len(strconv.FormatFloat(math.Abs(c.val.Num), 'f', -1, 64)) }
+	for i := range vals[:last] {
+		if stacked[i] || digits(vals[i]) >= digits(vals[last]) {
+			return false
+		}
+	}
+	return true
+}
+
+// valuesPerRow returns how many values the run's rows most often print on
+// their label's line, the table's width in values (the wider of two as
+// common); 0 where no row prints three or more.
+func valuesPerRow(run []line) int {
+	counts := map[int]int{}
+	width := 0
+	for k := range run {
+		if labelCol(&run[k]) < 0 {
+			continue
+		}
+		n := len(ownPieces(&run[k]))
+		if n < 3 {
+			continue
+		}
+		counts[n]++
+		if counts[n] > counts[width] || counts[n] == counts[width] && n > width {
+			width = n
+		}
+	}
+	return width
+}
+
 // stackRow makes one line of a row line and its piece lines: the label's
 // cells, then each column's pieces joined top to bottom. It fails where the
-// pieces do not fall into columns cleanly.
-func (p *Parser) stackRow(ls []line) (line, bool) {
+// pieces do not fall into columns cleanly. width is the run's values per
+// row (see valuesPerRow).
+func (p *Parser) stackRow(ls []line, width int) (line, bool) {
 	var row *line
 	var cols []*column
 	for k := range ls {
@@ -555,10 +628,13 @@ func (p *Parser) stackRow(ls []line) (line, bool) {
 	cells = append(cells, label...)
 	// Whole numbers stacked could be two values as well as one: they are
 	// taken only where the row then adds up, its last value the sum of
-	// the others, as a row with a total does.
+	// the others, as a row with a total does, or as a wrapped total that
+	// does not (see wrappedTotal).
 	check := false
 	sum := 0.0
+	stacked := make([]bool, len(cols))
 	for i, col := range cols {
+		stacked[i] = col.pieces > 1
 		c := p.newCell(col.text.String(), 0)
 		c.col, c.end = col.col, col.end
 		cells = append(cells, c)
@@ -570,7 +646,8 @@ func (p *Parser) stackRow(ls []line) (line, bool) {
 			sum += c.val.Num
 		}
 	}
-	if check && (len(cols) < 3 || math.Abs(sum-cells[len(cells)-1].val.Num) > 1e-6 || !allNumbers(cells[len(label):])) {
+	if check && (len(cols) < 3 || !allNumbers(cells[len(label):]) ||
+		math.Abs(sum-cells[len(cells)-1].val.Num) > 1e-6 && !wrappedTotal(cells[len(label):], stacked, width)) {
 		return line{}, false
 	}
 	return line{cells: cells, placed: true, text: row.text}, true

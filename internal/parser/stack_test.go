@@ -42,6 +42,27 @@ func TestStackValues(t *testing.T) {
 			"                        ０    ３    ４",
 		want: []string{"一、本年新收政府信息公开申请数量 | ２３０ | ２８３ | ５１４"},
 	}, {
+		// pdftotext -layout counts a CJK character as one column: the row
+		// line's values stand further right in display columns than the
+		// total's pieces, which stand right of them in characters.
+		name: "a wrong total wrapped around its row, wider than its values, fills the row for the checks to flag",
+		in: "                                                           225\n" +
+			"一、本年新收政府信息公开申请数量       255   430   365   433   409   355\n" +
+			"                                                            5\n" +
+			" 二、上年结转政府信息公开申请数量       0    0     0      0    23     0     23",
+		want: []string{"一、本年新收政府信息公开申请数量 | 255 | 430 | 365 | 433 | 409 | 355 | 2255",
+			"二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 23 | 0 | 23"},
+	}, {
+		// A tracked change printed with its deleted text (3308 / 330) reads
+		// as one long number in the first column: not a total.
+		name: "a long stack in the row's first column is no wrapped total",
+		in: "                                  330\n" +
+			"       一、本年新收政府信息公开申请数量                  388    395   341   433   354   2,241\n" +
+			"                                 8330\n" +
+			"       二、上年结转政府信息公开申请数量            5     22      3     9    10    21     70",
+		want: []string{"330", "一、本年新收政府信息公开申请数量 | 388 | 395 | 341 | 433 | 354 | 2,241", "8330",
+			"二、上年结转政府信息公开申请数量 | 5 | 22 | 3 | 9 | 10 | 21 | 70"},
+	}, {
 		name: "a value line between the lines of its wrapped label is no stack",
 		in: "              1、属于国\n" +
 			"                       １３   ０    １３\n" +

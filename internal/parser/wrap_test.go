@@ -48,14 +48,21 @@ func TestJoinWrapped(t *testing.T) {
   一、本年新收政府信息公开申请数量      288   288`,
 		want: []string{"自然 | 商业", "（本列数据的勾稽关系为） | 人 | 企业", "一、本年新收政府信息公开申请数量 | 288 | 288"},
 	}, {
-		name: "a total broken over the lines around its row's values, read as it adds up",
+		name: "a total broken over the lines around its row's values, read as it adds up or as it fills the row",
 		in: "                                                       １５\n" +
 			"                律行政法规    ４１   １４   ２９   ２８   ０    ４３\n" +
 			"                                                        ５\n" +
 			"                                                       １６\n" +
 			"                  危及    １   １   １   １   １    １\n" +
 			"                                                        ５",
-		want: []string{"律行政法规 | ４１ | １４ | ２９ | ２８ | ０ | ４３ | １５５", "１６", "危及 | １ | １ | １ | １ | １ | １", "５"},
+		want: []string{"律行政法规 | ４１ | １４ | ２９ | ２８ | ０ | ４３ | １５５", "危及 | １ | １ | １ | １ | １ | １ | １６５"},
+	}, {
+		name: "pieces that would make a full row wider stay apart",
+		in: "                律行政法规    ４１   １４   ２９   ２８   ０    ４３   １５５\n" +
+			"                                                                 １６\n" +
+			"                  危及    １   １   １   １   １    １    ６\n" +
+			"                                                                  ５",
+		want: []string{"律行政法规 | ４１ | １４ | ２９ | ２８ | ０ | ４３ | １５５", "１６", "危及 | １ | １ | １ | １ | １ | １ | ６", "５"},
 	}, {
 		name: "numbers parted by single spaces",
 		in:   "   规范性文件 29 7 208\n   发布信息 1728 条\n   208（含修订 7",
