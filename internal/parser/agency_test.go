@@ -82,7 +82,7 @@ func TestAgencyMajority(t *testing.T) {
 }
 
 // TestTitleBrokenInSubject: a title broken over two lines inside its
-// subject, or inside 年度报告 itself, is joined.
+// subject, or inside 年度报告 itself, or after its year, is joined.
 func TestTitleBrokenInSubject(t *testing.T) {
 	text, err := os.ReadFile("../../testdata/corpus/002.tsv.txt")
 	if err != nil {
@@ -92,6 +92,7 @@ func TestTitleBrokenInSubject(t *testing.T) {
 		"禾桥区卫生健康委员会2025年政府信息公\n开工作年度报告",
 		"禾桥区卫生健康委员会2025年政府信息公开工作年\n度报告",
 		"禾桥区卫生健康委员会\n2025年政府信息公开工作年度报告",
+		"             禾桥区卫生健康委员会 2025\n                      年政府信息公开工作年度报告",
 	} {
 		src := strings.Replace(string(text), "禾桥区卫生健康委员会 2025 年政府信息公开工作 年度报告", broken, 1)
 		rec := parser.New(parser.Config{}).Parse(textDocument(src))

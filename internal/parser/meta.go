@@ -133,7 +133,9 @@ func titleLine(l *line) string {
 	}
 	var b strings.Builder
 	for _, c := range l.cells {
-		if c.val.Class != number.Text {
+		// A title broken after its year (某局 2020 / 年政府信息公开…) ends
+		// its first line with the year, which reads as a number.
+		if _, year := digits4([]rune(c.folded)); c.val.Class != number.Text && !year {
 			return ""
 		}
 		b.WriteString(c.folded)

@@ -24,6 +24,7 @@ import (
 //     (its middle within the label's columns) and all of it stands left of
 //     the values; pieces left of the label are the group's, and make a cell
 //     before the label;
+//   - a line naming the report (…年度报告) joins no row;
 //   - nothing is joined where no list number or label anchors it: those
 //     lines stay as they are, and a row left without its label has its
 //     values go unread, null with a finding, rather than guessed.
@@ -118,6 +119,10 @@ func (p *Parser) joinRun(run []line) []line {
 		pcs[k], valueCol[k] = p.pieces(&run[k], nil)
 		if valueCol[k] >= 0 {
 			values = append(values, k)
+		} else if strings.Contains(p.norm.Fold(run[k].text), template.TitleMark) {
+			// A line that names the report (its title, broken after the
+			// year) is no part of a label: without pieces it joins none.
+			pcs[k] = nil
 		}
 	}
 	if len(values) == 0 {
