@@ -427,7 +427,8 @@ func (p *Parser) insert(acc *rowReadings, label []cell, base, ins []stack, extra
 
 // interleave reads two lines of values without a label as one row: the
 // few values of one (a row's totals, set a line off by the tool) go among
-// the other's where they stand, or near, as the one reading that adds up.
+// the other's where they stand, or near, as the one reading that adds up;
+// where none does, where they stand if that is clear (see apart).
 func (p *Parser) interleave(a, b *line) (line, bool) {
 	if len(a.cells) > len(b.cells) {
 		a, b = b, a
@@ -443,8 +444,33 @@ func (p *Parser) interleave(a, b *line) (line, bool) {
 		return out
 	}
 	var acc rowReadings
-	p.insert(&acc, nil, stacks(b.cells), stacks(a.cells), 0, false, b.text)
-	return acc.best, acc.n == 1
+	p.insert(&acc, nil, stacks(b.cells), stacks(a.cells), 0, apart(a.cells, b.cells), b.text)
+	switch {
+	case acc.geoSums:
+		return acc.geo, true
+	case acc.n == 1:
+		return acc.best, true
+	case acc.n == 0 && acc.geo.cells != nil:
+		// Values that each stand clear in a gap of the other line go
+		// there where nothing adds up (a report's own error), for the
+		// checks to flag.
+		return acc.geo, true
+	}
+	return line{}, false
+}
+
+// apart reports whether every cell of few stands clear of all of many's, in
+// a gap between two of them or beyond them: where it stands then says
+// where it goes.
+func apart(few, many []cell) bool {
+	for _, a := range few {
+		for _, b := range many {
+			if a.col < b.end && b.col < a.end {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // zero returns the reading of tries that leaves every stack where it

@@ -36,6 +36,13 @@ func TestStackValues(t *testing.T) {
 			"                 ９                  ７",
 		want: []string{"８ | ５ | １ | ５ | １９ | ７ | ２ | ２ | ６ | １７"},
 	}, {
+		// pdftohtml -c sets a table's totals a line above its values; the
+		// second group's total is the report's own error (7+1+2+0 is not 9).
+		name: "totals set a line off, in the gaps where they stand, where a group does not add up",
+		in: "                                       １２" + strings.Repeat(" ", 48) + "１２\n" +
+			"                   １   ５   ０   ６         ７   １   ２   ０   ９    ９   ２   ０   １",
+		want: []string{"１ | ５ | ０ | ６ | １２ | ７ | １ | ２ | ０ | ９ | ９ | ２ | ０ | １ | １２"},
+	}, {
 		name: "stacks that do not add up stand where they stand, for the checks to flag",
 		in: "                       ２３   ２８   ５１\n" +
 			"一、本年新收政府信息公开申请数量\n" +
