@@ -314,18 +314,12 @@ func (p *Parser) mirrorRow(ls []line, at, width int) (line, bool) {
 		}
 	}
 	try(-1)
-	switch {
-	case acc.geoSums:
-		return acc.geo, true
-	case acc.n == 1:
-		return acc.best, true
-	case acc.n == 0 && acc.geo.cells != nil:
-		// Levels of several pieces each pair up by their order, which a
-		// squeezed line keeps: where nothing adds up (a report's own
-		// error), the stacks stand where they stand, for the checks to
-		// flag.
-		return acc.geo, true
-	case acc.n == 0 && len(lone) == 1 && len(stacks) == 0 && len(own) > 0 && standsLast(lone[0], label, own):
+	// Levels of several pieces each pair up by their order, which a
+	// squeezed line keeps, so the reading where they stand is asked for.
+	if l, ok := acc.reading(); ok {
+		return l, true
+	}
+	if acc.n == 0 && len(lone) == 1 && len(stacks) == 0 && len(own) > 0 && standsLast(lone[0], label, own) {
 		// One wider value's top and bottom: the row's total wrapped, where
 		// nothing else adds up.
 		total := p.newCell(lone[0].top+lone[0].bottom, 0)
@@ -352,6 +346,19 @@ type rowReadings struct {
 	// asked for, and geoSums whether it adds up.
 	geo     line
 	geoSums bool
+}
+
+// reading returns the row's reading: where the stacks stand if asked for
+// and it adds up, else the one that adds up; where none does (a report's own
+// error), where the stacks stand if asked for, for the checks to flag.
+func (acc *rowReadings) reading() (line, bool) {
+	switch {
+	case acc.geoSums, acc.n == 0 && acc.geo.cells != nil:
+		return acc.geo, true
+	case acc.n == 1:
+		return acc.best, true
+	}
+	return line{}, false
 }
 
 // insert reads a row as its base values with stacks put among them where
@@ -445,18 +452,7 @@ func (p *Parser) interleave(a, b *line) (line, bool) {
 	}
 	var acc rowReadings
 	p.insert(&acc, nil, stacks(b.cells), stacks(a.cells), 0, apart(a.cells, b.cells), b.text)
-	switch {
-	case acc.geoSums:
-		return acc.geo, true
-	case acc.n == 1:
-		return acc.best, true
-	case acc.n == 0 && acc.geo.cells != nil:
-		// Values that each stand clear in a gap of the other line go
-		// there where nothing adds up (a report's own error), for the
-		// checks to flag.
-		return acc.geo, true
-	}
-	return line{}, false
+	return acc.reading()
 }
 
 // apart reports whether every cell of few stands clear of all of many's, in
