@@ -57,6 +57,10 @@ type cell struct {
 	prov layout.Provenance
 	// reread reads an OCR'd table cell again; nil else.
 	reread layout.Rereader
+	// unconfirmed marks a value joined from pieces on several lines by
+	// where they stand alone, no sum confirming it: only a column a sum
+	// checks takes it (see Parser.rowValues).
+	unconfirmed bool
 }
 
 func (p *Parser) newCell(text string, conf float64) cell {

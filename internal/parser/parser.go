@@ -374,6 +374,17 @@ func (p *Parser) rowValues(rec *record.Record, rereads *[]Reread, t *template.Ta
 				bl.add(r.Key, col.Key)
 			}
 		}
+		if c.unconfirmed && v.Valid && !t.Summed(template.Cell{Row: r.Key, Column: col.Key}) {
+			// Pieces joined by where they stand, with no sum to check the
+			// join, are no evidence of a value.
+			v = record.Value{}
+			rec.Findings = append(rec.Findings, record.Finding{
+				Rule: validate.RuleValueMissing, Severity: record.Error,
+				Table: t.Key, Row: r.Key, Column: col.Key,
+				Message: fmt.Sprintf("%s / %s: printed in pieces over several lines (%s), and no sum of the table checks how they join; read it from the document",
+					r.Label, col.Label, c.raw),
+			})
+		}
 		if c.conf > 0 && c.conf < p.cfg.MinConfidence && c.val.Class != number.Empty {
 			read, action := v, "check it against the page"
 			if c.conf < p.cfg.UnreadableConfidence {

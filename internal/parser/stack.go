@@ -278,7 +278,8 @@ func (p *Parser) mirrorRow(ls []line, at, width int) (line, bool) {
 			return line{}, false
 		}
 		for k := range a {
-			st := stack{top: a[k].raw, bottom: b[k].raw, mid: float64(a[k].col+a[k].end+b[k].col+b[k].end) / 4}
+			st := stack{top: a[k].raw, bottom: b[k].raw, mid: float64(a[k].col+a[k].end+b[k].col+b[k].end) / 4,
+				forced: a[k].val.Class != number.Number || b[k].val.Class != number.Number}
 			if len(a) == 1 {
 				lone = append(lone, st)
 			} else {
@@ -324,6 +325,7 @@ func (p *Parser) mirrorRow(ls []line, at, width int) (line, bool) {
 		// nothing else adds up.
 		total := p.newCell(lone[0].top+lone[0].bottom, 0)
 		total.col, total.end = int(lone[0].mid), int(lone[0].mid)+1
+		total.unconfirmed = !lone[0].forced
 		vals := append(slices.Clone(own), total)
 		stacked := make([]bool, len(vals))
 		stacked[len(own)] = true
@@ -387,6 +389,22 @@ func (p *Parser) insert(acc *rowReadings, label []cell, base, ins []stack, extra
 	pos := make([]int, len(ins))
 	cells := make([]cell, 0, len(base)+len(ins))
 	vals := make([]float64, 0, len(base)+len(ins))
+	// merge lays the stacks among the base values at pos; mark tells
+	// the stacks placed with no sum to confirm them.
+	merge := func(mark bool) {
+		cells, vals = cells[:0], vals[:0]
+		k := 0
+		for b := 0; b <= len(base); b++ {
+			for ; k < len(ins) && pos[k] == b; k++ {
+				c := insCells[k]
+				c.unconfirmed = mark && !ins[k].forced
+				cells, vals = append(cells, c), append(vals, insVals[k])
+			}
+			if b < len(base) {
+				cells, vals = append(cells, baseCells[b]), append(vals, baseVals[b])
+			}
+		}
+	}
 	for tries := range pow(2*r+1, len(ins)) {
 		ok := true
 		for k, t := 0, tries; k < len(ins); k, t = k+1, t/(2*r+1) {
@@ -396,18 +414,12 @@ func (p *Parser) insert(acc *rowReadings, label []cell, base, ins []stack, extra
 		if !ok {
 			continue
 		}
-		cells, vals = cells[:0], vals[:0]
-		k := 0
-		for b := 0; b <= len(base); b++ {
-			for ; k < len(ins) && pos[k] == b; k++ {
-				cells, vals = append(cells, insCells[k]), append(vals, insVals[k])
-			}
-			if b < len(base) {
-				cells, vals = append(cells, baseCells[b]), append(vals, baseVals[b])
-			}
-		}
+		merge(false)
 		sums := addsUp(vals)
 		if geo && tries == zero(r, len(ins)) {
+			if !sums {
+				merge(true)
+			}
 			acc.geo = line{cells: append(slices.Clone(label), cells...), placed: true, text: text}
 			acc.geoSums = sums
 		}
@@ -488,6 +500,9 @@ const maxInserted = 4
 type stack struct {
 	top, bottom string
 	mid         float64
+	// forced is set when a piece is no value alone (208（含修订 7 / 件）),
+	// so that the pieces can only be one value.
+	forced bool
 }
 
 // stackCells reads stacks as values; it fails where one is no number.
@@ -668,9 +683,14 @@ func (p *Parser) stackRow(ls []line, width int) (line, bool) {
 			sum += c.val.Num
 		}
 	}
-	if check && (len(cols) < 3 || !allNumbers(cells[len(label):]) ||
-		math.Abs(sum-cells[len(cells)-1].val.Num) > 1e-6 && !wrappedTotal(cells[len(label):], stacked, width)) {
+	if check && (len(cols) < 3 || !allNumbers(cells[len(label):])) {
 		return line{}, false
+	}
+	if check && math.Abs(sum-cells[len(cells)-1].val.Num) > 1e-6 {
+		if !wrappedTotal(cells[len(label):], stacked, width) {
+			return line{}, false
+		}
+		cells[len(cells)-1].unconfirmed = true
 	}
 	return line{cells: cells, placed: true, text: row.text}, true
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nianbao/nianbao/internal/layout"
+	"github.com/nianbao/nianbao/internal/validate"
 )
 
 // TestStackValues reads values a narrow cell prints over the lines around
@@ -139,4 +140,47 @@ func TestPlaceColumns(t *testing.T) {
 			t.Errorf("%s = %s, want %s", key, g, want)
 		}
 	}
+}
+
+// TestUnconfirmedStack: a value joined from pieces by where they stand
+// alone, no sum confirming the join, is taken only in a column a sum of the
+// table checks. Table 1 has no sums, so there it is null with value.missing;
+// its pieces could as well be a tracked change printed with its deleted
+// text. Pieces that are no value alone (208（含修订 7 / 件）) are one value by
+// their form.
+func TestUnconfirmedStack(t *testing.T) {
+	doc := textDocumentOf(
+		"二、主动公开政府信息情况",
+		"       信息内容       本年制发件数  本年废止件数   现行有效件数",
+		"                                                ５",
+		"        规章           1       1",
+		"                                                ４",
+		"                                       208（含修订 7",
+		"     行政规范性文件       29       7",
+		"                                           件）",
+		"     行政许可       1       1       40",
+	)
+	rec := New(Config{}).Parse(doc)
+	_, got := rec.Flat()
+	if v := got["active_disclosure.regulations.in_force"]; v.Valid {
+		t.Errorf("regulations.in_force = %v, want null", v)
+	}
+	if v := got["active_disclosure.normative_documents.in_force"]; !v.Valid || v.Num != 208 {
+		t.Errorf("normative_documents.in_force = %v, want 208", v)
+	}
+	found := false
+	for _, f := range rec.Findings {
+		found = found || f.Rule == validate.RuleValueMissing && f.Row == "regulations" && f.Column == "in_force" && strings.Contains(f.Message, "５４")
+	}
+	if !found {
+		t.Errorf("no value.missing for regulations.in_force naming its pieces: %+v", rec.Findings)
+	}
+}
+
+func textDocumentOf(lines ...string) *layout.Document {
+	doc := &layout.Document{Method: "text"}
+	for _, l := range lines {
+		doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
+	}
+	return doc
 }

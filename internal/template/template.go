@@ -8,6 +8,8 @@
 // script, half-width punctuation, no whitespace.
 package template
 
+import "slices"
+
 // Template versions, as the record's "template" value.
 const (
 	V2019 = "2019"
@@ -457,6 +459,17 @@ type Cell struct{ Row, Column string }
 type Sum struct {
 	Left, Right []Cell
 	Total       bool
+}
+
+// Summed reports whether a sum of Sums holds the cell: its value is checked
+// when the table is.
+func (t *Table) Summed(c Cell) bool {
+	for _, s := range t.Sums() {
+		if slices.Contains(s.Left, c) || slices.Contains(s.Right, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // Sums returns the equations the table's values satisfy: each row's 总计 is
