@@ -30,6 +30,9 @@ type line struct {
 	// pageStart is set for a page's first line: a value's pieces never
 	// run across a page break.
 	pageStart bool
+	// chars is set while a placed line's cells' col and end count
+	// characters rather than display columns (see charsAlign).
+	chars bool
 }
 
 // multi reports whether the line holds several cells, so that its end is a

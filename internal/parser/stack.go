@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/nianbao/nianbao/internal/number"
 )
@@ -35,7 +34,8 @@ import (
 const maxStack = 3
 
 // valuePiece reports a cell that may be a piece of a value: a number, a
-// number cut inside (1,58), or a note's part (208（含修订 7 / 件）).
+// number cut inside (1,58), or a note's part (208（含修订 7 / 件）, 315（其中修订
+// / 55 件）).
 func valuePiece(c *cell) bool {
 	switch c.val.Class {
 	case number.Number, number.Null:
@@ -46,7 +46,9 @@ func valuePiece(c *cell) bool {
 		}
 		open, closed := brackets(c.raw)
 		r := []rune(c.raw)
-		return open > closed && unicode.IsDigit(r[0]) || closed > open && len(r) <= 4
+		// A note's tail: a few characters (件）), or its count (55 件）).
+		tail := closed > open && (len(r) <= 4 || number.Parse(strings.TrimRight(c.raw, "）)")).Class == number.Number)
+		return open > closed && unicode.IsDigit(r[0]) || tail
 	}
 	return false
 }
@@ -150,6 +152,7 @@ func (p *Parser) stackValues(run []line) []line {
 		for i := from; i < to; i++ {
 			out[i].cells = nil
 		}
+		l.chars = run[at].chars
 		out[at] = l
 	}
 	for k := 0; k < len(run); k++ {
@@ -320,7 +323,7 @@ func (p *Parser) mirrorRow(ls []line, at, width int) (line, bool) {
 	if l, ok := acc.reading(); ok {
 		return l, true
 	}
-	if acc.n == 0 && len(lone) == 1 && len(stacks) == 0 && len(own) > 0 && standsLast(lone[0], label, own) {
+	if acc.n == 0 && len(lone) == 1 && len(stacks) == 0 && len(own) > 0 && standsLast(lone[0], row, label, own) {
 		// One wider value's top and bottom: the row's total wrapped, where
 		// nothing else adds up.
 		total := p.newCell(lone[0].top+lone[0].bottom, 0)
@@ -555,18 +558,19 @@ func pow(b, n int) int {
 const maxTries = 4096
 
 // standsLast reports a stack that stands right of where the row's last
-// value starts. Tools that lay text out in columns count a CJK character as
-// one column or as two, so a row line's values, behind its CJK label, stand
-// further right in the one count than in the other, while a piece line of
-// digits is the same in both: the stack is taken as last where it is so in
-// either count.
-func standsLast(st stack, label, own []cell) bool {
+// value starts. Where the run's count was not told (see measureRun), a row
+// line's values, behind its CJK label, stand further right in display
+// columns than in characters, while a piece line of digits is the same in
+// both: the stack is taken as last where it is so in either count.
+func standsLast(st stack, row *line, label, own []cell) bool {
 	shift := 0
-	for _, c := range label {
-		shift += textWidth(c.raw) - utf8.RuneCountInString(c.raw)
+	if !row.chars {
+		for _, c := range label {
+			shift += wideExtra(c.raw)
+		}
 	}
 	start := own[len(own)-1].col
-	return st.mid >= float64(start) || st.mid >= float64(start-shift)
+	return st.mid >= float64(start-shift)
 }
 
 // wrappedTotal reports a row's values whose one stacked value (stacked[i]:

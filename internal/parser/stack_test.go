@@ -71,6 +71,21 @@ func TestStackValues(t *testing.T) {
 		want: []string{"330", "一、本年新收政府信息公开申请数量 | 388 | 395 | 341 | 433 | 354 | 2,241", "8330",
 			"二、上年结转政府信息公开申请数量 | 5 | 22 | 3 | 9 | 10 | 21 | 70"},
 	}, {
+		// pdftotext -layout counts a CJK character as one column: rows
+		// whose labels differ in length put their values in the same
+		// columns counted in characters (the last two lines), and the
+		// note's pieces stand clear of 10 only so counted.
+		name: "a value and its note over the lines around its row, in columns counted in characters",
+		in: "       规章           5       0           3\n" +
+			"                                  315（其中修订\n" +
+			"     行政规范性文件      26       10\n" +
+			"                                     55 件）\n" +
+			" 二、上年结转政府信息公开申请数量      25   22     6    17     0    5     75\n" +
+			"三、本年度    （一）予以公开        7    5     4    5      4    0     25",
+		want: []string{"规章 | 5 | 0 | 3", "行政规范性文件 | 26 | 10 | 315（其中修订55 件）",
+			"二、上年结转政府信息公开申请数量 | 25 | 22 | 6 | 17 | 0 | 5 | 75",
+			"三、本年度 | （一）予以公开 | 7 | 5 | 4 | 5 | 4 | 0 | 25"},
+	}, {
 		name: "a value line between the lines of its wrapped label is no stack",
 		in: "              1、属于国\n" +
 			"                       １３   ０    １３\n" +

@@ -50,10 +50,7 @@ func (p *Parser) pieces(l *line, out []piece) ([]piece, int) {
 		// A list number's mark set off by a space (4 、) is the number's.
 		raw := strings.ReplaceAll(c.raw, " 、", "、")
 		for tok := range strings.SplitSeq(raw, " ") {
-			w := 0
-			for _, r := range tok {
-				w += runeWidth(r)
-			}
+			w := textWidth(tok)
 			if tok == "" {
 				col++
 				continue
@@ -111,7 +108,12 @@ func (p *Parser) joinWrapped(lines []line) []line {
 
 // joinRun rejoins one run of placed lines.
 func (p *Parser) joinRun(run []line) []line {
+	// Values' pieces are put together in the count the values stand in
+	// columns by; labels are joined in display columns.
+	chars := charsAlign(run)
+	recount(run, chars)
 	run = p.stackValues(p.joinTotals(run))
+	recount(run, false)
 	pcs := make([][]piece, len(run))
 	valueCol := make([]int, len(run))
 	var values []int
