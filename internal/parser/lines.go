@@ -366,7 +366,8 @@ type field struct {
 
 // alignedFields splits an aligned line into its cells: at runs of two or
 // more spaces, and at single spaces between numbers. A field that is only a
-// list number (2、 before a heading set off by spaces) joins the next.
+// list number (2、 before a heading set off by spaces) joins the next, unless
+// that is a number.
 func (p *Parser) alignedFields(text string) []field {
 	var fields []field
 	col, start, startCol, spaces := 0, -1, 0, 0
@@ -402,6 +403,11 @@ func (p *Parser) alignedFields(text string) []field {
 	}
 	cut(len(text))
 	for k := 0; k+1 < len(fields); k++ {
+		if numeric(fields[k+1].text) {
+			// A list number before a value (3.   1   0) numbers a label
+			// printed on another line; 3.1 is no value.
+			continue
+		}
 		f := p.norm.Fold(fields[k].text)
 		if textnorm.HasListNumber(f) && textnorm.StripListNumber(f) == f {
 			fields[k+1].text = fields[k].text + fields[k+1].text

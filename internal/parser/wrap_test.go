@@ -64,6 +64,15 @@ func TestJoinWrapped(t *testing.T) {
 			"                                                                  ５",
 		want: []string{"律行政法规 | ４１ | １４ | ２９ | ２８ | ０ | ４３ | １５５", "１６", "危及 | １ | １ | １ | １ | １ | １ | ６", "５"},
 	}, {
+		// WPS prints a row's list number on its values' line and the
+		// label's text on the next.
+		name: "a list number alone before its row's values is no part of a value",
+		in: "                          2.                  0   0   0   0   0   0    0\n" +
+			"                           其他法律行政止公开\n" +
+			"                          3.                  1   0   0   0   0   0    1\n" +
+			"                           危及“三安全一稳定”",
+		want: []string{"2.其他法律行政止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0", "3.危及“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1"},
+	}, {
 		name: "numbers parted by single spaces",
 		in:   "   规范性文件 29 7 208\n   发布信息 1728 条\n   208（含修订 7",
 		want: []string{"规范性文件 | 29 | 7 | 208", "发布信息 1728 条", "208（含修订 7"},
