@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/nianbao/nianbao/internal/number"
+	"github.com/nianbao/nianbao/internal/textnorm"
 )
 
 // A table cell too narrow for its value prints it over several lines, and
@@ -515,13 +516,21 @@ func (p *Parser) stackCells(seq []stack) ([]cell, []float64, bool) {
 	for _, st := range seq {
 		c := p.newCell(st.top+st.bottom, 0)
 		c.col, c.end = int(st.mid), int(st.mid)+1
-		if c.val.Class != number.Number {
+		if c.val.Class != number.Number || st.bottom != "" && leadingZero(c.raw) {
 			return nil, nil, false
 		}
 		cells = append(cells, c)
 		vals = append(vals, c.val.Num)
 	}
 	return cells, vals, true
+}
+
+// leadingZero reports a number written with a zero before its other digits
+// (00, ０５): no count is printed so, so pieces that join to one were never
+// one value (a row of zeros above a row of zeros adds up all the same).
+func leadingZero(raw string) bool {
+	rs := []rune(textnorm.FoldWidth(raw))
+	return len(rs) > 1 && rs[0] == '0' && unicode.IsDigit(rs[1])
 }
 
 // addsUp reports whether values part into runs, each of two or more values
@@ -650,7 +659,9 @@ func (p *Parser) stackRow(ls []line, width int) (line, bool) {
 			hit.forced = hit.forced || c.val.Class != number.Number
 		}
 	}
-	if row == nil {
+	// A row is no wider than the run's rows print: more columns are two
+	// rows' values side by side.
+	if row == nil || width > 0 && len(cols) > width {
 		return line{}, false
 	}
 	// Columns in order; one that overlaps the next after growing is not one.
@@ -679,7 +690,7 @@ func (p *Parser) stackRow(ls []line, width int) (line, bool) {
 		c := p.newCell(col.text.String(), 0)
 		c.col, c.end = col.col, col.end
 		cells = append(cells, c)
-		if c.val.Class != number.Number && col.pieces > 1 {
+		if (c.val.Class != number.Number || leadingZero(c.raw)) && col.pieces > 1 {
 			return line{}, false
 		}
 		check = check || col.pieces > 1 && !col.forced

@@ -73,6 +73,27 @@ func TestJoinWrapped(t *testing.T) {
 			"                           危及“三安全一稳定”",
 		want: []string{"2.其他法律行政止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0", "3.危及“三安全一稳定” | 1 | 0 | 0 | 0 | 0 | 0 | 1"},
 	}, {
+		// A row's values on a line of their own under its label's last
+		// line, above a row of zeros: zeros stacked on zeros add up, but
+		// 00 is no count.
+		name: "a row of values between two rows is no stack of the row below's values",
+		in: "                 5.要求行政机关确认或重 新出具\n" +
+			"                     已获取信息\n" +
+			"                                       0    0   0   0    0    0   0\n" +
+			"     （六）其他处理                           0    0   0   0    0    0   0",
+		want: []string{"5.要求行政机关确认或重 新出具", "已获取信息", "0 | 0 | 0 | 0 | 0 | 0 | 0", "（六）其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0"},
+	}, {
+		// As pdftotext -layout prints a real report: counted in characters
+		// (see charsAlign) the zeros stand over the row's zeros.
+		name: "zeros over zeros are no stack: 00 is no count",
+		in: "                 4.无正当理由大量反复 申请        0    0   0   0    0    0   0\n" +
+			"                 5.要求行政机关确认或重 新出具\n" +
+			"                     已获取信息\n" +
+			"                                       0    0   0   0    0    0   0\n" +
+			"     （六）其他处理                           0    0   0   0    0    0   0",
+		want: []string{"4.无正当理由大量反复 申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0", "5.要求行政机关确认或重 新出具", "已获取信息",
+			"0 | 0 | 0 | 0 | 0 | 0 | 0", "（六）其他处理 | 0 | 0 | 0 | 0 | 0 | 0 | 0"},
+	}, {
 		name: "numbers parted by single spaces",
 		in:   "   规范性文件 29 7 208\n   发布信息 1728 条\n   208（含修订 7",
 		want: []string{"规范性文件 | 29 | 7 | 208", "发布信息 1728 条", "208（含修订 7"},
