@@ -192,3 +192,58 @@ func renderingTallies(t *testing.T, dir string) map[string]*tally {
 	}
 	return tallies
 }
+
+// TestRealRenderings reads a real published report (../shared/real/
+// hzq2024.pdf, printed from WPS) as poppler's tools extract it, against the
+// values read from its pages by eye. It is a check the reader is not tuned
+// on: it holds to no share of fields, only to no wrong value under status
+// valid, and logs what each tool gives.
+func TestRealRenderings(t *testing.T) {
+	const report = "../../../shared/real/hzq2024.pdf"
+	if _, err := os.Stat(report); err != nil {
+		t.Skipf("the real report is not beside the repository (%v)", err)
+	}
+	for _, tool := range []string{"pdftotext", "pdftohtml"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (make deps-test installs it)", tool)
+		}
+	}
+	want, err := expect.Load("../../testdata/real/hzq2024.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	renderings := []struct {
+		name string
+		args []string // the tool and its arguments but the output
+		out  string
+	}{
+		{"pdftotext -layout", []string{"pdftotext", "-layout", report}, "layout.txt"},
+		{"pdftotext", []string{"pdftotext", report}, "raw.txt"},
+		{"pdftohtml -c", []string{"pdftohtml", "-c", "-s", "-i", "-noframes", "-q", report}, "c.html"},
+		{"pdftohtml", []string{"pdftohtml", "-s", "-i", "-noframes", "-q", report}, "noc.html"},
+	}
+	p := pipeline.New(pipeline.Config{})
+	for _, r := range renderings {
+		out := filepath.Join(dir, r.out)
+		// pdftohtml names its output itself, adding .html.
+		dest := out
+		if strings.HasSuffix(out, ".html") {
+			dest = strings.TrimSuffix(out, ".html")
+		}
+		if b, err := exec.Command(r.args[0], append(r.args[1:], dest)...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", r.name, err, b)
+		}
+		rec, err := p.File(context.Background(), out)
+		if err != nil {
+			t.Errorf("%s: %v", r.name, err)
+			continue
+		}
+		tl := &tally{}
+		tl.score("hzq2024", want, rec)
+		t.Logf("%-17s status %s, %s", r.name, rec.Status, tl)
+		for _, s := range tl.silent {
+			t.Errorf("%s: %s", r.name, s)
+		}
+	}
+}
