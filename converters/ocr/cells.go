@@ -486,16 +486,22 @@ func (rg *region) bands() []image.Rectangle {
 
 // stacked returns the region's bands when they are two or more of one
 // character each (none wider than a square character, none shorter than
-// half one): a label set one character a line down a narrow column.
+// half one): a label set one character a line down a narrow column. A
+// speck between the characters (a quarter of one or less each way) is a
+// band of its own, left out.
 func (rg *region) stacked() []image.Rectangle {
-	bands := rg.bands()
-	if len(bands) < 2 {
-		return nil
-	}
-	for _, b := range bands {
+	var bands []image.Rectangle
+	for _, b := range rg.bands() {
+		if b.Dx()*4 <= rg.tall && b.Dy()*4 <= rg.tall {
+			continue
+		}
 		if b.Dx()*10 > rg.tall*13 || b.Dy()*2 < rg.tall {
 			return nil
 		}
+		bands = append(bands, b)
+	}
+	if len(bands) < 2 {
+		return nil
 	}
 	return bands
 }
