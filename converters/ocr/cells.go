@@ -486,16 +486,22 @@ func (rg *region) bands() []image.Rectangle {
 
 // stacked returns the region's bands when they are two or more of one
 // character each (none wider than a square character, none shorter than
-// half one): a label set one character a line down a narrow column.
+// half one): a label set one character a line down a narrow column. A
+// speck between the characters (a quarter of one or less each way) is a
+// band of its own, left out.
 func (rg *region) stacked() []image.Rectangle {
-	bands := rg.bands()
-	if len(bands) < 2 {
-		return nil
-	}
-	for _, b := range bands {
+	var bands []image.Rectangle
+	for _, b := range rg.bands() {
+		if b.Dx()*4 <= rg.tall && b.Dy()*4 <= rg.tall {
+			continue
+		}
 		if b.Dx()*10 > rg.tall*13 || b.Dy()*2 < rg.tall {
 			return nil
 		}
+		bands = append(bands, b)
+	}
+	if len(bands) < 2 {
+		return nil
 	}
 	return bands
 }
@@ -603,7 +609,7 @@ func (c *Converter) readRegion(e *engine, rg *region, lang string) (cellRead, er
 		// the digit reads could not settle: the Chinese models misread
 		// digits with high confidence.
 		conf = min(conf, lowConfidence)
-	case !matched && mostlyDigits(text):
+	case !matched && valueLike(text):
 		// Digits with a stray character or two (a struck-out value
 		// read as 一8304): a value that cannot be read, which must keep
 		// its column rather than pass for a label.
@@ -618,17 +624,21 @@ func (c *Converter) readRegion(e *engine, rg *region, lang string) (cellRead, er
 	return cellRead{text: foldBrackets(text), conf: conf, sure: matched}, nil
 }
 
-// mostlyDigits reports whether at least two thirds of s, and two
-// characters or more, are digits.
-func mostlyDigits(s string) bool {
-	digits, n := 0, 0
+// valueLike reports whether s, read as text, is a value read with stray
+// characters rather than a label: at least two thirds of it, and two
+// characters or more, are digits, or it holds a digit and no Chinese
+// character (a number wrapped over three lines of a narrow cell read as
+// trAi4), when every label of the templates is Chinese.
+func valueLike(s string) bool {
+	digits, n, han := 0, 0, false
 	for _, r := range s {
 		n++
 		if r >= '0' && r <= '9' {
 			digits++
 		}
+		han = han || unicode.Is(unicode.Han, r)
 	}
-	return digits >= 2 && 3*digits >= 2*n
+	return digits >= 2 && 3*digits >= 2*n || digits > 0 && !han
 }
 
 // numberText reports whether s holds digits and nothing a number may not.

@@ -240,7 +240,7 @@ func TestCheckFours(t *testing.T) {
 	}
 }
 
-func TestMostlyDigits(t *testing.T) {
+func TestValueLike(t *testing.T) {
 	tests := []struct {
 		s    string
 		want bool
@@ -249,11 +249,13 @@ func TestMostlyDigits(t *testing.T) {
 		{"8304", true},
 		{"（1）属于国家秘密", false},
 		{"2.其他", false},
-		{"7", false},
+		{"7", true},
+		{"trAi4", true},
+		{"A.", false},
 	}
 	for _, tt := range tests {
-		if got := mostlyDigits(tt.s); got != tt.want {
-			t.Errorf("mostlyDigits(%q) = %v, want %v", tt.s, got, tt.want)
+		if got := valueLike(tt.s); got != tt.want {
+			t.Errorf("valueLike(%q) = %v, want %v", tt.s, got, tt.want)
 		}
 	}
 }
