@@ -3,9 +3,17 @@ package imgproc
 import "image"
 
 // Label labels the 8-connected ink of b, 1 up (0 is paper), and returns
-// the labels and one past the largest.
+// the labels and one past the largest. Pieces are numbered in the order of
+// their first pixel, row by row.
+//
+// It runs over whole pages several times a page, so it joins runs of ink
+// rather than pixels: a run touches those of the row above that overlap
+// it or meet it at a corner.
 func Label(b *Bin) ([]int32, int32) {
-	labels := make([]int32, len(b.Pix))
+	type run struct {
+		y, x0, x1 int32 // pixels x0 to x1-1 of row y
+		l         int32 // label given first
+	}
 	parent := []int32{0}
 	find := func(x int32) int32 {
 		for parent[x] != x {
@@ -24,45 +32,57 @@ func Label(b *Bin) ([]int32, int32) {
 			}
 		}
 	}
+	var runs []run
+	prev := 0 // runs[prev:] are those of the row above, up to row's first
 	for y := 0; y < b.H; y++ {
-		for x := 0; x < b.W; x++ {
-			i := y*b.W + x
-			if b.Pix[i] == 0 {
+		row := b.Pix[y*b.W : y*b.W+b.W]
+		first := len(runs)
+		j := prev
+		for x := 0; x < len(row); {
+			if row[x] == 0 {
+				x++
 				continue
 			}
+			x0 := x
+			for x < len(row) && row[x] != 0 {
+				x++
+			}
+			for j < first && int(runs[j].x1) < x0 {
+				j++
+			}
 			var l int32
-			for _, d := range [4][2]int{{-1, 0}, {-1, -1}, {0, -1}, {1, -1}} {
-				nx, ny := x+d[0], y+d[1]
-				if nx < 0 || ny < 0 || nx >= b.W {
-					continue
-				}
-				if nl := labels[ny*b.W+nx]; nl != 0 {
-					if l == 0 {
-						l = nl
-					} else {
-						union(l, nl)
-					}
+			for k := j; k < first && int(runs[k].x0) <= x; k++ {
+				if l == 0 {
+					l = runs[k].l
+				} else {
+					union(l, runs[k].l)
 				}
 			}
 			if l == 0 {
 				l = int32(len(parent))
 				parent = append(parent, l)
 			}
-			labels[i] = l
+			runs = append(runs, run{int32(y), int32(x0), int32(x), l})
 		}
+		prev = first
 	}
-	// Number the roots densely.
-	dense := make([]int32, len(parent))
+	// Each first label's final one: the roots numbered densely.
+	final := make([]int32, len(parent))
 	n := int32(1)
-	for i := 1; i < len(parent); i++ {
-		if r := find(int32(i)); r == int32(i) {
-			dense[i] = n
+	for i := int32(1); i < int32(len(parent)); i++ {
+		if r := find(i); r == i {
+			final[i] = n
 			n++
+		} else {
+			final[i] = final[r]
 		}
 	}
-	for i, l := range labels {
-		if l != 0 {
-			labels[i] = dense[find(l)]
+	labels := make([]int32, len(b.Pix))
+	for _, r := range runs {
+		row := int(r.y) * b.W
+		l := final[r.l]
+		for x := r.x0; x < r.x1; x++ {
+			labels[row+int(x)] = l
 		}
 	}
 	return labels, n
