@@ -36,17 +36,10 @@ func (p *page) clean(r image.Rectangle) *region {
 	sub := imgproc.NewBin(w, h)
 	lines := p.found.Lines
 	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			px, py := r.Min.X+x, r.Min.Y+y
-			if p.bin.Pix[py*p.bin.W+px] == 0 {
-				continue
-			}
+		py := r.Min.Y + y
+		for x, v := range p.bin.Pix[py*p.bin.W+r.Min.X : py*p.bin.W+r.Max.X] {
 			// A line's anti-aliased edge is a pixel wider than its mask.
-			near := false
-			for d := 0; d < 9 && !near; d++ {
-				near = lines.At(px+d%3-1, py+d/3-1)
-			}
-			if !near {
+			if v != 0 && !inkNear(lines, r.Min.X+x, py) {
 				sub.Pix[y*w+x] = 1
 			}
 		}
@@ -55,6 +48,7 @@ func (p *page) clean(r image.Rectangle) *region {
 	minArea := max(4, int(12*p.unit*p.unit))
 	thin := max(2, int(3*p.unit))
 	keep := make([]bool, len(comps))
+	keptInk := imgproc.NewBin(w, h)
 	var box image.Rectangle
 	var kept []imgproc.Component
 	for l := 1; l < len(comps); l++ {
@@ -74,18 +68,19 @@ func (p *page) clean(r image.Rectangle) *region {
 	if len(kept) == 0 {
 		return nil
 	}
+	for i, l := range labels {
+		if keep[l] {
+			keptInk.Pix[i] = 1
+		}
+	}
 	box = box.Inset(-margin).Intersect(image.Rect(0, 0, w, h))
 	img := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
 	for y := 0; y < box.Dy(); y++ {
 		for x := 0; x < box.Dx(); x++ {
 			sx, sy := box.Min.X+x, box.Min.Y+y
 			v := uint8(255)
-			for d := 0; d < 9; d++ {
-				nx, ny := sx+d%3-1, sy+d/3-1
-				if nx >= 0 && ny >= 0 && nx < w && ny < h && keep[labels[ny*w+nx]] {
-					v = p.gray.Pix[(r.Min.Y+sy)*p.gray.Stride+r.Min.X+sx]
-					break
-				}
+			if inkNear(keptInk, sx, sy) {
+				v = p.gray.Pix[(r.Min.Y+sy)*p.gray.Stride+r.Min.X+sx]
 			}
 			img.Pix[y*img.Stride+x] = v
 		}
@@ -101,6 +96,20 @@ func (p *page) clean(r image.Rectangle) *region {
 		out.tall = max(out.tall, b.Dy())
 	}
 	return out
+}
+
+// inkNear reports whether b has ink at x, y or a pixel beside it (outside b is
+// paper).
+func inkNear(b *imgproc.Bin, x, y int) bool {
+	for ny := max(0, y-1); ny <= min(b.H-1, y+1); ny++ {
+		row := b.Pix[ny*b.W : (ny+1)*b.W]
+		for nx := max(0, x-1); nx <= min(b.W-1, x+1); nx++ {
+			if row[nx] != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lines groups the region's pieces into text lines: pieces whose vertical

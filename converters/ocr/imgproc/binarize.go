@@ -41,11 +41,17 @@ func Threshold(g *image.Gray, darker float64) *Bin {
 	cnt := make([]float64, bw*bh)
 	for y := 0; y < h; y++ {
 		row := g.Pix[y*g.Stride : y*g.Stride+w]
-		by := y / blockSize
-		for x, v := range row {
-			i := by*bw + x/blockSize
-			sum[i] += float64(v)
-			cnt[i]++
+		i := (y / blockSize) * bw
+		// Summed a block's width at a time: this runs over whole pages.
+		for x := 0; x < w; x += blockSize {
+			s := 0
+			part := row[x:min(w, x+blockSize)]
+			for _, v := range part {
+				s += int(v)
+			}
+			sum[i] += float64(s)
+			cnt[i] += float64(len(part))
+			i++
 		}
 	}
 	// Integral over the block grid, for the window means.
@@ -73,9 +79,13 @@ func Threshold(g *image.Gray, darker float64) *Bin {
 		row := g.Pix[y*g.Stride : y*g.Stride+w]
 		trow := thr[(y/blockSize)*bw:]
 		orow := out.Pix[y*w : y*w+w]
-		for x, v := range row {
-			if v < trow[x/blockSize] {
-				orow[x] = 1
+		for x := 0; x < w; x += blockSize {
+			t := trow[x/blockSize]
+			end := min(w, x+blockSize)
+			for j, v := range row[x:end] {
+				if v < t {
+					orow[x+j] = 1
+				}
 			}
 		}
 	}

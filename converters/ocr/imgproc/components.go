@@ -2,10 +2,19 @@ package imgproc
 
 import "image"
 
-// Label labels the 8-connected ink of b, 1 up (0 is paper), and returns
-// the labels and one past the largest.
-func Label(b *Bin) ([]int32, int32) {
-	labels := make([]int32, len(b.Pix))
+// Run is a run of ink along a row: pixels X0 to X1-1 of row Y, of the
+// piece labelled L.
+type Run struct {
+	Y, X0, X1, L int32
+}
+
+// Runs labels the 8-connected ink of b as Label does and returns its runs,
+// row by row and left to right, with one past the largest label.
+//
+// It runs over whole pages several times a page, so it joins runs of ink
+// rather than pixels: a run touches those of the row above that overlap
+// it or meet it at a corner.
+func Runs(b *Bin) ([]Run, int32) {
 	parent := []int32{0}
 	find := func(x int32) int32 {
 		for parent[x] != x {
@@ -24,48 +33,76 @@ func Label(b *Bin) ([]int32, int32) {
 			}
 		}
 	}
+	var runs []Run
+	prev := 0 // runs[prev:] are those of the row above, up to the row's first
 	for y := 0; y < b.H; y++ {
-		for x := 0; x < b.W; x++ {
-			i := y*b.W + x
-			if b.Pix[i] == 0 {
+		row := b.Pix[y*b.W : y*b.W+b.W]
+		first := len(runs)
+		j := prev
+		for x := 0; x < len(row); {
+			if row[x] == 0 {
+				x++
 				continue
 			}
+			x0 := x
+			for x < len(row) && row[x] != 0 {
+				x++
+			}
+			for j < first && int(runs[j].X1) < x0 {
+				j++
+			}
 			var l int32
-			for _, d := range [4][2]int{{-1, 0}, {-1, -1}, {0, -1}, {1, -1}} {
-				nx, ny := x+d[0], y+d[1]
-				if nx < 0 || ny < 0 || nx >= b.W {
-					continue
-				}
-				if nl := labels[ny*b.W+nx]; nl != 0 {
-					if l == 0 {
-						l = nl
-					} else {
-						union(l, nl)
-					}
+			for k := j; k < first && int(runs[k].X0) <= x; k++ {
+				if l == 0 {
+					l = runs[k].L
+				} else {
+					union(l, runs[k].L)
 				}
 			}
 			if l == 0 {
 				l = int32(len(parent))
 				parent = append(parent, l)
 			}
-			labels[i] = l
+			runs = append(runs, Run{int32(y), int32(x0), int32(x), l})
 		}
+		prev = first
 	}
-	// Number the roots densely.
-	dense := make([]int32, len(parent))
+	// Each first label's final one: the roots numbered densely, so pieces
+	// are numbered in the order of their first pixel.
+	final := make([]int32, len(parent))
 	n := int32(1)
-	for i := 1; i < len(parent); i++ {
-		if r := find(int32(i)); r == int32(i) {
-			dense[i] = n
+	for i := int32(1); i < int32(len(parent)); i++ {
+		if r := find(i); r == i {
+			final[i] = n
 			n++
+		} else {
+			final[i] = final[r]
 		}
 	}
-	for i, l := range labels {
-		if l != 0 {
-			labels[i] = dense[find(l)]
+	for i := range runs {
+		runs[i].L = final[runs[i].L]
+	}
+	return runs, n
+}
+
+// Label labels the 8-connected ink of b, 1 up (0 is paper), and returns
+// the labels and one past the largest. Pieces are numbered in the order of
+// their first pixel, row by row.
+func Label(b *Bin) ([]int32, int32) {
+	runs, n := Runs(b)
+	return paint(runs, b.W, b.H), n
+}
+
+// paint returns the labels of a w by h image holding runs.
+func paint(runs []Run, w, h int) []int32 {
+	labels := make([]int32, w*h)
+	for _, r := range runs {
+		row := labels[int(r.Y)*w : int(r.Y+1)*w]
+		for x := r.X0; x < r.X1; x++ {
+			row[x] = r.L
 		}
 	}
-	return labels, n
+	return labels
 }
 
 // Component is one connected piece of ink.
@@ -77,24 +114,18 @@ type Component struct {
 // Components labels b's ink and returns each piece's box and area, indexed
 // by label (index 0, paper, is unused).
 func Components(b *Bin) ([]int32, []Component) {
-	labels, n := Label(b)
+	runs, n := Runs(b)
 	comps := make([]Component, n)
 	for i := range comps {
 		// Not image.Rect, which would swap the corners.
 		comps[i].Box = image.Rectangle{Min: image.Pt(b.W, b.H), Max: image.Pt(-1, -1)}
 	}
-	// Bounds kept as plain minima and maxima: this runs over whole pages.
-	for y := 0; y < b.H; y++ {
-		row := labels[y*b.W : (y+1)*b.W]
-		for x, l := range row {
-			if l == 0 {
-				continue
-			}
-			c := &comps[l]
-			c.Box.Min.X, c.Box.Max.X = min(c.Box.Min.X, x), max(c.Box.Max.X, x+1)
-			c.Box.Min.Y, c.Box.Max.Y = min(c.Box.Min.Y, y), max(c.Box.Max.Y, y+1)
-			c.Area++
-		}
+	for _, r := range runs {
+		c := &comps[r.L]
+		x0, x1, y := int(r.X0), int(r.X1), int(r.Y)
+		c.Box.Min.X, c.Box.Max.X = min(c.Box.Min.X, x0), max(c.Box.Max.X, x1)
+		c.Box.Min.Y, c.Box.Max.Y = min(c.Box.Min.Y, y), max(c.Box.Max.Y, y+1)
+		c.Area += x1 - x0
 	}
-	return labels, comps
+	return paint(runs, b.W, b.H), comps
 }

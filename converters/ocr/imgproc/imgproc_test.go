@@ -463,3 +463,57 @@ func TestFlattenPhoto(t *testing.T) {
 		t.Fatal("a scan was taken for a photo")
 	}
 }
+
+// TestComponents checks the labels of 8-connected pieces: numbered by
+// their first pixel row by row, pieces joined at a corner or only further
+// down (a U) one piece, with their boxes and areas.
+func TestComponents(t *testing.T) {
+	tests := []struct {
+		name  string
+		rows  []string
+		want  []string // labels, one digit a pixel
+		boxes []image.Rectangle
+		areas []int
+	}{
+		{"corner", []string{"#..#", ".#.#", "..#."}, []string{"1..1", ".1.1", "..1."},
+			[]image.Rectangle{image.Rect(0, 0, 4, 3)}, []int{5}},
+		{"U joined below", []string{"#..#", "#..#", "####"}, []string{"1..1", "1..1", "1111"},
+			[]image.Rectangle{image.Rect(0, 0, 4, 3)}, []int{8}},
+		{"apart", []string{"..#.#", "#....", "#..##"}, []string{"..1.2", "3....", "3..44"},
+			[]image.Rectangle{image.Rect(2, 0, 3, 1), image.Rect(4, 0, 5, 1), image.Rect(0, 1, 1, 3), image.Rect(3, 2, 5, 3)},
+			[]int{1, 1, 2, 2}},
+		{"blank", []string{"...", "..."}, []string{"...", "..."}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := NewBin(len(tt.rows[0]), len(tt.rows))
+			for y, r := range tt.rows {
+				for x, c := range r {
+					if c == '#' {
+						b.Pix[y*b.W+x] = 1
+					}
+				}
+			}
+			labels, comps := Components(b)
+			for y, r := range tt.want {
+				for x, c := range r {
+					want := int32(0)
+					if c != '.' {
+						want = c - '0'
+					}
+					if got := labels[y*b.W+x]; got != want {
+						t.Fatalf("label at %d,%d = %d, want %d", x, y, got, want)
+					}
+				}
+			}
+			if len(comps) != len(tt.boxes)+1 {
+				t.Fatalf("%d pieces, want %d", len(comps)-1, len(tt.boxes))
+			}
+			for i, c := range comps[1:] {
+				if c.Box != tt.boxes[i] || c.Area != tt.areas[i] {
+					t.Errorf("piece %d: %v area %d, want %v area %d", i+1, c.Box, c.Area, tt.boxes[i], tt.areas[i])
+				}
+			}
+		})
+	}
+}

@@ -79,8 +79,8 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	runs(hmask, ridges(hsm, near, far, false), minFaint, gap, false)
 	runs(vmask, imgproc.Binarize(vsm), minV, gap, true)
 	runs(vmask, ridges(vsm, near, far, true), minFaint, gap, true)
-	hs, hlabels := segments(hmask, false)
-	vs, vlabels := segments(vmask, true)
+	hs, hruns := segments(hmask, false)
+	vs, vruns := segments(vmask, true)
 	tol := max(4, side/250)
 	// The horizontal strokes of a line of characters, bridged from one
 	// character to the next, make runs as long as a short line: a run is
@@ -91,11 +91,8 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	hs, hkeep := ruling(hs, vs, long, tol)
 	vs, vkeep := ruling(vs, hs0, long, tol)
 	lines := imgproc.NewBin(b.W, b.H)
-	for i := range lines.Pix {
-		if hkeep[hlabels[i]] || vkeep[vlabels[i]] {
-			lines.Pix[i] = 1
-		}
-	}
+	mark(lines, hruns, hkeep)
+	mark(lines, vruns, vkeep)
 	// Thin lines that a black-and-white scan at low resolution dropped,
 	// but for the dots left where two of them cross (darker there), are
 	// drawn from dot to dot: into the mask the grid is checked against,
@@ -296,34 +293,30 @@ func ruling(ss, cross []segment, long, tol int) ([]segment, []bool) {
 }
 
 // segments groups the marked pixels of a line mask into connected lines,
-// and returns the mask's labels, by which the segments are known.
-func segments(mask *imgproc.Bin, vertical bool) ([]segment, []int32) {
-	labels, n := imgproc.Label(mask)
+// and returns the mask's runs, whose labels the segments are known by.
+func segments(mask *imgproc.Bin, vertical bool) ([]segment, []imgproc.Run) {
+	runs, n := imgproc.Runs(mask)
 	type acc struct {
-		minA, maxA, minP, maxP int
-		sumP, n                int
+		minA, maxA int
+		sumP, n    int
 	}
 	accs := make([]*acc, n)
-	for y := 0; y < mask.H; y++ {
-		for x := 0; x < mask.W; x++ {
-			l := labels[y*mask.W+x]
-			if l == 0 {
-				continue
-			}
-			a, p := x, y
-			if vertical {
-				a, p = y, x
-			}
-			s := accs[l]
-			if s == nil {
-				s = &acc{minA: a, maxA: a, minP: p, maxP: p}
-				accs[l] = s
-			}
-			s.minA, s.maxA = min(s.minA, a), max(s.maxA, a)
-			s.minP, s.maxP = min(s.minP, p), max(s.maxP, p)
-			s.sumP += p
-			s.n++
+	for _, r := range runs {
+		x0, x1, y, k := int(r.X0), int(r.X1), int(r.Y), int(r.X1-r.X0)
+		// Along and across the line: a run lies along a horizontal line
+		// and across a vertical one.
+		a0, a1, sumP := x0, x1-1, y*k
+		if vertical {
+			a0, a1, sumP = y, y, (x0+x1-1)*k/2
 		}
+		s := accs[r.L]
+		if s == nil {
+			s = &acc{minA: a0, maxA: a1}
+			accs[r.L] = s
+		}
+		s.minA, s.maxA = min(s.minA, a0), max(s.maxA, a1)
+		s.sumP += sumP
+		s.n += k
 	}
 	out := make([]segment, 0, len(accs))
 	for l, s := range accs {
@@ -334,7 +327,19 @@ func segments(mask *imgproc.Bin, vertical bool) ([]segment, []int32) {
 		out = append(out, segment{pos: s.sumP / s.n, a: s.minA, b: s.maxA, thick: max(1, s.n/length), label: int32(l)})
 	}
 	slices.SortFunc(out, bySegment)
-	return out, labels
+	return out, runs
+}
+
+// mark sets in b the pixels of the runs whose labels are kept.
+func mark(b *imgproc.Bin, runs []imgproc.Run, keep []bool) {
+	for _, r := range runs {
+		if keep[r.L] {
+			row := b.Pix[int(r.Y)*b.W:]
+			for x := r.X0; x < r.X1; x++ {
+				row[x] = 1
+			}
+		}
+	}
 }
 
 func bySegment(s, t segment) int {
