@@ -1302,6 +1302,12 @@ type skipReader struct {
 	given int // bytes handed to the tokenizer
 	read  int // bytes of the tokens read from the tokenizer
 	stop  int // where the next piece ends: after a raw text tag, or -1
+	// The last search for a raw text tag: from from, it found one whose
+	// '<' is at at and whose start tag ends at end (-1: none, at is then
+	// len(src)). It holds for every search from from up to at, and scan
+	// restarts the reader many times between two such tags.
+	from, at, end int
+	searched      bool
 }
 
 func (r *skipReader) Read(p []byte) (int, error) {
@@ -1309,7 +1315,7 @@ func (r *skipReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if r.stop <= r.given && r.stop >= 0 {
-		r.stop = nextRawTag(r.src, r.given)
+		r.stop = r.nextRawTag(r.given)
 	}
 	end := len(r.src)
 	if r.stop > r.given {
@@ -1322,15 +1328,33 @@ func (r *skipReader) Read(p []byte) (int, error) {
 
 // nextRawTag returns the offset just after the next start tag at or after
 // i of an element whose raw text is never read, or -1.
-func nextRawTag(s []byte, i int) int {
+func (r *skipReader) nextRawTag(i int) int {
+	if !r.searched || i < r.from || i > r.at {
+		r.from, r.searched = i, true
+		r.at, r.end = nextRawTag(r.src, i)
+	}
+	return r.end
+}
+
+// nextRawTag returns the offset of the '<' of the next start tag at or
+// after i of an element whose raw text is never read and the offset just
+// after the tag, or len(s) and -1 when there is none. The offset after is
+// also -1 when the page ends inside the tag.
+func nextRawTag(s []byte, i int) (at, end int) {
 	for {
 		j := bytes.IndexByte(s[i:], '<')
 		if j < 0 {
-			return -1
+			return len(s), -1
 		}
-		i += j + 1
-		if i == len(s) || !strings.ContainsRune("stni", rune(s[i]|0x20)) {
-			continue // the first letters of rawUnreadTags
+		at = i + j
+		i = at + 1
+		if i == len(s) {
+			continue
+		}
+		switch s[i] | 0x20 {
+		case 's', 't', 'n', 'i': // the first letters of rawUnreadTags
+		default:
+			continue
 		}
 		name := i
 		for i < len(s) && !nameEnd(s[i]) {
@@ -1340,9 +1364,9 @@ func nextRawTag(s []byte, i int) int {
 			continue
 		}
 		if k := bytes.IndexByte(s[i:], '>'); k >= 0 {
-			return i + k + 1
+			return at, i + k + 1
 		}
-		return -1
+		return at, -1
 	}
 }
 
