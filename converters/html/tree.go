@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -74,6 +75,9 @@ type builder struct {
 	selfClosing bool // the current start tag ends in "/>"
 	scanning    bool // tags come from scan, not the tokenizer
 	undo        undo // the state before scan's last tag
+	// kept is how much of the stack is as undo holds it: save copies only
+	// what is above, as a tag scan reads seldom changes more than the top.
+	kept int
 	// quirks is the page's mode, which its doctype (or none, quirks) sets
 	// before anything else; moded once it is set.
 	quirks, moded bool
@@ -126,7 +130,7 @@ func build(ctx context.Context, src []byte, mode buildMode) (*html.Node, error) 
 			b.dropText = false
 			b.selfClosing = tt == html.SelfClosingTagToken
 			a, name := b.tag(1)
-			if err = b.start(a, name); err == nil && b.mode != keepAll && b.skipped() && !rawTag(name) {
+			if err = b.start(a, name); err == nil && b.mode != keepAll && b.skipped() && !rawTag(a) {
 				err = b.scan()
 			}
 		case html.EndTagToken:
@@ -287,6 +291,7 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 		}
 	}
 	b.started = true
+	b.kept = min(b.kept, len(b.stack))
 	b.stack = append(b.stack, e)
 	if a == atom.Table {
 		b.tables++
@@ -327,6 +332,7 @@ func (b *builder) popTo(i int) {
 		}
 	}
 	b.stack = b.stack[:i]
+	b.kept = min(b.kept, i)
 }
 
 // remove takes the element at i off the stack, leaving those above it.
@@ -335,6 +341,7 @@ func (b *builder) remove(i int) {
 		b.tables--
 	}
 	b.stack = append(b.stack[:i], b.stack[i+1:]...)
+	b.kept = min(b.kept, i)
 }
 
 // Scopes, within which an end tag finds its element.
@@ -502,17 +509,21 @@ func (b *builder) inText() bool {
 }
 
 // rawUnreadTags are the raw text elements whose text is never read.
-var rawUnreadTags = []string{"script", "style", "title", "textarea", "noscript", "iframe"}
+var rawUnreadTags = []atom.Atom{atom.Script, atom.Style, atom.Title, atom.Textarea, atom.Noscript, atom.Iframe}
 
 // rawUnread reports whether name, in any case, is one of rawUnreadTags.
 func rawUnread(name []byte) bool {
 	for _, t := range rawUnreadTags {
-		if len(name) == len(t) && strings.EqualFold(string(name), t) {
+		if s := t.String(); len(name) == len(s) && strings.EqualFold(string(name), s) {
 			return true
 		}
 	}
 	return false
 }
+
+// rawUnreadAtom reports whether a is one of rawUnreadTags: for a tag whose
+// name the builder has looked up, cheaper than rawUnread.
+func rawUnreadAtom(a atom.Atom) bool { return slices.Contains(rawUnreadTags, a) }
 
 // start handles a start tag.
 func (b *builder) start(a atom.Atom, name []byte) error {
@@ -526,7 +537,7 @@ func (b *builder) start(a atom.Atom, name []byte) error {
 		// dropped, the tokenizer reads the tag again.
 		chrome = b.readAttrs(a)
 	}
-	if a == atom.Script || b.mode != keepAll && rawUnread(name) {
+	if a == atom.Script || b.mode != keepAll && rawUnreadAtom(a) {
 		// Its text is never read: positioned reads style sheets, and the
 		// text of all of these, but not of scripts.
 		if !b.scanning {
@@ -669,7 +680,7 @@ func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []html
 func (b *builder) startInBody(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
 	drop := false
 	if b.mode != keepAll && b.tables == 0 {
-		drop = ignored[a] || chrome
+		drop = ignored(a) || chrome
 		if b.mode == dropChrome {
 			switch a {
 			case atom.Nav, atom.Aside:
@@ -1023,17 +1034,10 @@ func (b *builder) skipped() bool {
 
 // rawTags are the elements whose text the tokenizer reads raw, up to their
 // end tag (plaintext: to the end of the page).
-var rawTags = []string{"iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp"}
+var rawTags = []atom.Atom{atom.Iframe, atom.Noembed, atom.Noframes, atom.Noscript, atom.Plaintext, atom.Script, atom.Style, atom.Textarea, atom.Title, atom.Xmp}
 
-// rawTag reports whether name is one of rawTags.
-func rawTag(name []byte) bool {
-	for _, t := range rawTags {
-		if string(name) == t {
-			return true
-		}
-	}
-	return false
-}
+// rawTag reports whether a is one of rawTags.
+func rawTag(a atom.Atom) bool { return slices.Contains(rawTags, a) }
 
 // scan reads on from the tokenizer's position while what the page holds is
 // dropped (site chrome, mostly), by finding its tags alone: the tokenizer
@@ -1081,7 +1085,7 @@ tags:
 				i = tag
 				break tags
 			}
-			if !rawTag(name) {
+			if !rawTag(a) {
 				continue
 			}
 			if string(name) == "plaintext" {
@@ -1153,7 +1157,8 @@ type undo struct {
 // save keeps the state before a tag scan reads, for restore.
 func (b *builder) save() {
 	u := &b.undo
-	u.stack = append(u.stack[:0], b.stack...)
+	u.stack = append(u.stack[:b.kept], b.stack[b.kept:]...)
+	b.kept = len(b.stack)
 	u.svg = append(u.svg[:0], b.svg...)
 	u.tables, u.templ, u.form, u.started = b.tables, b.template, b.form, b.started
 	clear(u.created)
@@ -1164,7 +1169,8 @@ func (b *builder) save() {
 // of the tree.
 func (b *builder) restore() {
 	u := &b.undo
-	b.stack = append(b.stack[:0], u.stack...)
+	b.stack = append(b.stack[:b.kept], u.stack[b.kept:]...)
+	b.kept = len(b.stack)
 	b.svg = append(b.svg[:0], u.svg...)
 	b.tables, b.template, b.form, b.started = u.tables, u.templ, u.form, u.started
 	for i := len(u.created) - 1; i >= 0; i-- {

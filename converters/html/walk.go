@@ -40,44 +40,32 @@ var chromeRoles = map[string]bool{
 	"search":        true,
 }
 
-// ignored elements never hold a page's text.
-var ignored = map[atom.Atom]bool{
-	atom.Head:     true, // the <title> is the tab's, not the text's
-	atom.Title:    true,
-	atom.Script:   true,
-	atom.Style:    true,
-	atom.Noscript: true,
-	atom.Template: true,
-	atom.Iframe:   true,
-	atom.Object:   true,
-	atom.Embed:    true,
-	atom.Select:   true,
-	atom.Option:   true,
-	atom.Button:   true,
-	atom.Input:    true,
-	atom.Textarea: true,
-	atom.Svg:      true,
-	atom.Canvas:   true,
-	atom.Audio:    true,
-	atom.Video:    true,
+// ignored reports whether elements a never hold a page's text. The
+// <head> is among them: the <title> is the tab's, not the text's.
+func ignored(a atom.Atom) bool {
+	switch a {
+	case atom.Head, atom.Title, atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe,
+		atom.Object, atom.Embed, atom.Select, atom.Option, atom.Button, atom.Input, atom.Textarea,
+		atom.Svg, atom.Canvas, atom.Audio, atom.Video:
+		return true
+	}
+	return false
 }
 
-// blockLevel elements start and end a paragraph. All others are inline.
-var blockLevel = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true,
-	atom.Blockquote: true, atom.Body: true, atom.Caption: true,
-	atom.Center: true, atom.Dd: true, atom.Details: true, atom.Dialog: true,
-	atom.Dir: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
-	atom.Fieldset: true, atom.Figcaption: true, atom.Figure: true,
-	atom.Footer: true, atom.Form: true, atom.H1: true, atom.H2: true,
-	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true,
-	atom.Legend: true, atom.Li: true, atom.Listing: true, atom.Main: true,
-	atom.Menu: true, atom.Nav: true, atom.Ol: true, atom.P: true,
-	atom.Plaintext: true, atom.Pre: true, atom.Section: true,
-	atom.Summary: true, atom.Table: true, atom.Tbody: true, atom.Td: true,
-	atom.Tfoot: true, atom.Th: true, atom.Thead: true, atom.Tr: true,
-	atom.Ul: true, atom.Xmp: true,
+// blockLevel reports whether elements a start and end a paragraph. All
+// others are inline.
+func blockLevel(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Body, atom.Caption,
+		atom.Center, atom.Dd, atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Dt,
+		atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3,
+		atom.H4, atom.H5, atom.H6, atom.Header, atom.Hgroup, atom.Hr, atom.Html, atom.Legend, atom.Li,
+		atom.Listing, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Plaintext, atom.Pre,
+		atom.Section, atom.Summary, atom.Table, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead,
+		atom.Tr, atom.Ul, atom.Xmp:
+		return true
+	}
+	return false
 }
 
 // Span limits, as browsers clamp them.
@@ -139,7 +127,7 @@ func (w *walker) walk(n *html.Node) error {
 		return w.table(n)
 	}
 
-	block := blockLevel[n.DataAtom]
+	block := blockLevel(n.DataAtom)
 	if block {
 		w.flush()
 	}
@@ -188,7 +176,7 @@ func (w *walker) flush() {
 
 // skip reports whether n and all it holds are not the page's text.
 func (w *walker) skip(n *html.Node) bool {
-	if ignored[n.DataAtom] {
+	if ignored(n.DataAtom) {
 		return true
 	}
 	if !w.chrome {
