@@ -312,17 +312,18 @@ func (w *walker) table(t *html.Node) error {
 // as browsers drop the columns no cell starts in: a cell spanning a
 // thousand columns past the table's edge ends at its edge.
 func clampColumns(g *layout.TableGrid) {
-	placed, _ := g.Place()
+	cols, _ := g.Columns()
 	width := 0
-	for _, row := range placed {
-		for _, c := range row {
-			width = max(width, c.Col+1)
+	for _, row := range cols {
+		for _, col := range row {
+			width = max(width, col+1)
 		}
 	}
-	for r, row := range placed {
-		for i, c := range row {
-			if _, cs := c.Spans(); c.Col+cs > width {
-				g.Rows[r][i].ColSpan = width - c.Col
+	for r, row := range cols {
+		for i, col := range row {
+			c := &g.Rows[r][i]
+			if _, cs := c.Spans(); col+cs > width {
+				c.ColSpan = width - col
 			}
 		}
 	}
