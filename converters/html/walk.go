@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -410,8 +411,11 @@ func span(n *html.Node, key string, limit int) int {
 // line gathers the text of one paragraph, collapsing each run of whitespace
 // into one space and dropping it at either end.
 type line struct {
-	b    strings.Builder
-	last rune // last rune written
+	buf []byte // the paragraph so far, but for whole; kept from one to the next
+	// whole is the paragraph while it is one text with no whitespace to
+	// collapse (most table cells), taken as it is rather than copied.
+	whole string
+	last  rune // last rune written
 	// The run of whitespace since the last rune written: whether there is
 	// one, whether it has a line break, and whether it has a space that
 	// browsers do not collapse, such as &nbsp; or U+3000.
@@ -422,33 +426,54 @@ type line struct {
 // line break between two Chinese characters is dropped rather than made a
 // space, as CSS Text 3 says: such breaks are where an editor wrapped a line.
 func (l *line) collapse(s string) {
-	l.b.Grow(len(s) + 1)
+	l.spill()
+	fresh, spaced := len(l.buf) == 0, false
 	for _, r := range s {
-		if unicode.IsSpace(r) {
+		if spaceRune(r) {
+			spaced = true
 			l.space = true
 			l.newline = l.newline || r == '\n'
 			l.hard = l.hard || !strings.ContainsRune(" \t\n\f\r", r)
 			continue
 		}
-		if l.space && l.b.Len() > 0 && (l.hard || !l.newline || !wide(l.last) || !wide(r)) {
-			l.b.WriteByte(' ')
+		if l.space && len(l.buf) > 0 && (l.hard || !l.newline || !wide(l.last) || !wide(r)) {
+			l.buf = append(l.buf, ' ')
 		}
 		l.space, l.newline, l.hard = false, false, false
-		l.b.WriteRune(r)
+		l.buf = utf8.AppendRune(l.buf, r)
 		l.last = r
 	}
+	if fresh && !spaced && string(l.buf) == s {
+		l.whole, l.buf = s, l.buf[:0]
+	}
 }
+
+// spill moves whole into buf, for more text to follow it.
+func (l *line) spill() {
+	if l.whole != "" {
+		l.buf = append(l.buf, l.whole...)
+		l.whole = ""
+	}
+}
+
+// spaceRune is unicode.IsSpace, quicker for the CJK characters past the last
+// space (U+3000) that most of a report's text is.
+func spaceRune(r rune) bool { return r <= '\u3000' && unicode.IsSpace(r) }
 
 // raw adds s as it is, for preformatted text. A <pre> is a block, so its
 // lines never share a paragraph with collapsed text.
 func (l *line) raw(s string) {
-	l.b.WriteString(s)
+	l.spill()
+	l.buf = append(l.buf, s...)
 }
 
 // take returns the paragraph and starts a new one.
 func (l *line) take() string {
-	s := l.b.String()
-	*l = line{}
+	s := l.whole
+	if s == "" {
+		s = string(l.buf)
+	}
+	*l = line{buf: l.buf[:0]}
 	return s
 }
 
