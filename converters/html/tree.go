@@ -1307,13 +1307,14 @@ type skipReader struct {
 	src   []byte
 	given int // bytes handed to the tokenizer
 	read  int // bytes of the tokens read from the tokenizer
-	stop  int // where the next piece ends: after a raw text tag, or -1
-	// The last search for a raw text tag: from from, it found one whose
-	// '<' is at at and whose start tag ends at end (-1: none, at is then
-	// len(src)). It holds for every search from from up to at, and scan
-	// restarts the reader many times between two such tags.
-	from, at, end int
-	searched      bool
+	// stop is where the next piece ends: after a raw text tag, at the end
+	// of a search that found none, or -1 (none to the page's end).
+	stop int
+	// The last search for a raw text tag: from from, it gave stop found,
+	// which holds for every piece from from up to upTo. scan restarts the
+	// reader many times between two such tags.
+	from, upTo, found int
+	searched          bool
 }
 
 func (r *skipReader) Read(p []byte) (int, error) {
@@ -1321,7 +1322,7 @@ func (r *skipReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if r.stop <= r.given && r.stop >= 0 {
-		r.stop = r.nextRawTag(r.given)
+		r.stop = r.nextStop(r.given)
 	}
 	end := len(r.src)
 	if r.stop > r.given {
@@ -1332,30 +1333,37 @@ func (r *skipReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// nextRawTag returns the offset just after the next start tag at or after
-// i of an element whose raw text is never read, or -1.
-func (r *skipReader) nextRawTag(i int) int {
-	if !r.searched || i < r.from || i > r.at {
+// searchAhead is how far past the reader a search for a raw text tag
+// looks: the tokenizer reads only what the builder does not skip, and the
+// rest, mostly site chrome, need not be searched.
+const searchAhead = 1024
+
+// nextStop returns where a piece handed out from i ends (see stop).
+func (r *skipReader) nextStop(i int) int {
+	if !r.searched || i < r.from || i > r.upTo {
 		r.from, r.searched = i, true
-		r.at, r.end = nextRawTag(r.src, i)
+		r.found, r.upTo = nextRawTag(r.src, i, i+searchAhead)
 	}
-	return r.end
+	return r.found
 }
 
-// nextRawTag returns the offset of the '<' of the next start tag at or
-// after i of an element whose raw text is never read and the offset just
-// after the tag, or len(s) and -1 when there is none. The offset after is
-// also -1 when the page ends inside the tag.
-func nextRawTag(s []byte, i int) (at, end int) {
-	for {
-		j := bytes.IndexByte(s[i:], '<')
+// nextRawTag searches s from i, up to limit, for the start tag of an
+// element whose raw text is never read. It returns the offset just after
+// the first such tag that starts before limit (-1 when the page ends inside
+// it) and the tag's offset, the last a search could start from to find it.
+// Without one it returns limit and limit-1, or, when limit is past the end
+// of the page, -1 and len(s).
+func nextRawTag(s []byte, i, limit int) (stop, upTo int) {
+	end := min(limit, len(s))
+	for i < end {
+		j := bytes.IndexByte(s[i:end], '<')
 		if j < 0 {
-			return len(s), -1
+			break
 		}
-		at = i + j
+		at := i + j
 		i = at + 1
 		if i == len(s) {
-			continue
+			break
 		}
 		switch s[i] | 0x20 {
 		case 's', 't', 'n', 'i': // the first letters of rawUnreadTags
@@ -1370,10 +1378,14 @@ func nextRawTag(s []byte, i int) (at, end int) {
 			continue
 		}
 		if k := bytes.IndexByte(s[i:], '>'); k >= 0 {
-			return at, i + k + 1
+			return i + k + 1, at
 		}
-		return at, -1
+		return -1, at
 	}
+	if limit < len(s) {
+		return limit, limit - 1
+	}
+	return -1, len(s)
 }
 
 // skipRaw moves the reader to the end tag of the raw text element tag
