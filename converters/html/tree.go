@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -90,17 +91,17 @@ type builder struct {
 	template int
 	svg      []string
 
-	nodes  []html.Node // where nodes are cut from, a block at a time
-	name   [32]byte    // the current tag's name, lower case
+	nodes  *arena   // where nodes are cut from
+	name   [32]byte // the current tag's name, lower case
 	attrs  []html.Attribute
 	tokens int
 }
 
-// build reads src into a tree.
-func build(ctx context.Context, src []byte, mode buildMode) (*html.Node, error) {
+// build reads src into a tree, whose nodes are cut from nodes.
+func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html.Node, error) {
 	in := &skipReader{src: src}
 	b := &builder{ctx: ctx, mode: mode, z: html.NewTokenizer(in), in: in,
-		doc: &html.Node{Type: html.DocumentNode}, quirks: true}
+		doc: &html.Node{Type: html.DocumentNode}, quirks: true, nodes: nodes}
 	for {
 		if b.tokens++; b.tokens%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -279,10 +280,11 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 		e.name = string(name)
 	}
 	if !drop && !b.dropped() {
-		n := b.node(html.Node{Type: html.ElementNode, DataAtom: a, Data: e.name})
+		data := e.name
 		if a != 0 {
-			n.Data = a.String()
+			data = a.String()
 		}
+		n := b.node(html.ElementNode, a, data)
 		if len(attrs) > 0 {
 			n.Attr = append([]html.Attribute(nil), attrs...)
 		}
@@ -305,22 +307,61 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 // nodeBlock is how many nodes are allocated at once: a page has hundreds.
 const nodeBlock = 64
 
-// node returns a new node holding n.
-func (b *builder) node(n html.Node) *html.Node {
-	if len(b.nodes) == cap(b.nodes) {
-		b.nodes = make([]html.Node, 0, nodeBlock)
+// arena is where a page's nodes are cut from, a block at a time. A tree
+// lives only while Convert reads it, so its blocks are reused for the next
+// page (see arenas) rather than allocated, and scanned for pointers by the
+// garbage collector, each time.
+type arena struct {
+	blocks [][]html.Node
+	used   int // blocks cut from, the last possibly in part
+	n      int // nodes cut from the last
+}
+
+// arenas holds arenas between pages. It holds no page: release clears
+// what an arena's nodes refer to.
+var arenas = sync.Pool{New: func() any { return new(arena) }}
+
+// maxPooledBlocks bounds the arenas pooled: a page of a hostile number of
+// nodes leaves its arena to the garbage collector.
+const maxPooledBlocks = 256
+
+// node returns a zero node.
+func (a *arena) node() *html.Node {
+	if a.used == 0 || a.n == nodeBlock {
+		if a.used == len(a.blocks) {
+			a.blocks = append(a.blocks, make([]html.Node, nodeBlock))
+		}
+		a.used, a.n = a.used+1, 0
 	}
-	b.nodes = append(b.nodes, n)
+	a.n++
+	return &a.blocks[a.used-1][a.n-1]
+}
+
+// release clears the nodes cut and puts the arena back in arenas.
+func (a *arena) release() {
+	for i := range a.used {
+		clear(a.blocks[i])
+	}
+	a.used, a.n = 0, 0
+	if len(a.blocks) <= maxPooledBlocks {
+		arenas.Put(a)
+	}
+}
+
+// node returns a new node of type t, atom a and data.
+func (b *builder) node(t html.NodeType, a atom.Atom, data string) *html.Node {
+	n := b.nodes.node()
+	n.Type, n.DataAtom, n.Data = t, a, data
 	if b.scanning {
-		b.undo.created = append(b.undo.created, &b.nodes[len(b.nodes)-1])
+		b.undo.created = append(b.undo.created, n)
 	}
-	return &b.nodes[len(b.nodes)-1]
+	return n
 }
 
 // void adds an element that holds nothing (a <br>, an <hr>).
 func (b *builder) void(a atom.Atom) {
 	if !b.dropped() {
-		b.insert(b.node(html.Node{Type: html.ElementNode, DataAtom: a, Data: a.String()}))
+		b.insert(b.node(html.ElementNode, a, a.String()))
 	}
 }
 
@@ -449,7 +490,7 @@ func (b *builder) text(s []byte) error {
 	if strings.IndexByte(str, 0) >= 0 {
 		str = strings.ReplaceAll(str, "\x00", "")
 	}
-	b.insert(b.node(html.Node{Type: html.TextNode, Data: str}))
+	b.insert(b.node(html.TextNode, 0, str))
 	b.started = true
 	return nil
 }
