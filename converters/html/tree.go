@@ -672,9 +672,12 @@ func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []ht
 	case atom.Input, atom.Form:
 		return nil
 	}
+	// Not deferred: with this function's many returns, a defer would cost
+	// every call.
 	b.foster = true
-	defer func() { b.foster = false }()
-	return b.startInBody(a, name, chrome, attrs)
+	err := b.startInBody(a, name, chrome, attrs)
+	b.foster = false
+	return err
 }
 
 // startInTableBody handles a start tag in a thead, tbody or tfoot.
@@ -934,8 +937,12 @@ func (b *builder) end(a atom.Atom, name []byte) error {
 		case atom.Body, atom.Caption, atom.Col, atom.Colgroup, atom.Html, atom.Td, atom.Th:
 			return nil
 		}
+		// Not deferred: with this function's many returns, a defer would
+		// cost every call.
 		b.foster = true
-		defer func() { b.foster = false }()
+		err := b.endInBody(a, name)
+		b.foster = false
+		return err
 	case inCell:
 		switch a {
 		case atom.Td, atom.Th:
