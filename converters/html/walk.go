@@ -275,7 +275,11 @@ func layoutTable(t *html.Node) bool {
 // builder has put every row in a thead, tbody or tfoot.
 func (w *walker) table(t *html.Node) error {
 	var grid layout.TableGrid
-	cells := 0
+	// The rows' cells are cut from one array: a table has hundreds.
+	var cells []layout.Cell
+	if n := countCells(t); n > 0 {
+		cells = make([]layout.Cell, 0, n)
+	}
 	for c := t.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {
 			continue
@@ -286,27 +290,56 @@ func (w *walker) table(t *html.Node) error {
 				return err
 			}
 		case atom.Thead, atom.Tbody, atom.Tfoot:
-			var trs []*html.Node
+			left := 0
 			for r := c.FirstChild; r != nil; r = r.NextSibling {
 				if r.Type == html.ElementNode && r.DataAtom == atom.Tr {
-					trs = append(trs, r)
+					left++
 				}
 			}
-			for i, tr := range trs {
-				row, err := w.row(tr, len(trs)-i)
-				if err != nil {
+			for tr := c.FirstChild; tr != nil; tr = tr.NextSibling {
+				if tr.Type != html.ElementNode || tr.DataAtom != atom.Tr {
+					continue
+				}
+				start := len(cells)
+				var err error
+				if cells, err = w.row(tr, left, cells); err != nil {
 					return err
 				}
+				var row []layout.Cell
+				if len(cells) > start {
+					row = cells[start:len(cells):len(cells)]
+				}
 				grid.Rows = append(grid.Rows, row)
-				cells += len(row)
+				left--
 			}
 		}
 	}
-	if cells > 0 {
+	if len(cells) > 0 {
 		clampColumns(&grid)
 		w.blocks = append(w.blocks, layout.Block{Kind: layout.Table, Table: &grid})
 	}
 	return nil
+}
+
+// countCells counts the cells of table t's rows.
+func countCells(t *html.Node) int {
+	n := 0
+	for c := t.FirstChild; c != nil; c = c.NextSibling {
+		if c.DataAtom != atom.Thead && c.DataAtom != atom.Tbody && c.DataAtom != atom.Tfoot {
+			continue
+		}
+		for tr := c.FirstChild; tr != nil; tr = tr.NextSibling {
+			if tr.DataAtom != atom.Tr {
+				continue
+			}
+			for td := tr.FirstChild; td != nil; td = td.NextSibling {
+				if td.DataAtom == atom.Td || td.DataAtom == atom.Th {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 // clampColumns cuts each colspan at the last column some cell starts in,
@@ -330,19 +363,10 @@ func clampColumns(g *layout.TableGrid) {
 	}
 }
 
-// row returns the cells of tr, which has left rows in its row group counting
-// itself. Browsers end a row span at the end of its group, and so does row.
-func (w *walker) row(tr *html.Node, left int) ([]layout.Cell, error) {
-	n := 0
-	for td := tr.FirstChild; td != nil; td = td.NextSibling {
-		if td.DataAtom == atom.Td || td.DataAtom == atom.Th {
-			n++
-		}
-	}
-	var cells []layout.Cell
-	if n > 0 {
-		cells = make([]layout.Cell, 0, n)
-	}
+// row appends the cells of tr, which has left rows in its row group counting
+// itself, to cells. Browsers end a row span at the end of its group, and so
+// does row.
+func (w *walker) row(tr *html.Node, left int, cells []layout.Cell) ([]layout.Cell, error) {
 	for td := tr.FirstChild; td != nil; td = td.NextSibling {
 		if td.Type != html.ElementNode || td.DataAtom != atom.Td && td.DataAtom != atom.Th {
 			continue
