@@ -64,7 +64,9 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 	if positionedPage(src) {
 		mode = keepAll
 	}
-	root, err := build(ctx, src, mode)
+	nodes := arenas.Get().(*arena)
+	defer nodes.release()
+	root, err := build(ctx, src, mode, nodes)
 	if err != nil {
 		return nil, treeError(err)
 	}
@@ -79,7 +81,7 @@ func (Converter) Convert(ctx context.Context, name string, data []byte) (*layout
 	}
 	if err == nil && !hasText(blocks) {
 		if mode == dropChrome {
-			if root, err = build(ctx, src, keepChrome); err != nil {
+			if root, err = build(ctx, src, keepChrome, nodes); err != nil {
 				return nil, treeError(err)
 			}
 		}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -74,6 +76,9 @@ type builder struct {
 	selfClosing bool // the current start tag ends in "/>"
 	scanning    bool // tags come from scan, not the tokenizer
 	undo        undo // the state before scan's last tag
+	// kept is how much of the stack is as undo holds it: save copies only
+	// what is above, as a tag scan reads seldom changes more than the top.
+	kept int
 	// quirks is the page's mode, which its doctype (or none, quirks) sets
 	// before anything else; moded once it is set.
 	quirks, moded bool
@@ -86,17 +91,17 @@ type builder struct {
 	template int
 	svg      []string
 
-	nodes  []html.Node // where nodes are cut from, a block at a time
-	name   [32]byte    // the current tag's name, lower case
+	nodes  *arena   // where nodes are cut from
+	name   [32]byte // the current tag's name, lower case
 	attrs  []html.Attribute
 	tokens int
 }
 
-// build reads src into a tree.
-func build(ctx context.Context, src []byte, mode buildMode) (*html.Node, error) {
+// build reads src into a tree, whose nodes are cut from nodes.
+func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html.Node, error) {
 	in := &skipReader{src: src}
 	b := &builder{ctx: ctx, mode: mode, z: html.NewTokenizer(in), in: in,
-		doc: &html.Node{Type: html.DocumentNode}, quirks: true}
+		doc: &html.Node{Type: html.DocumentNode}, quirks: true, nodes: nodes}
 	for {
 		if b.tokens++; b.tokens%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -126,7 +131,7 @@ func build(ctx context.Context, src []byte, mode buildMode) (*html.Node, error) 
 			b.dropText = false
 			b.selfClosing = tt == html.SelfClosingTagToken
 			a, name := b.tag(1)
-			if err = b.start(a, name); err == nil && b.mode != keepAll && b.skipped() && !rawTag(name) {
+			if err = b.start(a, name); err == nil && b.mode != keepAll && b.skipped() && !rawTag(a) {
 				err = b.scan()
 			}
 		case html.EndTagToken:
@@ -275,10 +280,11 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 		e.name = string(name)
 	}
 	if !drop && !b.dropped() {
-		n := b.node(html.Node{Type: html.ElementNode, DataAtom: a, Data: e.name})
+		data := e.name
 		if a != 0 {
-			n.Data = a.String()
+			data = a.String()
 		}
+		n := b.node(html.ElementNode, a, data)
 		if len(attrs) > 0 {
 			n.Attr = append([]html.Attribute(nil), attrs...)
 		}
@@ -287,6 +293,7 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 		}
 	}
 	b.started = true
+	b.kept = min(b.kept, len(b.stack))
 	b.stack = append(b.stack, e)
 	if a == atom.Table {
 		b.tables++
@@ -300,22 +307,61 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 // nodeBlock is how many nodes are allocated at once: a page has hundreds.
 const nodeBlock = 64
 
-// node returns a new node holding n.
-func (b *builder) node(n html.Node) *html.Node {
-	if len(b.nodes) == cap(b.nodes) {
-		b.nodes = make([]html.Node, 0, nodeBlock)
+// arena is where a page's nodes are cut from, a block at a time. A tree
+// lives only while Convert reads it, so its blocks are reused for the next
+// page (see arenas) rather than allocated, and scanned for pointers by the
+// garbage collector, each time.
+type arena struct {
+	blocks [][]html.Node
+	used   int // blocks cut from, the last possibly in part
+	n      int // nodes cut from the last
+}
+
+// arenas holds arenas between pages. It holds no page: release clears
+// what an arena's nodes refer to.
+var arenas = sync.Pool{New: func() any { return new(arena) }}
+
+// maxPooledBlocks bounds the arenas pooled: a page of a hostile number of
+// nodes leaves its arena to the garbage collector.
+const maxPooledBlocks = 256
+
+// node returns a zero node.
+func (a *arena) node() *html.Node {
+	if a.used == 0 || a.n == nodeBlock {
+		if a.used == len(a.blocks) {
+			a.blocks = append(a.blocks, make([]html.Node, nodeBlock))
+		}
+		a.used, a.n = a.used+1, 0
 	}
-	b.nodes = append(b.nodes, n)
+	a.n++
+	return &a.blocks[a.used-1][a.n-1]
+}
+
+// release clears the nodes cut and puts the arena back in arenas.
+func (a *arena) release() {
+	for i := range a.used {
+		clear(a.blocks[i])
+	}
+	a.used, a.n = 0, 0
+	if len(a.blocks) <= maxPooledBlocks {
+		arenas.Put(a)
+	}
+}
+
+// node returns a new node of type t, atom a and data.
+func (b *builder) node(t html.NodeType, a atom.Atom, data string) *html.Node {
+	n := b.nodes.node()
+	n.Type, n.DataAtom, n.Data = t, a, data
 	if b.scanning {
-		b.undo.created = append(b.undo.created, &b.nodes[len(b.nodes)-1])
+		b.undo.created = append(b.undo.created, n)
 	}
-	return &b.nodes[len(b.nodes)-1]
+	return n
 }
 
 // void adds an element that holds nothing (a <br>, an <hr>).
 func (b *builder) void(a atom.Atom) {
 	if !b.dropped() {
-		b.insert(b.node(html.Node{Type: html.ElementNode, DataAtom: a, Data: a.String()}))
+		b.insert(b.node(html.ElementNode, a, a.String()))
 	}
 }
 
@@ -327,6 +373,7 @@ func (b *builder) popTo(i int) {
 		}
 	}
 	b.stack = b.stack[:i]
+	b.kept = min(b.kept, i)
 }
 
 // remove takes the element at i off the stack, leaving those above it.
@@ -335,6 +382,7 @@ func (b *builder) remove(i int) {
 		b.tables--
 	}
 	b.stack = append(b.stack[:i], b.stack[i+1:]...)
+	b.kept = min(b.kept, i)
 }
 
 // Scopes, within which an end tag finds its element.
@@ -442,7 +490,7 @@ func (b *builder) text(s []byte) error {
 	if strings.IndexByte(str, 0) >= 0 {
 		str = strings.ReplaceAll(str, "\x00", "")
 	}
-	b.insert(b.node(html.Node{Type: html.TextNode, Data: str}))
+	b.insert(b.node(html.TextNode, 0, str))
 	b.started = true
 	return nil
 }
@@ -502,17 +550,21 @@ func (b *builder) inText() bool {
 }
 
 // rawUnreadTags are the raw text elements whose text is never read.
-var rawUnreadTags = []string{"script", "style", "title", "textarea", "noscript", "iframe"}
+var rawUnreadTags = []atom.Atom{atom.Script, atom.Style, atom.Title, atom.Textarea, atom.Noscript, atom.Iframe}
 
 // rawUnread reports whether name, in any case, is one of rawUnreadTags.
 func rawUnread(name []byte) bool {
 	for _, t := range rawUnreadTags {
-		if len(name) == len(t) && strings.EqualFold(string(name), t) {
+		if s := t.String(); len(name) == len(s) && strings.EqualFold(string(name), s) {
 			return true
 		}
 	}
 	return false
 }
+
+// rawUnreadAtom reports whether a is one of rawUnreadTags: for a tag whose
+// name the builder has looked up, cheaper than rawUnread.
+func rawUnreadAtom(a atom.Atom) bool { return slices.Contains(rawUnreadTags, a) }
 
 // start handles a start tag.
 func (b *builder) start(a atom.Atom, name []byte) error {
@@ -526,7 +578,7 @@ func (b *builder) start(a atom.Atom, name []byte) error {
 		// dropped, the tokenizer reads the tag again.
 		chrome = b.readAttrs(a)
 	}
-	if a == atom.Script || b.mode != keepAll && rawUnread(name) {
+	if a == atom.Script || b.mode != keepAll && rawUnreadAtom(a) {
 		// Its text is never read: positioned reads style sheets, and the
 		// text of all of these, but not of scripts.
 		if !b.scanning {
@@ -620,9 +672,12 @@ func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []ht
 	case atom.Input, atom.Form:
 		return nil
 	}
+	// Not deferred: with this function's many returns, a defer would cost
+	// every call.
 	b.foster = true
-	defer func() { b.foster = false }()
-	return b.startInBody(a, name, chrome, attrs)
+	err := b.startInBody(a, name, chrome, attrs)
+	b.foster = false
+	return err
 }
 
 // startInTableBody handles a start tag in a thead, tbody or tfoot.
@@ -669,7 +724,7 @@ func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []html
 func (b *builder) startInBody(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
 	drop := false
 	if b.mode != keepAll && b.tables == 0 {
-		drop = ignored[a] || chrome
+		drop = ignored(a) || chrome
 		if b.mode == dropChrome {
 			switch a {
 			case atom.Nav, atom.Aside:
@@ -882,8 +937,12 @@ func (b *builder) end(a atom.Atom, name []byte) error {
 		case atom.Body, atom.Caption, atom.Col, atom.Colgroup, atom.Html, atom.Td, atom.Th:
 			return nil
 		}
+		// Not deferred: with this function's many returns, a defer would
+		// cost every call.
 		b.foster = true
-		defer func() { b.foster = false }()
+		err := b.endInBody(a, name)
+		b.foster = false
+		return err
 	case inCell:
 		switch a {
 		case atom.Td, atom.Th:
@@ -1023,17 +1082,10 @@ func (b *builder) skipped() bool {
 
 // rawTags are the elements whose text the tokenizer reads raw, up to their
 // end tag (plaintext: to the end of the page).
-var rawTags = []string{"iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp"}
+var rawTags = []atom.Atom{atom.Iframe, atom.Noembed, atom.Noframes, atom.Noscript, atom.Plaintext, atom.Script, atom.Style, atom.Textarea, atom.Title, atom.Xmp}
 
-// rawTag reports whether name is one of rawTags.
-func rawTag(name []byte) bool {
-	for _, t := range rawTags {
-		if string(name) == t {
-			return true
-		}
-	}
-	return false
-}
+// rawTag reports whether a is one of rawTags.
+func rawTag(a atom.Atom) bool { return slices.Contains(rawTags, a) }
 
 // scan reads on from the tokenizer's position while what the page holds is
 // dropped (site chrome, mostly), by finding its tags alone: the tokenizer
@@ -1081,7 +1133,7 @@ tags:
 				i = tag
 				break tags
 			}
-			if !rawTag(name) {
+			if !rawTag(a) {
 				continue
 			}
 			if string(name) == "plaintext" {
@@ -1153,7 +1205,8 @@ type undo struct {
 // save keeps the state before a tag scan reads, for restore.
 func (b *builder) save() {
 	u := &b.undo
-	u.stack = append(u.stack[:0], b.stack...)
+	u.stack = append(u.stack[:b.kept], b.stack[b.kept:]...)
+	b.kept = len(b.stack)
 	u.svg = append(u.svg[:0], b.svg...)
 	u.tables, u.templ, u.form, u.started = b.tables, b.template, b.form, b.started
 	clear(u.created)
@@ -1164,7 +1217,8 @@ func (b *builder) save() {
 // of the tree.
 func (b *builder) restore() {
 	u := &b.undo
-	b.stack = append(b.stack[:0], u.stack...)
+	b.stack = append(b.stack[:b.kept], u.stack[b.kept:]...)
+	b.kept = len(b.stack)
 	b.svg = append(b.svg[:0], u.svg...)
 	b.tables, b.template, b.form, b.started = u.tables, u.templ, u.form, u.started
 	for i := len(u.created) - 1; i >= 0; i-- {
@@ -1301,7 +1355,14 @@ type skipReader struct {
 	src   []byte
 	given int // bytes handed to the tokenizer
 	read  int // bytes of the tokens read from the tokenizer
-	stop  int // where the next piece ends: after a raw text tag, or -1
+	// stop is where the next piece ends: after a raw text tag, at the end
+	// of a search that found none, or -1 (none to the page's end).
+	stop int
+	// The last search for a raw text tag: from from, it gave stop found,
+	// which holds for every piece from from up to upTo. scan restarts the
+	// reader many times between two such tags.
+	from, upTo, found int
+	searched          bool
 }
 
 func (r *skipReader) Read(p []byte) (int, error) {
@@ -1309,7 +1370,7 @@ func (r *skipReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if r.stop <= r.given && r.stop >= 0 {
-		r.stop = nextRawTag(r.src, r.given)
+		r.stop = r.nextStop(r.given)
 	}
 	end := len(r.src)
 	if r.stop > r.given {
@@ -1320,17 +1381,42 @@ func (r *skipReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// nextRawTag returns the offset just after the next start tag at or after
-// i of an element whose raw text is never read, or -1.
-func nextRawTag(s []byte, i int) int {
-	for {
-		j := bytes.IndexByte(s[i:], '<')
+// searchAhead is how far past the reader a search for a raw text tag
+// looks: the tokenizer reads only what the builder does not skip, and the
+// rest, mostly site chrome, need not be searched.
+const searchAhead = 1024
+
+// nextStop returns where a piece handed out from i ends (see stop).
+func (r *skipReader) nextStop(i int) int {
+	if !r.searched || i < r.from || i > r.upTo {
+		r.from, r.searched = i, true
+		r.found, r.upTo = nextRawTag(r.src, i, i+searchAhead)
+	}
+	return r.found
+}
+
+// nextRawTag searches s from i, up to limit, for the start tag of an
+// element whose raw text is never read. It returns the offset just after
+// the first such tag that starts before limit (-1 when the page ends inside
+// it) and the tag's offset, the last a search could start from to find it.
+// Without one it returns limit and limit-1, or, when limit is past the end
+// of the page, -1 and len(s).
+func nextRawTag(s []byte, i, limit int) (stop, upTo int) {
+	end := min(limit, len(s))
+	for i < end {
+		j := bytes.IndexByte(s[i:end], '<')
 		if j < 0 {
-			return -1
+			break
 		}
-		i += j + 1
-		if i == len(s) || !strings.ContainsRune("stni", rune(s[i]|0x20)) {
-			continue // the first letters of rawUnreadTags
+		at := i + j
+		i = at + 1
+		if i == len(s) {
+			break
+		}
+		switch s[i] | 0x20 {
+		case 's', 't', 'n', 'i': // the first letters of rawUnreadTags
+		default:
+			continue
 		}
 		name := i
 		for i < len(s) && !nameEnd(s[i]) {
@@ -1340,10 +1426,14 @@ func nextRawTag(s []byte, i int) int {
 			continue
 		}
 		if k := bytes.IndexByte(s[i:], '>'); k >= 0 {
-			return i + k + 1
+			return i + k + 1, at
 		}
-		return -1
+		return -1, at
 	}
+	if limit < len(s) {
+		return limit, limit - 1
+	}
+	return -1, len(s)
 }
 
 // skipRaw moves the reader to the end tag of the raw text element tag

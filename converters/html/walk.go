@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -40,44 +41,32 @@ var chromeRoles = map[string]bool{
 	"search":        true,
 }
 
-// ignored elements never hold a page's text.
-var ignored = map[atom.Atom]bool{
-	atom.Head:     true, // the <title> is the tab's, not the text's
-	atom.Title:    true,
-	atom.Script:   true,
-	atom.Style:    true,
-	atom.Noscript: true,
-	atom.Template: true,
-	atom.Iframe:   true,
-	atom.Object:   true,
-	atom.Embed:    true,
-	atom.Select:   true,
-	atom.Option:   true,
-	atom.Button:   true,
-	atom.Input:    true,
-	atom.Textarea: true,
-	atom.Svg:      true,
-	atom.Canvas:   true,
-	atom.Audio:    true,
-	atom.Video:    true,
+// ignored reports whether elements a never hold a page's text. The
+// <head> is among them: the <title> is the tab's, not the text's.
+func ignored(a atom.Atom) bool {
+	switch a {
+	case atom.Head, atom.Title, atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe,
+		atom.Object, atom.Embed, atom.Select, atom.Option, atom.Button, atom.Input, atom.Textarea,
+		atom.Svg, atom.Canvas, atom.Audio, atom.Video:
+		return true
+	}
+	return false
 }
 
-// blockLevel elements start and end a paragraph. All others are inline.
-var blockLevel = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true,
-	atom.Blockquote: true, atom.Body: true, atom.Caption: true,
-	atom.Center: true, atom.Dd: true, atom.Details: true, atom.Dialog: true,
-	atom.Dir: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
-	atom.Fieldset: true, atom.Figcaption: true, atom.Figure: true,
-	atom.Footer: true, atom.Form: true, atom.H1: true, atom.H2: true,
-	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Html: true,
-	atom.Legend: true, atom.Li: true, atom.Listing: true, atom.Main: true,
-	atom.Menu: true, atom.Nav: true, atom.Ol: true, atom.P: true,
-	atom.Plaintext: true, atom.Pre: true, atom.Section: true,
-	atom.Summary: true, atom.Table: true, atom.Tbody: true, atom.Td: true,
-	atom.Tfoot: true, atom.Th: true, atom.Thead: true, atom.Tr: true,
-	atom.Ul: true, atom.Xmp: true,
+// blockLevel reports whether elements a start and end a paragraph. All
+// others are inline.
+func blockLevel(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Body, atom.Caption,
+		atom.Center, atom.Dd, atom.Details, atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Dt,
+		atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3,
+		atom.H4, atom.H5, atom.H6, atom.Header, atom.Hgroup, atom.Hr, atom.Html, atom.Legend, atom.Li,
+		atom.Listing, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Plaintext, atom.Pre,
+		atom.Section, atom.Summary, atom.Table, atom.Tbody, atom.Td, atom.Tfoot, atom.Th, atom.Thead,
+		atom.Tr, atom.Ul, atom.Xmp:
+		return true
+	}
+	return false
 }
 
 // Span limits, as browsers clamp them.
@@ -139,7 +128,7 @@ func (w *walker) walk(n *html.Node) error {
 		return w.table(n)
 	}
 
-	block := blockLevel[n.DataAtom]
+	block := blockLevel(n.DataAtom)
 	if block {
 		w.flush()
 	}
@@ -188,7 +177,7 @@ func (w *walker) flush() {
 
 // skip reports whether n and all it holds are not the page's text.
 func (w *walker) skip(n *html.Node) bool {
-	if ignored[n.DataAtom] {
+	if ignored(n.DataAtom) {
 		return true
 	}
 	if !w.chrome {
@@ -286,7 +275,11 @@ func layoutTable(t *html.Node) bool {
 // builder has put every row in a thead, tbody or tfoot.
 func (w *walker) table(t *html.Node) error {
 	var grid layout.TableGrid
-	cells := 0
+	// The rows' cells are cut from one array: a table has hundreds.
+	var cells []layout.Cell
+	if n := countCells(t); n > 0 {
+		cells = make([]layout.Cell, 0, n)
+	}
 	for c := t.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {
 			continue
@@ -297,62 +290,83 @@ func (w *walker) table(t *html.Node) error {
 				return err
 			}
 		case atom.Thead, atom.Tbody, atom.Tfoot:
-			var trs []*html.Node
+			left := 0
 			for r := c.FirstChild; r != nil; r = r.NextSibling {
 				if r.Type == html.ElementNode && r.DataAtom == atom.Tr {
-					trs = append(trs, r)
+					left++
 				}
 			}
-			for i, tr := range trs {
-				row, err := w.row(tr, len(trs)-i)
-				if err != nil {
+			for tr := c.FirstChild; tr != nil; tr = tr.NextSibling {
+				if tr.Type != html.ElementNode || tr.DataAtom != atom.Tr {
+					continue
+				}
+				start := len(cells)
+				var err error
+				if cells, err = w.row(tr, left, cells); err != nil {
 					return err
 				}
+				var row []layout.Cell
+				if len(cells) > start {
+					row = cells[start:len(cells):len(cells)]
+				}
 				grid.Rows = append(grid.Rows, row)
-				cells += len(row)
+				left--
 			}
 		}
 	}
-	if cells > 0 {
+	if len(cells) > 0 {
 		clampColumns(&grid)
 		w.blocks = append(w.blocks, layout.Block{Kind: layout.Table, Table: &grid})
 	}
 	return nil
 }
 
+// countCells counts the cells of table t's rows.
+func countCells(t *html.Node) int {
+	n := 0
+	for c := t.FirstChild; c != nil; c = c.NextSibling {
+		if c.DataAtom != atom.Thead && c.DataAtom != atom.Tbody && c.DataAtom != atom.Tfoot {
+			continue
+		}
+		for tr := c.FirstChild; tr != nil; tr = tr.NextSibling {
+			if tr.DataAtom != atom.Tr {
+				continue
+			}
+			for td := tr.FirstChild; td != nil; td = td.NextSibling {
+				if td.DataAtom == atom.Td || td.DataAtom == atom.Th {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
 // clampColumns cuts each colspan at the last column some cell starts in,
 // as browsers drop the columns no cell starts in: a cell spanning a
 // thousand columns past the table's edge ends at its edge.
 func clampColumns(g *layout.TableGrid) {
-	placed, _ := g.Place()
+	cols, _ := g.Columns()
 	width := 0
-	for _, row := range placed {
-		for _, c := range row {
-			width = max(width, c.Col+1)
+	for _, row := range cols {
+		for _, col := range row {
+			width = max(width, col+1)
 		}
 	}
-	for r, row := range placed {
-		for i, c := range row {
-			if _, cs := c.Spans(); c.Col+cs > width {
-				g.Rows[r][i].ColSpan = width - c.Col
+	for r, row := range cols {
+		for i, col := range row {
+			c := &g.Rows[r][i]
+			if _, cs := c.Spans(); col+cs > width {
+				c.ColSpan = width - col
 			}
 		}
 	}
 }
 
-// row returns the cells of tr, which has left rows in its row group counting
-// itself. Browsers end a row span at the end of its group, and so does row.
-func (w *walker) row(tr *html.Node, left int) ([]layout.Cell, error) {
-	n := 0
-	for td := tr.FirstChild; td != nil; td = td.NextSibling {
-		if td.DataAtom == atom.Td || td.DataAtom == atom.Th {
-			n++
-		}
-	}
-	var cells []layout.Cell
-	if n > 0 {
-		cells = make([]layout.Cell, 0, n)
-	}
+// row appends the cells of tr, which has left rows in its row group counting
+// itself, to cells. Browsers end a row span at the end of its group, and so
+// does row.
+func (w *walker) row(tr *html.Node, left int, cells []layout.Cell) ([]layout.Cell, error) {
 	for td := tr.FirstChild; td != nil; td = td.NextSibling {
 		if td.Type != html.ElementNode || td.DataAtom != atom.Td && td.DataAtom != atom.Th {
 			continue
@@ -421,8 +435,11 @@ func span(n *html.Node, key string, limit int) int {
 // line gathers the text of one paragraph, collapsing each run of whitespace
 // into one space and dropping it at either end.
 type line struct {
-	b    strings.Builder
-	last rune // last rune written
+	buf []byte // the paragraph so far, but for whole; kept from one to the next
+	// whole is the paragraph while it is one text with no whitespace to
+	// collapse (most table cells), taken as it is rather than copied.
+	whole string
+	last  rune // last rune written
 	// The run of whitespace since the last rune written: whether there is
 	// one, whether it has a line break, and whether it has a space that
 	// browsers do not collapse, such as &nbsp; or U+3000.
@@ -433,33 +450,54 @@ type line struct {
 // line break between two Chinese characters is dropped rather than made a
 // space, as CSS Text 3 says: such breaks are where an editor wrapped a line.
 func (l *line) collapse(s string) {
-	l.b.Grow(len(s) + 1)
+	l.spill()
+	fresh, spaced := len(l.buf) == 0, false
 	for _, r := range s {
-		if unicode.IsSpace(r) {
+		if spaceRune(r) {
+			spaced = true
 			l.space = true
 			l.newline = l.newline || r == '\n'
 			l.hard = l.hard || !strings.ContainsRune(" \t\n\f\r", r)
 			continue
 		}
-		if l.space && l.b.Len() > 0 && (l.hard || !l.newline || !wide(l.last) || !wide(r)) {
-			l.b.WriteByte(' ')
+		if l.space && len(l.buf) > 0 && (l.hard || !l.newline || !wide(l.last) || !wide(r)) {
+			l.buf = append(l.buf, ' ')
 		}
 		l.space, l.newline, l.hard = false, false, false
-		l.b.WriteRune(r)
+		l.buf = utf8.AppendRune(l.buf, r)
 		l.last = r
 	}
+	if fresh && !spaced && string(l.buf) == s {
+		l.whole, l.buf = s, l.buf[:0]
+	}
 }
+
+// spill moves whole into buf, for more text to follow it.
+func (l *line) spill() {
+	if l.whole != "" {
+		l.buf = append(l.buf, l.whole...)
+		l.whole = ""
+	}
+}
+
+// spaceRune is unicode.IsSpace, quicker for the CJK characters past the last
+// space (U+3000) that most of a report's text is.
+func spaceRune(r rune) bool { return r <= '\u3000' && unicode.IsSpace(r) }
 
 // raw adds s as it is, for preformatted text. A <pre> is a block, so its
 // lines never share a paragraph with collapsed text.
 func (l *line) raw(s string) {
-	l.b.WriteString(s)
+	l.spill()
+	l.buf = append(l.buf, s...)
 }
 
 // take returns the paragraph and starts a new one.
 func (l *line) take() string {
-	s := l.b.String()
-	*l = line{}
+	s := l.whole
+	if s == "" {
+		s = string(l.buf)
+	}
+	*l = line{buf: l.buf[:0]}
 	return s
 }
 

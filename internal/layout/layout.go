@@ -137,16 +137,29 @@ type Placed struct {
 // the first column of its row not covered by a cell merged down from above. It
 // returns the cells row by row, in that order, and the grid's column count.
 func (t *TableGrid) Place() (rows [][]Placed, width int) {
+	cols, width := t.Columns()
+	rows = make([][]Placed, len(t.Rows))
+	all := make([]Placed, 0, cellsIn(t)) // one array for all rows
+	for r, cells := range t.Rows {
+		for i, c := range cells {
+			all = append(all, Placed{Cell: c, Row: r, Col: cols[r][i]})
+		}
+		if len(cells) > 0 {
+			rows[r] = all[len(all)-len(cells) : len(all) : len(all)]
+		}
+	}
+	return rows, width
+}
+
+// Columns returns the column Place puts each cell in, row by row, and the
+// grid's column count: what Place tells without copying the cells.
+func (t *TableGrid) Columns() (cols [][]int, width int) {
 	// down lists the cells merged down from earlier rows, sorted by column:
 	// memory stays in the cell count, however far the spans reach.
 	type span struct{ col, cols, last int }
 	var down []span
-	rows = make([][]Placed, len(t.Rows))
-	n := 0
-	for _, cells := range t.Rows {
-		n += len(cells)
-	}
-	all := make([]Placed, 0, n) // one array for all rows
+	cols = make([][]int, len(t.Rows))
+	all := make([]int, 0, cellsIn(t)) // one array for all rows
 	for r, cells := range t.Rows {
 		live := down[:0]
 		for _, s := range down {
@@ -164,7 +177,7 @@ func (t *TableGrid) Place() (rows [][]Placed, width int) {
 				col = max(col, down[k].col+down[k].cols)
 			}
 			rs, cs := c.Spans()
-			all = append(all, Placed{Cell: c, Row: r, Col: col})
+			all = append(all, col)
 			if rs > 1 {
 				added = append(added, span{col, cs, r + rs - 1})
 			}
@@ -172,14 +185,23 @@ func (t *TableGrid) Place() (rows [][]Placed, width int) {
 			width = max(width, col)
 		}
 		if len(cells) > 0 {
-			rows[r] = all[len(all)-len(cells) : len(all) : len(all)]
+			cols[r] = all[len(all)-len(cells) : len(all) : len(all)]
 		}
 		if len(added) > 0 {
 			down = append(down, added...)
 			slices.SortFunc(down, func(a, b span) int { return a.col - b.col })
 		}
 	}
-	return rows, width
+	return cols, width
+}
+
+// cellsIn counts the table's cells.
+func cellsIn(t *TableGrid) int {
+	n := 0
+	for _, cells := range t.Rows {
+		n += len(cells)
+	}
+	return n
 }
 
 // Text returns the document's text: paragraphs as lines, table rows as their

@@ -46,6 +46,9 @@ type Value struct {
 
 // Parse reads one cell's text.
 func Parse(cell string) Value {
+	if n, ok := plainCount(cell); ok {
+		return Value{Class: Number, Num: n}
+	}
 	if !mayBeValue(cell) {
 		return Value{Class: Text}
 	}
@@ -74,6 +77,24 @@ func Parse(cell string) Value {
 		return Value{Class: Number, Num: num, Note: note}
 	}
 	return Value{Class: Text}
+}
+
+// plainCount reads a cell of ASCII digits alone, as most count cells are,
+// without the folding and trimming the others need. Fifteen digits are read
+// exactly, as strconv.ParseFloat reads them.
+func plainCount(cell string) (float64, bool) {
+	if len(cell) == 0 || len(cell) > 15 {
+		return 0, false
+	}
+	n := int64(0)
+	for i := 0; i < len(cell); i++ {
+		c := cell[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return float64(n), true
 }
 
 // mayBeValue reports whether a cell can be anything but text, by its first

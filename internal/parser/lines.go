@@ -117,16 +117,17 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 			if b.Table == nil {
 				continue
 			}
-			rows, _ := b.Table.Place()
-			for _, row := range rows {
+			cols, _ := b.Table.Columns()
+			for r, row := range b.Table.Rows {
 				start := len(buf)
 				col := 0
-				for _, c := range row {
+				for i := range row {
+					c := &row[i]
 					// Place skips only positions covered by a cell merged
 					// down from above: each keeps its column as a blank, or
 					// the row's values after it would shift left. A budget
 					// keeps a hostile span from filling memory with blanks.
-					for ; col < c.Col && blanks < maxCoveredBlanks; col++ {
+					for ; col < cols[r][i] && blanks < maxCoveredBlanks; col++ {
 						buf = append(buf, cell{val: number.Value{Class: number.Empty}})
 						blanks++
 					}
@@ -136,7 +137,7 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 					}
 					buf[len(buf)-1].reread = c.Reread
 					_, cs := c.Spans()
-					col = c.Col + cs
+					col = cols[r][i] + cs
 				}
 				if len(buf) > start {
 					out = append(out, line{grid: true, cells: buf[start:len(buf):len(buf)]})

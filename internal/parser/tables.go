@@ -2,6 +2,7 @@ package parser
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -120,7 +121,7 @@ func scanRows(x *rowIndex, lines []line, from, to int) *rowScan {
 func (s *rowScan) line(i int, l *line) {
 	if l.prose {
 		s.finish()
-		s.cand = nil
+		s.cand = s.cand[:0]
 		return
 	}
 	for j := range l.cells {
@@ -184,7 +185,7 @@ func (s *rowScan) start(i int, clear bool) bool {
 		// Near two rows: its values are kept for the finding, placed in neither.
 		s.cur = &rowHit{line: i, match: m, values: append([]*cell(nil), s.blanks...)}
 		s.span.add(s.candLine)
-		s.cand, s.blanks = nil, s.blanks[:0]
+		s.cand, s.blanks = s.cand[:0], s.blanks[:0]
 		return true
 	}
 	if key == "" && clear && s.hits[key] == nil && readByOCR(s.cand) {
@@ -195,19 +196,20 @@ func (s *rowScan) start(i int, clear bool) bool {
 		}
 		s.cur = &rowHit{line: i, label: label.String(), values: append([]*cell(nil), s.blanks...)}
 		s.span.add(s.candLine)
-		s.cand, s.blanks = nil, s.blanks[:0]
+		s.cand, s.blanks = s.cand[:0], s.blanks[:0]
 		return true
 	}
 	if key == "" || s.found(key) {
 		s.candNamesNone = true
 		if clear {
-			s.cand, s.blanks = nil, s.blanks[:0]
+			s.cand, s.blanks = s.cand[:0], s.blanks[:0]
 		}
 		return false
 	}
-	s.cur = &rowHit{key: key, line: i, match: m}
+	// Most rows have the table's columns: their values are cut at once.
+	s.cur = &rowHit{key: key, line: i, match: m, values: make([]*cell, 0, len(s.table.Columns))}
 	s.span.add(s.candLine)
-	s.cand, s.blanks = nil, s.blanks[:0]
+	s.cand, s.blanks = s.cand[:0], s.blanks[:0]
 	return true
 }
 
@@ -389,6 +391,10 @@ var blankCell = cell{val: number.Value{Class: number.Empty}}
 // fit lines up a row's cells with its n columns. Merged cells add blanks
 // before or after a row's values; a blank among them is a value left blank.
 func fit(cells []*cell, n int) []*cell {
+	if len(cells) == n && !slices.ContainsFunc(cells, func(c *cell) bool { return c.val.Class == number.Empty }) {
+		// A row printed whole, as most are, fits as it is.
+		return cells
+	}
 	nonBlank := make([]*cell, 0, len(cells))
 	for _, c := range cells {
 		if c.val.Class != number.Empty {
