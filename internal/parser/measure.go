@@ -7,12 +7,12 @@ import "unicode/utf8"
 // is wide; one that places text by its position on the page (pdftotext
 // -layout) as one, padding with spaces to where the next text starts. The
 // lines' cells are measured in display columns as they are read;
-// charsAlign tells which count a run's values were laid out in by the one evidence
-// there is, the rows' values standing in columns: rows whose labels differ
-// in length put their values in the same columns only in the count the
-// tool used. Labels wrapped over lines are placed by display columns all
-// the same: pdftotext centres a label's lines in their cell by their
-// width on the page, which display columns follow.
+// charsAlign tells which count a run's values were laid out in by the one
+// evidence there is, the rows' values standing in columns: rows whose
+// labels differ in length put their values in the same columns only in the
+// count the tool used. Labels wrapped over lines are placed by display
+// columns all the same: pdftotext centres a label's lines in their cell by
+// their width on the page, which display columns follow.
 
 // charsAlign reports whether a run's rows' values stand in columns more
 // closely counted in characters than in display columns.

@@ -567,7 +567,7 @@ func pow(b, n int) int {
 const maxTries = 4096
 
 // standsLast reports a stack that stands right of where the row's last
-// value starts. Where the run's count was not told (see measureRun), a row
+// value starts. Where the run's count was not told (see charsAlign), a row
 // line's values, behind its CJK label, stand further right in display
 // columns than in characters, while a piece line of digits is the same in
 // both: the stack is taken as last where it is so in either count.
