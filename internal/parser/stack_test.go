@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nianbao/nianbao/internal/layout"
 	"github.com/nianbao/nianbao/internal/validate"
 )
 
@@ -93,20 +92,7 @@ func TestStackValues(t *testing.T) {
 		want: []string{"1、属于国家秘密 | １３ | ０ | １３"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := &layout.Document{}
-			for l := range strings.SplitSeq(tc.in, "\n") {
-				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
-			}
-			p := New(Config{})
-			var got []string
-			for _, l := range p.lines(doc, &scratch{}) {
-				var cells []string
-				for _, c := range l.cells {
-					cells = append(cells, c.raw)
-				}
-				got = append(got, strings.Join(cells, " | "))
-			}
-			if !reflect.DeepEqual(got, tc.want) {
+			if got := readLines(tc.in); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("\n got %q\nwant %q", got, tc.want)
 			}
 		})
@@ -139,11 +125,7 @@ func TestPlaceColumns(t *testing.T) {
 		"  一、本年新收政府信息公开申请数量         388   395   341   433   354   2,241\n" +
 		"  二、上年结转政府信息公开申请数量    5     22    3     9     10    21    70\n" +
 		"四、政府信息公开行政复议、行政诉讼情况\n"
-	doc := &layout.Document{}
-	for l := range strings.SplitSeq(text, "\n") {
-		doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
-	}
-	_, got := New(Config{}).Parse(doc).Flat()
+	_, got := New(Config{}).Parse(paragraphs(text)).Flat()
 	for key, want := range map[string]string{
 		"applications.new_received.natural_person": "null",
 		"applications.new_received.commercial":     "388",
@@ -164,18 +146,16 @@ func TestPlaceColumns(t *testing.T) {
 // text. Pieces that are no value alone (208（含修订 7 / 件）) are one value by
 // their form.
 func TestUnconfirmedStack(t *testing.T) {
-	doc := textDocumentOf(
-		"二、主动公开政府信息情况",
-		"       信息内容       本年制发件数  本年废止件数   现行有效件数",
-		"                                                ５",
-		"        规章           1       1",
-		"                                                ４",
-		"                                       208（含修订 7",
-		"     行政规范性文件       29       7",
-		"                                           件）",
-		"     行政许可       1       1       40",
-	)
-	rec := New(Config{}).Parse(doc)
+	rec := New(Config{}).Parse(paragraphs(
+		"二、主动公开政府信息情况\n" +
+			"       信息内容       本年制发件数  本年废止件数   现行有效件数\n" +
+			"                                                ５\n" +
+			"        规章           1       1\n" +
+			"                                                ４\n" +
+			"                                       208（含修订 7\n" +
+			"     行政规范性文件       29       7\n" +
+			"                                           件）\n" +
+			"     行政许可       1       1       40"))
 	_, got := rec.Flat()
 	if v := got["active_disclosure.regulations.in_force"]; v.Valid {
 		t.Errorf("regulations.in_force = %v, want null", v)
@@ -190,12 +170,4 @@ func TestUnconfirmedStack(t *testing.T) {
 	if !found {
 		t.Errorf("no value.missing for regulations.in_force naming its pieces: %+v", rec.Findings)
 	}
-}
-
-func textDocumentOf(lines ...string) *layout.Document {
-	doc := &layout.Document{Method: "text"}
-	for _, l := range lines {
-		doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
-	}
-	return doc
 }

@@ -99,22 +99,33 @@ func TestJoinWrapped(t *testing.T) {
 		want: []string{"规范性文件 | 29 | 7 | 208", "发布信息 1728 条", "208（含修订 7"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := &layout.Document{}
-			for l := range strings.SplitSeq(tc.in, "\n") {
-				doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
-			}
-			p := New(Config{})
-			var got []string
-			for _, l := range p.lines(doc, &scratch{}) {
-				var cells []string
-				for _, c := range l.cells {
-					cells = append(cells, c.raw)
-				}
-				got = append(got, strings.Join(cells, " | "))
-			}
-			if !reflect.DeepEqual(got, tc.want) {
+			if got := readLines(tc.in); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("\n got %q\nwant %q", got, tc.want)
 			}
 		})
 	}
+}
+
+// paragraphs makes a document of one paragraph per line of text, as the
+// text converter reads a file.
+func paragraphs(text string) *layout.Document {
+	doc := &layout.Document{}
+	for l := range strings.SplitSeq(text, "\n") {
+		doc.Blocks = append(doc.Blocks, layout.Block{Kind: layout.Paragraph, Text: l})
+	}
+	return doc
+}
+
+// readLines returns the lines the parser reads from text, each line's cells
+// joined by " | ".
+func readLines(text string) []string {
+	var got []string
+	for _, l := range New(Config{}).lines(paragraphs(text), &scratch{}) {
+		var cells []string
+		for _, c := range l.cells {
+			cells = append(cells, c.raw)
+		}
+		got = append(got, strings.Join(cells, " | "))
+	}
+	return got
 }
