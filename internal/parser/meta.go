@@ -135,8 +135,10 @@ func titleLine(l *line) string {
 	for _, c := range l.cells {
 		// A title broken after its year (某局 2020 / 年政府信息公开…) ends
 		// its first line with the year, which reads as a number.
-		if _, year := digits4([]rune(c.folded)); c.val.Class != number.Text && !year {
-			return ""
+		if c.val.Class != number.Text {
+			if _, year := digits4([]rune(c.folded)); !year {
+				return ""
+			}
 		}
 		b.WriteString(c.folded)
 	}

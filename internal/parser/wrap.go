@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -121,7 +122,7 @@ func (p *Parser) joinRun(run []line) []line {
 		pcs[k], valueCol[k] = p.pieces(&run[k], nil)
 		if valueCol[k] >= 0 {
 			values = append(values, k)
-		} else if strings.Contains(p.norm.Fold(run[k].text), template.TitleMark) {
+		} else if slices.ContainsFunc(run[k].cells, func(c cell) bool { return strings.Contains(c.folded, template.TitleMark) }) {
 			// A line that names the report (its title, broken after the
 			// year) is no part of a label: without pieces it joins none.
 			pcs[k] = nil
