@@ -69,6 +69,11 @@ type rowScan struct {
 	// values are placed in neither.
 	ambiguous []*rowHit
 	span      span
+	// The rows' hits and values are cut from these, as a table has dozens
+	// of rows: a full hits array is left to the hits made from it and a
+	// new one begun, and a row's values grow out of values by themselves.
+	hitBuf   []rowHit
+	valueBuf []*cell
 }
 
 // rowHit is a row found: the cells after its label, values and blanks alike.
@@ -110,7 +115,9 @@ func (s *rowScan) found(key string) bool {
 }
 
 func scanRows(x *rowIndex, lines []line, from, to int) *rowScan {
-	s := &rowScan{table: x.table, index: x, hits: map[string]*rowHit{}, span: span{first: -1, last: -1}}
+	s := &rowScan{table: x.table, index: x, hits: make(map[string]*rowHit, len(x.table.Rows)), span: span{first: -1, last: -1}}
+	s.hitBuf = make([]rowHit, 0, len(x.table.Rows))
+	s.valueBuf = make([]*cell, 0, len(x.table.Rows)*len(x.table.Columns))
 	for i := from; i < to; i++ {
 		s.line(i, &lines[i])
 	}
@@ -207,10 +214,30 @@ func (s *rowScan) start(i int, clear bool) bool {
 		return false
 	}
 	// Most rows have the table's columns: their values are cut at once.
-	s.cur = &rowHit{key: key, line: i, match: m, values: make([]*cell, 0, len(s.table.Columns))}
+	s.cur = s.newHit(rowHit{key: key, line: i, match: m, values: s.cutValues(len(s.table.Columns))})
 	s.span.add(s.candLine)
 	s.cand, s.blanks = s.cand[:0], s.blanks[:0]
 	return true
+}
+
+// newHit returns h cut from the scan's hits array.
+func (s *rowScan) newHit(h rowHit) *rowHit {
+	if len(s.hitBuf) == cap(s.hitBuf) {
+		s.hitBuf = make([]rowHit, 0, max(8, cap(s.hitBuf)))
+	}
+	s.hitBuf = append(s.hitBuf, h)
+	return &s.hitBuf[len(s.hitBuf)-1]
+}
+
+// cutValues returns an empty slice of room n cut from the scan's values
+// array; appending past n copies the row's values out of it.
+func (s *rowScan) cutValues(n int) []*cell {
+	if cap(s.valueBuf)-len(s.valueBuf) < n {
+		return make([]*cell, 0, n)
+	}
+	k := len(s.valueBuf)
+	s.valueBuf = s.valueBuf[:k+n]
+	return s.valueBuf[k : k : k+n]
 }
 
 // readByOCR reports whether label cells came from OCR.

@@ -79,8 +79,13 @@ func countSentences(text string, units []rune) iter.Seq[string] {
 // hasNumeral reports whether s holds a digit, full-width or not, or a
 // Chinese numeral: a sentence without one states no count.
 func hasNumeral(s string) bool {
+	// Most such sentences print their count in ASCII digits, found without
+	// decoding a rune.
+	if strings.ContainsAny(s, "0123456789") {
+		return true
+	}
 	return strings.ContainsFunc(s, func(r rune) bool {
-		return r >= '0' && r <= '9' || r >= '０' && r <= '９' || number.IsChineseNumeral(r)
+		return r >= '０' && r <= '９' || number.IsChineseNumeral(r)
 	})
 }
 
