@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -13,7 +12,8 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// A page is read with x/net/html's tokenizer into a tree built here rather
+// A page is read with x/net/html's tokenizer (ported in lex.go to read the
+// page in place) into a tree built here rather
 // than by html.Parse: most of a portal's page is site chrome, scripts and
 // style sheets, and html.Parse builds all of it, attributes and all, only
 // for the walker to drop it (four fifths of the time of a page of 80 KB).
@@ -25,7 +25,7 @@ import (
 // the text of scripts and style sheets, unread elements (see ignored) and,
 // outside tables, site chrome. Inside a table everything is built, as
 // whether it is a layout table depends on all it holds. What is dropped is
-// passed over by scan, which finds its tags without the tokenizer.
+// passed over by scan, which finds its tags without the lexer.
 //
 // It is not the whole of HTML's rules: formatting elements are not
 // reopened in the next block, an SVG image ends at a tag HTML does not
@@ -65,8 +65,7 @@ type open struct {
 type builder struct {
 	ctx    context.Context
 	mode   buildMode
-	z      *html.Tokenizer
-	in     *skipReader
+	z      lexer
 	doc    *html.Node
 	stack  []open
 	tables int // tables on the stack
@@ -74,7 +73,7 @@ type builder struct {
 	started     bool // the body has begun
 	head        bool // inside <head>
 	selfClosing bool // the current start tag ends in "/>"
-	scanning    bool // tags come from scan, not the tokenizer
+	scanning    bool // tags come from scan, not the lexer
 	undo        undo // the state before scan's last tag
 	// kept is how much of the stack is as undo holds it: save copies only
 	// what is above, as a tag scan reads seldom changes more than the top.
@@ -99,8 +98,7 @@ type builder struct {
 
 // build reads src into a tree, whose nodes are cut from nodes.
 func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html.Node, error) {
-	in := &skipReader{src: src}
-	b := &builder{ctx: ctx, mode: mode, z: html.NewTokenizer(in), in: in,
+	b := &builder{ctx: ctx, mode: mode, z: lexer{src: src},
 		doc: &html.Node{Type: html.DocumentNode}, quirks: true, nodes: nodes}
 	for {
 		if b.tokens++; b.tokens%checkEvery == 0 {
@@ -108,52 +106,38 @@ func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html
 				return nil, err
 			}
 		}
-		b.z.AllowCDATA(len(b.svg) > 0)
-		tt := b.z.Next()
-		in.read += len(b.z.Raw())
+		b.z.allowCDATA = len(b.svg) > 0
+		tt := b.z.next()
 		var err error
 		switch tt {
 		case html.ErrorToken:
-			if err := b.z.Err(); err != io.EOF {
-				return nil, err
-			}
+			// The page has ended: the lexer meets no other error.
 			return b.doc, nil
 		case html.DoctypeToken:
 			if !b.moded {
-				b.moded, b.quirks = true, quirks(b.z.Text())
+				b.moded, b.quirks = true, quirks(b.z.text())
 			}
 		case html.TextToken:
-			t := b.z.Text()
+			t := b.z.text()
 			b.moded = b.moded || !isSpace(t)
 			err = b.text(t)
 		case html.StartTagToken, html.SelfClosingTagToken:
 			b.moded = true
 			b.dropText = false
 			b.selfClosing = tt == html.SelfClosingTagToken
-			a, name := b.tag(1)
+			a, name := b.lookup(b.z.name())
 			if err = b.start(a, name); err == nil && b.mode != keepAll && b.skipped() && !rawTag(a) {
 				err = b.scan()
 			}
 		case html.EndTagToken:
 			b.moded = true
 			b.dropText = false
-			err = b.end(b.tag(2))
+			err = b.end(b.lookup(b.z.name()))
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-}
-
-// tag returns the atom and name of the current tag, whose name starts at
-// skip in its raw text. The name is valid until the next token.
-func (b *builder) tag(skip int) (atom.Atom, []byte) {
-	raw := b.z.Raw()[skip:]
-	n := 0
-	for n < len(raw) && !nameEnd(raw[n]) {
-		n++
-	}
-	return b.lookup(raw[:n])
 }
 
 // lookup returns the atom and lower case form of a tag's name, valid until
@@ -506,37 +490,48 @@ func isSpace(s []byte) bool {
 	return true
 }
 
+// keptAttrs are the attributes the walker and positioned read.
+var keptAttrs = [...]string{"id", "class", "role", "style", "rowspan", "colspan"}
+
 // readAttrs keeps the attributes of the current start tag that the walker
 // and positioned read, and reports whether they make it site chrome.
 func (b *builder) readAttrs(a atom.Atom) (chrome bool) {
 	cell := a == atom.Td || a == atom.Th
 	part := cell || a == atom.Tr || a == atom.Tbody || a == atom.Thead || a == atom.Tfoot || a == atom.Table
-	for {
-		k, v, more := b.z.TagAttr()
-		if k == nil {
-			return chrome
+	z := &b.z
+	seen := 0 // of keptAttrs: the first of a name is read, as by x/net
+	for i, kv := range z.attr {
+		k := z.src[kv[0].start:kv[0].end]
+		n := slices.IndexFunc(keptAttrs[:], func(s string) bool { return equalFold(k, s) })
+		if n < 0 || seen&(1<<n) != 0 {
+			continue
 		}
-		switch string(k) {
+		seen |= 1 << n
+		key := keptAttrs[n]
+		switch key {
 		case "id", "class", "role":
-			if b.mode == dropChrome && chromeAttr(string(k), string(v)) {
+			check, keep := b.mode == dropChrome, b.mode == keepAll || b.tables > 0 || part
+			if !check && !keep {
+				continue
+			}
+			v := z.attrVal(i, key)
+			if check && chromeAttr(key, v) {
 				chrome = true
 			}
-			if b.mode == keepAll || b.tables > 0 || part {
-				b.attrs = append(b.attrs, html.Attribute{Key: string(k), Val: string(v)})
+			if keep {
+				b.attrs = append(b.attrs, html.Attribute{Key: key, Val: string(v)})
 			}
 		case "style":
 			if b.mode == keepAll {
-				b.attrs = append(b.attrs, html.Attribute{Key: "style", Val: string(v)})
+				b.attrs = append(b.attrs, html.Attribute{Key: key, Val: string(z.attrVal(i, key))})
 			}
 		case "rowspan", "colspan":
 			if cell {
-				b.attrs = append(b.attrs, html.Attribute{Key: string(k), Val: string(v)})
+				b.attrs = append(b.attrs, html.Attribute{Key: key, Val: string(z.attrVal(i, key))})
 			}
 		}
-		if !more {
-			return chrome
-		}
 	}
+	return chrome
 }
 
 // inText reports whether an article or main element is open.
@@ -552,19 +547,8 @@ func (b *builder) inText() bool {
 // rawUnreadTags are the raw text elements whose text is never read.
 var rawUnreadTags = []atom.Atom{atom.Script, atom.Style, atom.Title, atom.Textarea, atom.Noscript, atom.Iframe}
 
-// rawUnread reports whether name, in any case, is one of rawUnreadTags.
-func rawUnread(name []byte) bool {
-	for _, t := range rawUnreadTags {
-		if s := t.String(); len(name) == len(s) && strings.EqualFold(string(name), s) {
-			return true
-		}
-	}
-	return false
-}
-
-// rawUnreadAtom reports whether a is one of rawUnreadTags: for a tag whose
-// name the builder has looked up, cheaper than rawUnread.
-func rawUnreadAtom(a atom.Atom) bool { return slices.Contains(rawUnreadTags, a) }
+// rawUnread reports whether a is one of rawUnreadTags.
+func rawUnread(a atom.Atom) bool { return slices.Contains(rawUnreadTags, a) }
 
 // start handles a start tag.
 func (b *builder) start(a atom.Atom, name []byte) error {
@@ -575,17 +559,14 @@ func (b *builder) start(a atom.Atom, name []byte) error {
 	b.attrs = b.attrs[:0]
 	if !b.scanning {
 		// scan reads no attributes: where a tag of its ends what is
-		// dropped, the tokenizer reads the tag again.
+		// dropped, the lexer reads the tag again.
 		chrome = b.readAttrs(a)
 	}
-	if a == atom.Script || b.mode != keepAll && rawUnreadAtom(a) {
+	if a == atom.Script || b.mode != keepAll && rawUnread(a) {
 		// Its text is never read: positioned reads style sheets, and the
 		// text of all of these, but not of scripts.
 		if !b.scanning {
 			b.dropText = true
-			if b.in.read == b.in.given {
-				b.in.skipRaw(name)
-			}
 		}
 		return nil
 	}
@@ -1080,22 +1061,22 @@ func (b *builder) skipped() bool {
 	return b.dropped() || b.template > 0 || len(b.svg) > 0
 }
 
-// rawTags are the elements whose text the tokenizer reads raw, up to their
+// rawTags are the elements whose text the lexer reads raw, up to their
 // end tag (plaintext: to the end of the page).
 var rawTags = []atom.Atom{atom.Iframe, atom.Noembed, atom.Noframes, atom.Noscript, atom.Plaintext, atom.Script, atom.Style, atom.Textarea, atom.Title, atom.Xmp}
 
 // rawTag reports whether a is one of rawTags.
 func rawTag(a atom.Atom) bool { return slices.Contains(rawTags, a) }
 
-// scan reads on from the tokenizer's position while what the page holds is
-// dropped (site chrome, mostly), by finding its tags alone: the tokenizer
+// scan reads on from the lexer's position while what the page holds is
+// dropped (site chrome, mostly), by finding its tags alone: the lexer
 // would read it byte by byte, attributes and all, only for all of it to be
 // dropped. Tags, comments and raw text are told apart as the tokenizer
 // tells them (see its readTag, readComment and readMarkupDeclaration), and
 // each tag goes through the builder's rules, so the dropped part ends
-// where it would. The tokenizer is then started anew where scan stopped.
+// where it would. The lexer then starts anew where scan stopped.
 func (b *builder) scan() error {
-	s, i := b.in.src, b.in.read
+	s, i := b.z.src, b.z.raw.end
 	b.scanning = true
 	defer func() { b.scanning = false }()
 tags:
@@ -1127,7 +1108,7 @@ tags:
 				return err
 			}
 			if !b.skipped() {
-				// The tag ends what is dropped: the tokenizer reads it
+				// The tag ends what is dropped: the lexer reads it
 				// again, attributes and all.
 				b.restore()
 				i = tag
@@ -1140,10 +1121,10 @@ tags:
 				i = len(s)
 				continue
 			}
-			k := rawEnd(s[i:], name)
+			k := rawEnd(s[i:], a.String())
 			if string(name) == "script" && b.template == 0 && len(b.svg) == 0 && bytes.Contains(s[i:i+k], []byte("<!--")) {
 				// Script text with comments is read by rules of the
-				// tokenizer's own: it goes on from the script's tag, which
+				// lexer's own: it goes on from the script's tag, which
 				// changed nothing here.
 				i = tag
 				break tags
@@ -1188,8 +1169,7 @@ tags:
 			i++ // a '<' of the text
 		}
 	}
-	b.in.read, b.in.given, b.in.stop = i, i, i
-	b.z = html.NewTokenizer(b.in)
+	b.z.reset(i)
 	return nil
 }
 
@@ -1343,115 +1323,9 @@ func commentEnd(s []byte, i int) int {
 	return len(s)
 }
 
-// skipReader feeds the tokenizer the page and lets the builder skip the
-// text of scripts and style sheets, which the tokenizer would otherwise
-// read byte by byte only for it to be dropped. A piece it hands out ends
-// at the '>' of the next tag of such an element, so that when the
-// tokenizer has read that tag it holds nothing beyond it; the builder then
-// moves the reader on to the end tag, found the way the tokenizer finds
-// it. Where the tokenizer has read more than the reader thinks (a '>'
-// inside a quoted attribute), nothing is skipped.
-type skipReader struct {
-	src   []byte
-	given int // bytes handed to the tokenizer
-	read  int // bytes of the tokens read from the tokenizer
-	// stop is where the next piece ends: after a raw text tag, at the end
-	// of a search that found none, or -1 (none to the page's end).
-	stop int
-	// The last search for a raw text tag: from from, it gave stop found,
-	// which holds for every piece from from up to upTo. scan restarts the
-	// reader many times between two such tags.
-	from, upTo, found int
-	searched          bool
-}
-
-func (r *skipReader) Read(p []byte) (int, error) {
-	if r.given >= len(r.src) {
-		return 0, io.EOF
-	}
-	if r.stop <= r.given && r.stop >= 0 {
-		r.stop = r.nextStop(r.given)
-	}
-	end := len(r.src)
-	if r.stop > r.given {
-		end = r.stop
-	}
-	n := copy(p, r.src[r.given:end])
-	r.given += n
-	return n, nil
-}
-
-// searchAhead is how far past the reader a search for a raw text tag
-// looks: the tokenizer reads only what the builder does not skip, and the
-// rest, mostly site chrome, need not be searched.
-const searchAhead = 1024
-
-// nextStop returns where a piece handed out from i ends (see stop).
-func (r *skipReader) nextStop(i int) int {
-	if !r.searched || i < r.from || i > r.upTo {
-		r.from, r.searched = i, true
-		r.found, r.upTo = nextRawTag(r.src, i, i+searchAhead)
-	}
-	return r.found
-}
-
-// nextRawTag searches s from i, up to limit, for the start tag of an
-// element whose raw text is never read. It returns the offset just after
-// the first such tag that starts before limit (-1 when the page ends inside
-// it) and the tag's offset, the last a search could start from to find it.
-// Without one it returns limit and limit-1, or, when limit is past the end
-// of the page, -1 and len(s).
-func nextRawTag(s []byte, i, limit int) (stop, upTo int) {
-	end := min(limit, len(s))
-	for i < end {
-		j := bytes.IndexByte(s[i:end], '<')
-		if j < 0 {
-			break
-		}
-		at := i + j
-		i = at + 1
-		if i == len(s) {
-			break
-		}
-		switch s[i] | 0x20 {
-		case 's', 't', 'n', 'i': // the first letters of rawUnreadTags
-		default:
-			continue
-		}
-		name := i
-		for i < len(s) && !nameEnd(s[i]) {
-			i++
-		}
-		if !rawUnread(s[name:i]) {
-			continue
-		}
-		if k := bytes.IndexByte(s[i:], '>'); k >= 0 {
-			return i + k + 1, at
-		}
-		return -1, at
-	}
-	if limit < len(s) {
-		return limit, limit - 1
-	}
-	return -1, len(s)
-}
-
-// skipRaw moves the reader to the end tag of the raw text element tag
-// whose start tag the tokenizer has just read. Script text holding "<!--"
-// is left to the tokenizer, which reads it by rules of its own.
-func (r *skipReader) skipRaw(tag []byte) {
-	rest := r.src[r.given:]
-	end := rawEnd(rest, tag)
-	if string(tag) == "script" && bytes.Contains(rest[:end], []byte("<!--")) {
-		return
-	}
-	r.given += end
-	r.read = r.given
-}
-
 // rawEnd returns the offset of the end tag "</tag" that ends raw text s, or
 // len(s): one followed by whitespace, '/' or '>' (see html.Tokenizer).
-func rawEnd(s, tag []byte) int {
+func rawEnd(s []byte, tag string) int {
 	for i := 0; ; {
 		j := bytes.Index(s[i:], []byte("</"))
 		if j < 0 {
@@ -1459,7 +1333,7 @@ func rawEnd(s, tag []byte) int {
 		}
 		i += j
 		k := i + 2 + len(tag)
-		if k < len(s) && bytes.EqualFold(s[i+2:k], tag) && nameEnd(s[k]) {
+		if k < len(s) && equalFold(s[i+2:k], tag) && nameEnd(s[k]) {
 			return i
 		}
 		i += 2

@@ -201,13 +201,14 @@ func (w *walker) skip(n *html.Node) bool {
 }
 
 // chromeAttr reports whether an attribute names a part of a site: an id or
-// class with a chrome word, or a chrome role.
-func chromeAttr(key, val string) bool {
+// class with a chrome word, or a chrome role. The builder gives it values
+// as they are in the page, the walker those of the tree.
+func chromeAttr[T string | []byte](key string, val T) bool {
 	switch key {
 	case "id", "class":
 		return hasChromeWord(val)
 	case "role":
-		return chromeRoles[strings.ToLower(strings.TrimSpace(val))]
+		return chromeRoles[strings.ToLower(strings.TrimSpace(string(val)))]
 	}
 	return false
 }
@@ -227,7 +228,7 @@ func inText(n *html.Node) bool {
 // Words are runs of ASCII letters, also split where camel case turns to upper
 // case: "site-nav", "footer_wrap", "nav2" and "topNavBar" have one,
 // "navigation-free-content" and "footnote" have none.
-func hasChromeWord(s string) bool {
+func hasChromeWord[T string | []byte](s T) bool {
 	start := -1 // start of the current word, or -1 between words
 	for i := 0; i <= len(s); i++ {
 		var c byte
@@ -237,20 +238,34 @@ func hasChromeWord(s string) bool {
 		lower, upper := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z'
 		switch {
 		case !lower && !upper:
-			if start >= 0 && chromeWords[strings.ToLower(s[start:i])] {
+			if start >= 0 && chromeWord(s[start:i]) {
 				return true
 			}
 			start = -1
 		case start < 0:
 			start = i
 		case upper && 'a' <= s[i-1] && s[i-1] <= 'z':
-			if chromeWords[strings.ToLower(s[start:i])] {
+			if chromeWord(s[start:i]) {
 				return true
 			}
 			start = i
 		}
 	}
 	return false
+}
+
+// chromeWord reports whether the ASCII letters w, in any case, are one of
+// chromeWords. A word of the length of one is lower-cased on the stack,
+// not into a new string.
+func chromeWord[T string | []byte](w T) bool {
+	var buf [16]byte
+	if len(w) > len(buf) {
+		return chromeWords[strings.ToLower(string(w))]
+	}
+	for i := range len(w) {
+		buf[i] = w[i] | 0x20
+	}
+	return chromeWords[string(buf[:len(w)])]
 }
 
 // layoutTable reports whether t lays out a page rather than holding data: it
