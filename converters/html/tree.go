@@ -90,14 +90,21 @@ type builder struct {
 	template int
 	svg      []string
 
-	nodes  *arena   // where nodes are cut from
-	name   [32]byte // the current tag's name, lower case
-	attrs  []html.Attribute
+	nodes  *arena     // where nodes are cut from
+	name   [32]byte   // the current tag's name, lower case
+	attrs  []keptAttr // the current start tag's, as readAttrs keeps them
 	tokens int
+}
+
+// keptAttr is an attribute kept, its value in the page's text (see arena.text).
+type keptAttr struct {
+	key string
+	val bounds
 }
 
 // build reads src into a tree, whose nodes are cut from nodes.
 func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html.Node, error) {
+	nodes.text, nodes.texts = nodes.text[:0], nodes.texts[:0]
 	b := &builder{ctx: ctx, mode: mode, z: lexer{src: src},
 		doc: &html.Node{Type: html.DocumentNode}, quirks: true, nodes: nodes}
 	for {
@@ -112,6 +119,7 @@ func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html
 		switch tt {
 		case html.ErrorToken:
 			// The page has ended: the lexer meets no other error.
+			nodes.writeText()
 			return b.doc, nil
 		case html.DoctypeToken:
 			if !b.moded {
@@ -258,7 +266,7 @@ func (b *builder) dropped() bool {
 }
 
 // push opens an element holding attrs; drop drops it with all it will hold.
-func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribute) error {
+func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []keptAttr) error {
 	e := open{a: a}
 	if a == 0 {
 		e.name = string(name)
@@ -270,7 +278,11 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 		}
 		n := b.node(html.ElementNode, a, data)
 		if len(attrs) > 0 {
-			n.Attr = append([]html.Attribute(nil), attrs...)
+			n.Attr = b.nodes.attrs(len(attrs))
+			for i, at := range attrs {
+				n.Attr[i].Key = at.key
+				b.nodes.later(&n.Attr[i].Val, at.val)
+			}
 		}
 		if b.insert(n) {
 			e.node = n
@@ -299,6 +311,20 @@ type arena struct {
 	blocks [][]html.Node
 	used   int // blocks cut from, the last possibly in part
 	n      int // nodes cut from the last
+	// attr is where elements' attributes are cut from; when it is full
+	// another is made, the nodes keeping the last.
+	attr []html.Attribute
+	// text is the text of the tree's text nodes and attribute values,
+	// which are made one string when the tree is built (see writeText),
+	// not a string each: texts says where each part goes.
+	text  []byte
+	texts []textPart
+}
+
+// textPart is a part of arena.text and the string it is to be written to.
+type textPart struct {
+	to  *string
+	had bounds
 }
 
 // arenas holds arenas between pages. It holds no page: release clears
@@ -321,12 +347,56 @@ func (a *arena) node() *html.Node {
 	return &a.blocks[a.used-1][a.n-1]
 }
 
+// attrs returns n zero attributes.
+func (a *arena) attrs(n int) []html.Attribute {
+	if len(a.attr)+n > cap(a.attr) {
+		a.attr = make([]html.Attribute, 0, max(2*cap(a.attr), nodeBlock, n))
+	}
+	s := a.attr[len(a.attr) : len(a.attr)+n : len(a.attr)+n]
+	a.attr = a.attr[:len(a.attr)+n]
+	return s
+}
+
+// addText appends s to the text, leaving out NUL bytes (which the lexer
+// leaves in text, and has made U+FFFD in attribute values), and returns
+// where it is.
+func (a *arena) addText(s []byte) bounds {
+	start := len(a.text)
+	for {
+		i := bytes.IndexByte(s, 0)
+		if i < 0 {
+			a.text = append(a.text, s...)
+			return bounds{start, len(a.text)}
+		}
+		a.text = append(a.text, s[:i]...)
+		s = s[i+1:]
+	}
+}
+
+// later has to set to the part had of the text once the tree is built.
+func (a *arena) later(to *string, had bounds) {
+	a.texts = append(a.texts, textPart{to, had})
+}
+
+// writeText makes the text one string and sets the strings of its parts.
+func (a *arena) writeText() {
+	s := string(a.text)
+	for _, p := range a.texts {
+		*p.to = s[p.had.start:p.had.end]
+	}
+	clear(a.texts)
+	a.texts = a.texts[:0]
+}
+
 // release clears the nodes cut and puts the arena back in arenas.
 func (a *arena) release() {
 	for i := range a.used {
 		clear(a.blocks[i])
 	}
 	a.used, a.n = 0, 0
+	clear(a.attr)
+	clear(a.texts)
+	a.attr, a.text, a.texts = a.attr[:0], a.text[:0], a.texts[:0]
 	if len(a.blocks) <= maxPooledBlocks {
 		arenas.Put(a)
 	}
@@ -470,11 +540,9 @@ func (b *builder) text(s []byte) error {
 	if len(s) == 0 || b.dropped() {
 		return nil
 	}
-	str := string(s)
-	if strings.IndexByte(str, 0) >= 0 {
-		str = strings.ReplaceAll(str, "\x00", "")
-	}
-	b.insert(b.node(html.TextNode, 0, str))
+	n := b.node(html.TextNode, 0, "")
+	b.nodes.later(&n.Data, b.nodes.addText(s))
+	b.insert(n)
 	b.started = true
 	return nil
 }
@@ -519,19 +587,24 @@ func (b *builder) readAttrs(a atom.Atom) (chrome bool) {
 				chrome = true
 			}
 			if keep {
-				b.attrs = append(b.attrs, html.Attribute{Key: key, Val: string(v)})
+				b.keep(key, v)
 			}
 		case "style":
 			if b.mode == keepAll {
-				b.attrs = append(b.attrs, html.Attribute{Key: key, Val: string(z.attrVal(i, key))})
+				b.keep(key, z.attrVal(i, key))
 			}
 		case "rowspan", "colspan":
 			if cell {
-				b.attrs = append(b.attrs, html.Attribute{Key: key, Val: string(z.attrVal(i, key))})
+				b.keep(key, z.attrVal(i, key))
 			}
 		}
 	}
 	return chrome
+}
+
+// keep keeps an attribute of the current start tag.
+func (b *builder) keep(key string, val []byte) {
+	b.attrs = append(b.attrs, keptAttr{key, b.nodes.addText(val)})
 }
 
 // inText reports whether an article or main element is open.
@@ -597,7 +670,7 @@ func (b *builder) start(a atom.Atom, name []byte) error {
 }
 
 // dispatch handles a start tag by the insertion mode.
-func (b *builder) dispatch(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) dispatch(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch b.insertion() {
 	case inTable:
 		return b.startInTable(a, name, chrome, attrs)
@@ -626,7 +699,7 @@ func (b *builder) dispatch(a atom.Atom, name []byte, chrome bool, attrs []html.A
 }
 
 // startInTable handles a start tag in a table outside its rows.
-func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch a {
 	case atom.Caption:
 		b.clearTo(atom.Table)
@@ -662,7 +735,7 @@ func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []ht
 }
 
 // startInTableBody handles a start tag in a thead, tbody or tfoot.
-func (b *builder) startInTableBody(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInTableBody(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch a {
 	case atom.Tr:
 		b.clearTo(atom.Tbody, atom.Thead, atom.Tfoot)
@@ -685,7 +758,7 @@ func (b *builder) startInTableBody(a atom.Atom, name []byte, chrome bool, attrs 
 }
 
 // startInRow handles a start tag in a row outside its cells.
-func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch a {
 	case atom.Td, atom.Th:
 		b.clearTo(atom.Tr)
@@ -702,7 +775,7 @@ func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []html
 }
 
 // startInBody handles a start tag in the flow of the text.
-func (b *builder) startInBody(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInBody(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	drop := false
 	if b.mode != keepAll && b.tables == 0 {
 		drop = ignored(a) || chrome

@@ -361,6 +361,10 @@ func countCells(t *html.Node) int {
 // as browsers drop the columns no cell starts in: a cell spanning a
 // thousand columns past the table's edge ends at its edge.
 func clampColumns(g *layout.TableGrid) {
+	if !spansColumns(g) {
+		// Every cell starts a column of its own.
+		return
+	}
 	cols, _ := g.Columns()
 	width := 0
 	for _, row := range cols {
@@ -376,6 +380,18 @@ func clampColumns(g *layout.TableGrid) {
 			}
 		}
 	}
+}
+
+// spansColumns reports whether a cell of g spans more than one column.
+func spansColumns(g *layout.TableGrid) bool {
+	for _, row := range g.Rows {
+		for _, c := range row {
+			if _, cs := c.Spans(); cs > 1 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // row appends the cells of tr, which has left rows in its row group counting
