@@ -1257,13 +1257,22 @@ type undo struct {
 
 // save keeps the state before a tag scan reads, for restore.
 func (b *builder) save() {
+	// Most tags scan reads change none of these slices, which are then
+	// not copied.
 	u := &b.undo
-	u.stack = append(u.stack[:b.kept], b.stack[b.kept:]...)
+	u.stack = u.stack[:b.kept]
+	if b.kept < len(b.stack) {
+		u.stack = append(u.stack, b.stack[b.kept:]...)
+	}
 	b.kept = len(b.stack)
-	u.svg = append(u.svg[:0], b.svg...)
+	if len(u.svg) > 0 || len(b.svg) > 0 {
+		u.svg = append(u.svg[:0], b.svg...)
+	}
 	u.tables, u.templ, u.form, u.started = b.tables, b.template, b.form, b.started
-	clear(u.created)
-	u.created = u.created[:0]
+	if len(u.created) > 0 {
+		clear(u.created)
+		u.created = u.created[:0]
+	}
 }
 
 // restore returns to the state save kept, taking the nodes made since out

@@ -481,6 +481,16 @@ type line struct {
 // line break between two Chinese characters is dropped rather than made a
 // space, as CSS Text 3 says: such breaks are where an editor wrapped a line.
 func (l *line) collapse(s string) {
+	if l.whole == "" && len(l.buf) == 0 && plain(s) {
+		// The paragraph's first text, with no whitespace to collapse (most
+		// table cells): taken as it is.
+		if s != "" {
+			l.whole = s
+			l.last, _ = utf8.DecodeLastRuneInString(s)
+			l.space, l.newline, l.hard = false, false, false
+		}
+		return
+	}
 	l.spill()
 	fresh, spaced := len(l.buf) == 0, false
 	for _, r := range s {
@@ -501,6 +511,17 @@ func (l *line) collapse(s string) {
 	if fresh && !spaced && string(l.buf) == s {
 		l.whole, l.buf = s, l.buf[:0]
 	}
+}
+
+// plain reports whether s is valid UTF-8 with no whitespace, which collapse
+// would copy as it is.
+func plain(s string) bool {
+	for _, r := range s {
+		if spaceRune(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 // spill moves whole into buf, for more text to follow it.
