@@ -536,14 +536,17 @@ func (z *lexer) readCDATA() bool {
 }
 
 // rawText returns the name of the one of rawTags that name is in any case,
-// or "".
+// or "". Most names are told from them by their first letter.
 func rawText(name []byte) string {
 	if len(name) < len("xmp") || len(name) > len("plaintext") {
 		return ""
 	}
-	for _, a := range rawTags {
-		if s := a.String(); equalFold(name, s) {
-			return s
+	switch name[0] | 0x20 {
+	case 'i', 'n', 'p', 's', 't', 'x':
+		for _, a := range rawTags {
+			if s := a.String(); equalFold(name, s) {
+				return s
+			}
 		}
 	}
 	return ""
