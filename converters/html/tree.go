@@ -155,17 +155,31 @@ func (b *builder) lookup(raw []byte) (atom.Atom, []byte) {
 	if len(raw) > len(b.name) {
 		name = make([]byte, 0, len(raw))
 	}
-	for _, c := range raw {
+	var packed uint64 // a short name, for the arena's atoms
+	for i, c := range raw {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		name = append(name, c)
+		packed |= uint64(c) << (8 * (i & 7))
 	}
-	a := atom.Lookup(name)
-	if a == atom.Image {
-		a = atom.Img
+	if len(name) > 7 || len(name) == 0 {
+		return lookupAtom(name), name
 	}
-	return a, name
+	packed |= uint64(len(name)) << 56
+	e := &b.nodes.atoms[(packed*0x9E3779B97F4A7C15)>>(64-6)]
+	if e.name != packed {
+		e.name, e.atom = packed, lookupAtom(name)
+	}
+	return e.atom, name
+}
+
+// lookupAtom returns the atom of a tag's lower case name.
+func lookupAtom(name []byte) atom.Atom {
+	if a := atom.Lookup(name); a != atom.Image {
+		return a
+	}
+	return atom.Img
 }
 
 // nameEnd reports whether c ends a tag's name.
@@ -319,6 +333,13 @@ type arena struct {
 	// not a string each: texts says where each part goes.
 	text  []byte
 	texts []textPart
+	// atoms holds the atoms of tag names of up to 7 bytes looked up on
+	// this page or before, by a hash of the name: a page repeats a few
+	// names thousands of times.
+	atoms [64]struct {
+		name uint64 // the name's bytes, the first lowest, and its length in the top byte
+		atom atom.Atom
+	}
 }
 
 // textPart is a part of arena.text and the string it is to be written to.
