@@ -12,11 +12,11 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// A page is read with x/net/html's tokenizer (ported in lex.go to read the
-// page in place) into a tree built here rather
-// than by html.Parse: most of a portal's page is site chrome, scripts and
-// style sheets, and html.Parse builds all of it, attributes and all, only
-// for the walker to drop it (four fifths of the time of a page of 80 KB).
+// A page is read with x/net/html's tokenizer (ported to read the page in
+// place: see lex.go) into a tree built here rather than by html.Parse: most
+// of a portal's page is site chrome, scripts and style sheets, and
+// html.Parse builds all of it, attributes and all, only for the walker to
+// drop it (four fifths of the time of a page of 80 KB).
 // The builder follows the HTML tree construction rules that decide where a
 // text's blocks and a table's cells end (implied end tags, end tags matched
 // within their scopes, rows and cells of tables implied, text and elements
@@ -394,7 +394,7 @@ func (a *arena) addText(s []byte) bounds {
 	}
 }
 
-// later has to set to the part had of the text once the tree is built.
+// later has to be set to the part had of the text once the tree is built.
 func (a *arena) later(to *string, had bounds) {
 	a.texts = append(a.texts, textPart{to, had})
 }
