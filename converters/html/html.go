@@ -1,6 +1,14 @@
 // Package html converts web pages (.html, .htm) into the layout model: the
 // page's text as paragraphs, its data tables as tables, and nothing of the
 // site around it (menus, headers, footers, scripts).
+//
+// Pages are read by x/net/html's tokenizer ported to read the page in place
+// (lex.go) rather than by github.com/tdewolff/parse/v2/html, the zero-copy
+// lexer of tdewolff/minify: that one lower-cases tag and attribute names in
+// the page itself, reads an SVG image as one XML token, reads noscript,
+// noembed and noframes as markup and ends raw text, comments and attribute
+// names by rules of its own, so pages would read otherwise than through
+// html.Parse.
 package html
 
 import (

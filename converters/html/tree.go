@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -13,10 +12,11 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// A page is read with x/net/html's tokenizer into a tree built here rather
-// than by html.Parse: most of a portal's page is site chrome, scripts and
-// style sheets, and html.Parse builds all of it, attributes and all, only
-// for the walker to drop it (four fifths of the time of a page of 80 KB).
+// A page is read with x/net/html's tokenizer (ported to read the page in
+// place: see lex.go) into a tree built here rather than by html.Parse: most
+// of a portal's page is site chrome, scripts and style sheets, and
+// html.Parse builds all of it, attributes and all, only for the walker to
+// drop it (four fifths of the time of a page of 80 KB).
 // The builder follows the HTML tree construction rules that decide where a
 // text's blocks and a table's cells end (implied end tags, end tags matched
 // within their scopes, rows and cells of tables implied, text and elements
@@ -25,7 +25,7 @@ import (
 // the text of scripts and style sheets, unread elements (see ignored) and,
 // outside tables, site chrome. Inside a table everything is built, as
 // whether it is a layout table depends on all it holds. What is dropped is
-// passed over by scan, which finds its tags without the tokenizer.
+// passed over by scan, which finds its tags without the lexer.
 //
 // It is not the whole of HTML's rules: formatting elements are not
 // reopened in the next block, an SVG image ends at a tag HTML does not
@@ -65,8 +65,7 @@ type open struct {
 type builder struct {
 	ctx    context.Context
 	mode   buildMode
-	z      *html.Tokenizer
-	in     *skipReader
+	z      lexer
 	doc    *html.Node
 	stack  []open
 	tables int // tables on the stack
@@ -74,7 +73,7 @@ type builder struct {
 	started     bool // the body has begun
 	head        bool // inside <head>
 	selfClosing bool // the current start tag ends in "/>"
-	scanning    bool // tags come from scan, not the tokenizer
+	scanning    bool // tags come from scan, not the lexer
 	undo        undo // the state before scan's last tag
 	// kept is how much of the stack is as undo holds it: save copies only
 	// what is above, as a tag scan reads seldom changes more than the top.
@@ -91,16 +90,22 @@ type builder struct {
 	template int
 	svg      []string
 
-	nodes  *arena   // where nodes are cut from
-	name   [32]byte // the current tag's name, lower case
-	attrs  []html.Attribute
+	nodes  *arena     // where nodes are cut from
+	name   [32]byte   // the current tag's name, lower case
+	attrs  []keptAttr // the current start tag's, as readAttrs keeps them
 	tokens int
+}
+
+// keptAttr is an attribute kept, its value in the page's text (see arena.text).
+type keptAttr struct {
+	key string
+	val bounds
 }
 
 // build reads src into a tree, whose nodes are cut from nodes.
 func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html.Node, error) {
-	in := &skipReader{src: src}
-	b := &builder{ctx: ctx, mode: mode, z: html.NewTokenizer(in), in: in,
+	nodes.text, nodes.texts = nodes.text[:0], nodes.texts[:0]
+	b := &builder{ctx: ctx, mode: mode, z: lexer{src: src},
 		doc: &html.Node{Type: html.DocumentNode}, quirks: true, nodes: nodes}
 	for {
 		if b.tokens++; b.tokens%checkEvery == 0 {
@@ -108,52 +113,39 @@ func build(ctx context.Context, src []byte, mode buildMode, nodes *arena) (*html
 				return nil, err
 			}
 		}
-		b.z.AllowCDATA(len(b.svg) > 0)
-		tt := b.z.Next()
-		in.read += len(b.z.Raw())
+		b.z.allowCDATA = len(b.svg) > 0
+		tt := b.z.next()
 		var err error
 		switch tt {
 		case html.ErrorToken:
-			if err := b.z.Err(); err != io.EOF {
-				return nil, err
-			}
+			// The page has ended: the lexer meets no other error.
+			nodes.writeText()
 			return b.doc, nil
 		case html.DoctypeToken:
 			if !b.moded {
-				b.moded, b.quirks = true, quirks(b.z.Text())
+				b.moded, b.quirks = true, quirks(b.z.text())
 			}
 		case html.TextToken:
-			t := b.z.Text()
+			t := b.z.text()
 			b.moded = b.moded || !isSpace(t)
 			err = b.text(t)
 		case html.StartTagToken, html.SelfClosingTagToken:
 			b.moded = true
 			b.dropText = false
 			b.selfClosing = tt == html.SelfClosingTagToken
-			a, name := b.tag(1)
+			a, name := b.lookup(b.z.name())
 			if err = b.start(a, name); err == nil && b.mode != keepAll && b.skipped() && !rawTag(a) {
 				err = b.scan()
 			}
 		case html.EndTagToken:
 			b.moded = true
 			b.dropText = false
-			err = b.end(b.tag(2))
+			err = b.end(b.lookup(b.z.name()))
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-}
-
-// tag returns the atom and name of the current tag, whose name starts at
-// skip in its raw text. The name is valid until the next token.
-func (b *builder) tag(skip int) (atom.Atom, []byte) {
-	raw := b.z.Raw()[skip:]
-	n := 0
-	for n < len(raw) && !nameEnd(raw[n]) {
-		n++
-	}
-	return b.lookup(raw[:n])
 }
 
 // lookup returns the atom and lower case form of a tag's name, valid until
@@ -163,17 +155,31 @@ func (b *builder) lookup(raw []byte) (atom.Atom, []byte) {
 	if len(raw) > len(b.name) {
 		name = make([]byte, 0, len(raw))
 	}
-	for _, c := range raw {
+	var packed uint64 // a short name, for the arena's atoms
+	for i, c := range raw {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		name = append(name, c)
+		packed |= uint64(c) << (8 * (i & 7))
 	}
-	a := atom.Lookup(name)
-	if a == atom.Image {
-		a = atom.Img
+	if len(name) > 7 || len(name) == 0 {
+		return lookupAtom(name), name
 	}
-	return a, name
+	packed |= uint64(len(name)) << 56
+	e := &b.nodes.atoms[(packed*0x9E3779B97F4A7C15)>>(64-6)]
+	if e.name != packed {
+		e.name, e.atom = packed, lookupAtom(name)
+	}
+	return e.atom, name
+}
+
+// lookupAtom returns the atom of a tag's lower case name.
+func lookupAtom(name []byte) atom.Atom {
+	if a := atom.Lookup(name); a != atom.Image {
+		return a
+	}
+	return atom.Img
 }
 
 // nameEnd reports whether c ends a tag's name.
@@ -274,7 +280,7 @@ func (b *builder) dropped() bool {
 }
 
 // push opens an element holding attrs; drop drops it with all it will hold.
-func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribute) error {
+func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []keptAttr) error {
 	e := open{a: a}
 	if a == 0 {
 		e.name = string(name)
@@ -286,7 +292,11 @@ func (b *builder) push(a atom.Atom, name []byte, drop bool, attrs []html.Attribu
 		}
 		n := b.node(html.ElementNode, a, data)
 		if len(attrs) > 0 {
-			n.Attr = append([]html.Attribute(nil), attrs...)
+			n.Attr = b.nodes.attrs(len(attrs))
+			for i, at := range attrs {
+				n.Attr[i].Key = at.key
+				b.nodes.later(&n.Attr[i].Val, at.val)
+			}
 		}
 		if b.insert(n) {
 			e.node = n
@@ -315,6 +325,27 @@ type arena struct {
 	blocks [][]html.Node
 	used   int // blocks cut from, the last possibly in part
 	n      int // nodes cut from the last
+	// attr is where elements' attributes are cut from; when it is full
+	// another is made, the nodes keeping the last.
+	attr []html.Attribute
+	// text is the text of the tree's text nodes and attribute values,
+	// which are made one string when the tree is built (see writeText),
+	// not a string each: texts says where each part goes.
+	text  []byte
+	texts []textPart
+	// atoms holds the atoms of tag names of up to 7 bytes looked up on
+	// this page or before, by a hash of the name: a page repeats a few
+	// names thousands of times.
+	atoms [64]struct {
+		name uint64 // the name's bytes, the first lowest, and its length in the top byte
+		atom atom.Atom
+	}
+}
+
+// textPart is a part of arena.text and the string it is to be written to.
+type textPart struct {
+	to  *string
+	had bounds
 }
 
 // arenas holds arenas between pages. It holds no page: release clears
@@ -337,12 +368,56 @@ func (a *arena) node() *html.Node {
 	return &a.blocks[a.used-1][a.n-1]
 }
 
+// attrs returns n zero attributes.
+func (a *arena) attrs(n int) []html.Attribute {
+	if len(a.attr)+n > cap(a.attr) {
+		a.attr = make([]html.Attribute, 0, max(2*cap(a.attr), nodeBlock, n))
+	}
+	s := a.attr[len(a.attr) : len(a.attr)+n : len(a.attr)+n]
+	a.attr = a.attr[:len(a.attr)+n]
+	return s
+}
+
+// addText appends s to the text, leaving out NUL bytes (which the lexer
+// leaves in text, and has made U+FFFD in attribute values), and returns
+// where it is.
+func (a *arena) addText(s []byte) bounds {
+	start := len(a.text)
+	for {
+		i := bytes.IndexByte(s, 0)
+		if i < 0 {
+			a.text = append(a.text, s...)
+			return bounds{start, len(a.text)}
+		}
+		a.text = append(a.text, s[:i]...)
+		s = s[i+1:]
+	}
+}
+
+// later has to be set to the part had of the text once the tree is built.
+func (a *arena) later(to *string, had bounds) {
+	a.texts = append(a.texts, textPart{to, had})
+}
+
+// writeText makes the text one string and sets the strings of its parts.
+func (a *arena) writeText() {
+	s := string(a.text)
+	for _, p := range a.texts {
+		*p.to = s[p.had.start:p.had.end]
+	}
+	clear(a.texts)
+	a.texts = a.texts[:0]
+}
+
 // release clears the nodes cut and puts the arena back in arenas.
 func (a *arena) release() {
 	for i := range a.used {
 		clear(a.blocks[i])
 	}
 	a.used, a.n = 0, 0
+	clear(a.attr)
+	clear(a.texts)
+	a.attr, a.text, a.texts = a.attr[:0], a.text[:0], a.texts[:0]
 	if len(a.blocks) <= maxPooledBlocks {
 		arenas.Put(a)
 	}
@@ -486,11 +561,9 @@ func (b *builder) text(s []byte) error {
 	if len(s) == 0 || b.dropped() {
 		return nil
 	}
-	str := string(s)
-	if strings.IndexByte(str, 0) >= 0 {
-		str = strings.ReplaceAll(str, "\x00", "")
-	}
-	b.insert(b.node(html.TextNode, 0, str))
+	n := b.node(html.TextNode, 0, "")
+	b.nodes.later(&n.Data, b.nodes.addText(s))
+	b.insert(n)
 	b.started = true
 	return nil
 }
@@ -506,37 +579,53 @@ func isSpace(s []byte) bool {
 	return true
 }
 
+// keptAttrs are the attributes the walker and positioned read.
+var keptAttrs = [...]string{"id", "class", "role", "style", "rowspan", "colspan"}
+
 // readAttrs keeps the attributes of the current start tag that the walker
 // and positioned read, and reports whether they make it site chrome.
 func (b *builder) readAttrs(a atom.Atom) (chrome bool) {
 	cell := a == atom.Td || a == atom.Th
 	part := cell || a == atom.Tr || a == atom.Tbody || a == atom.Thead || a == atom.Tfoot || a == atom.Table
-	for {
-		k, v, more := b.z.TagAttr()
-		if k == nil {
-			return chrome
+	z := &b.z
+	seen := 0 // of keptAttrs: the first of a name is read, as by x/net
+	for i, kv := range z.attr {
+		k := z.src[kv[0].start:kv[0].end]
+		n := slices.IndexFunc(keptAttrs[:], func(s string) bool { return equalFold(k, s) })
+		if n < 0 || seen&(1<<n) != 0 {
+			continue
 		}
-		switch string(k) {
+		seen |= 1 << n
+		key := keptAttrs[n]
+		switch key {
 		case "id", "class", "role":
-			if b.mode == dropChrome && chromeAttr(string(k), string(v)) {
+			check, keep := b.mode == dropChrome, b.mode == keepAll || b.tables > 0 || part
+			if !check && !keep {
+				continue
+			}
+			v := z.attrVal(i, key)
+			if check && chromeAttr(key, v) {
 				chrome = true
 			}
-			if b.mode == keepAll || b.tables > 0 || part {
-				b.attrs = append(b.attrs, html.Attribute{Key: string(k), Val: string(v)})
+			if keep {
+				b.keep(key, v)
 			}
 		case "style":
 			if b.mode == keepAll {
-				b.attrs = append(b.attrs, html.Attribute{Key: "style", Val: string(v)})
+				b.keep(key, z.attrVal(i, key))
 			}
 		case "rowspan", "colspan":
 			if cell {
-				b.attrs = append(b.attrs, html.Attribute{Key: string(k), Val: string(v)})
+				b.keep(key, z.attrVal(i, key))
 			}
 		}
-		if !more {
-			return chrome
-		}
 	}
+	return chrome
+}
+
+// keep keeps an attribute of the current start tag.
+func (b *builder) keep(key string, val []byte) {
+	b.attrs = append(b.attrs, keptAttr{key, b.nodes.addText(val)})
 }
 
 // inText reports whether an article or main element is open.
@@ -552,19 +641,8 @@ func (b *builder) inText() bool {
 // rawUnreadTags are the raw text elements whose text is never read.
 var rawUnreadTags = []atom.Atom{atom.Script, atom.Style, atom.Title, atom.Textarea, atom.Noscript, atom.Iframe}
 
-// rawUnread reports whether name, in any case, is one of rawUnreadTags.
-func rawUnread(name []byte) bool {
-	for _, t := range rawUnreadTags {
-		if s := t.String(); len(name) == len(s) && strings.EqualFold(string(name), s) {
-			return true
-		}
-	}
-	return false
-}
-
-// rawUnreadAtom reports whether a is one of rawUnreadTags: for a tag whose
-// name the builder has looked up, cheaper than rawUnread.
-func rawUnreadAtom(a atom.Atom) bool { return slices.Contains(rawUnreadTags, a) }
+// rawUnread reports whether a is one of rawUnreadTags.
+func rawUnread(a atom.Atom) bool { return slices.Contains(rawUnreadTags, a) }
 
 // start handles a start tag.
 func (b *builder) start(a atom.Atom, name []byte) error {
@@ -575,17 +653,14 @@ func (b *builder) start(a atom.Atom, name []byte) error {
 	b.attrs = b.attrs[:0]
 	if !b.scanning {
 		// scan reads no attributes: where a tag of its ends what is
-		// dropped, the tokenizer reads the tag again.
+		// dropped, the lexer reads the tag again.
 		chrome = b.readAttrs(a)
 	}
-	if a == atom.Script || b.mode != keepAll && rawUnreadAtom(a) {
+	if a == atom.Script || b.mode != keepAll && rawUnread(a) {
 		// Its text is never read: positioned reads style sheets, and the
 		// text of all of these, but not of scripts.
 		if !b.scanning {
 			b.dropText = true
-			if b.in.read == b.in.given {
-				b.in.skipRaw(name)
-			}
 		}
 		return nil
 	}
@@ -616,7 +691,7 @@ func (b *builder) start(a atom.Atom, name []byte) error {
 }
 
 // dispatch handles a start tag by the insertion mode.
-func (b *builder) dispatch(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) dispatch(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch b.insertion() {
 	case inTable:
 		return b.startInTable(a, name, chrome, attrs)
@@ -645,7 +720,7 @@ func (b *builder) dispatch(a atom.Atom, name []byte, chrome bool, attrs []html.A
 }
 
 // startInTable handles a start tag in a table outside its rows.
-func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch a {
 	case atom.Caption:
 		b.clearTo(atom.Table)
@@ -681,7 +756,7 @@ func (b *builder) startInTable(a atom.Atom, name []byte, chrome bool, attrs []ht
 }
 
 // startInTableBody handles a start tag in a thead, tbody or tfoot.
-func (b *builder) startInTableBody(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInTableBody(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch a {
 	case atom.Tr:
 		b.clearTo(atom.Tbody, atom.Thead, atom.Tfoot)
@@ -704,7 +779,7 @@ func (b *builder) startInTableBody(a atom.Atom, name []byte, chrome bool, attrs 
 }
 
 // startInRow handles a start tag in a row outside its cells.
-func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	switch a {
 	case atom.Td, atom.Th:
 		b.clearTo(atom.Tr)
@@ -721,7 +796,7 @@ func (b *builder) startInRow(a atom.Atom, name []byte, chrome bool, attrs []html
 }
 
 // startInBody handles a start tag in the flow of the text.
-func (b *builder) startInBody(a atom.Atom, name []byte, chrome bool, attrs []html.Attribute) error {
+func (b *builder) startInBody(a atom.Atom, name []byte, chrome bool, attrs []keptAttr) error {
 	drop := false
 	if b.mode != keepAll && b.tables == 0 {
 		drop = ignored(a) || chrome
@@ -1080,22 +1155,22 @@ func (b *builder) skipped() bool {
 	return b.dropped() || b.template > 0 || len(b.svg) > 0
 }
 
-// rawTags are the elements whose text the tokenizer reads raw, up to their
+// rawTags are the elements whose text the lexer reads raw, up to their
 // end tag (plaintext: to the end of the page).
 var rawTags = []atom.Atom{atom.Iframe, atom.Noembed, atom.Noframes, atom.Noscript, atom.Plaintext, atom.Script, atom.Style, atom.Textarea, atom.Title, atom.Xmp}
 
 // rawTag reports whether a is one of rawTags.
 func rawTag(a atom.Atom) bool { return slices.Contains(rawTags, a) }
 
-// scan reads on from the tokenizer's position while what the page holds is
-// dropped (site chrome, mostly), by finding its tags alone: the tokenizer
+// scan reads on from the lexer's position while what the page holds is
+// dropped (site chrome, mostly), by finding its tags alone: the lexer
 // would read it byte by byte, attributes and all, only for all of it to be
 // dropped. Tags, comments and raw text are told apart as the tokenizer
 // tells them (see its readTag, readComment and readMarkupDeclaration), and
 // each tag goes through the builder's rules, so the dropped part ends
-// where it would. The tokenizer is then started anew where scan stopped.
+// where it would. The lexer then starts anew where scan stopped.
 func (b *builder) scan() error {
-	s, i := b.in.src, b.in.read
+	s, i := b.z.src, b.z.raw.end
 	b.scanning = true
 	defer func() { b.scanning = false }()
 tags:
@@ -1127,7 +1202,7 @@ tags:
 				return err
 			}
 			if !b.skipped() {
-				// The tag ends what is dropped: the tokenizer reads it
+				// The tag ends what is dropped: the lexer reads it
 				// again, attributes and all.
 				b.restore()
 				i = tag
@@ -1140,10 +1215,10 @@ tags:
 				i = len(s)
 				continue
 			}
-			k := rawEnd(s[i:], name)
+			k := rawEnd(s[i:], a.String())
 			if string(name) == "script" && b.template == 0 && len(b.svg) == 0 && bytes.Contains(s[i:i+k], []byte("<!--")) {
 				// Script text with comments is read by rules of the
-				// tokenizer's own: it goes on from the script's tag, which
+				// lexer's own: it goes on from the script's tag, which
 				// changed nothing here.
 				i = tag
 				break tags
@@ -1188,8 +1263,7 @@ tags:
 			i++ // a '<' of the text
 		}
 	}
-	b.in.read, b.in.given, b.in.stop = i, i, i
-	b.z = html.NewTokenizer(b.in)
+	b.z.reset(i)
 	return nil
 }
 
@@ -1204,13 +1278,22 @@ type undo struct {
 
 // save keeps the state before a tag scan reads, for restore.
 func (b *builder) save() {
+	// Most tags scan reads change none of these slices, which are then
+	// not copied.
 	u := &b.undo
-	u.stack = append(u.stack[:b.kept], b.stack[b.kept:]...)
+	u.stack = u.stack[:b.kept]
+	if b.kept < len(b.stack) {
+		u.stack = append(u.stack, b.stack[b.kept:]...)
+	}
 	b.kept = len(b.stack)
-	u.svg = append(u.svg[:0], b.svg...)
+	if len(u.svg) > 0 || len(b.svg) > 0 {
+		u.svg = append(u.svg[:0], b.svg...)
+	}
 	u.tables, u.templ, u.form, u.started = b.tables, b.template, b.form, b.started
-	clear(u.created)
-	u.created = u.created[:0]
+	if len(u.created) > 0 {
+		clear(u.created)
+		u.created = u.created[:0]
+	}
 }
 
 // restore returns to the state save kept, taking the nodes made since out
@@ -1343,115 +1426,9 @@ func commentEnd(s []byte, i int) int {
 	return len(s)
 }
 
-// skipReader feeds the tokenizer the page and lets the builder skip the
-// text of scripts and style sheets, which the tokenizer would otherwise
-// read byte by byte only for it to be dropped. A piece it hands out ends
-// at the '>' of the next tag of such an element, so that when the
-// tokenizer has read that tag it holds nothing beyond it; the builder then
-// moves the reader on to the end tag, found the way the tokenizer finds
-// it. Where the tokenizer has read more than the reader thinks (a '>'
-// inside a quoted attribute), nothing is skipped.
-type skipReader struct {
-	src   []byte
-	given int // bytes handed to the tokenizer
-	read  int // bytes of the tokens read from the tokenizer
-	// stop is where the next piece ends: after a raw text tag, at the end
-	// of a search that found none, or -1 (none to the page's end).
-	stop int
-	// The last search for a raw text tag: from from, it gave stop found,
-	// which holds for every piece from from up to upTo. scan restarts the
-	// reader many times between two such tags.
-	from, upTo, found int
-	searched          bool
-}
-
-func (r *skipReader) Read(p []byte) (int, error) {
-	if r.given >= len(r.src) {
-		return 0, io.EOF
-	}
-	if r.stop <= r.given && r.stop >= 0 {
-		r.stop = r.nextStop(r.given)
-	}
-	end := len(r.src)
-	if r.stop > r.given {
-		end = r.stop
-	}
-	n := copy(p, r.src[r.given:end])
-	r.given += n
-	return n, nil
-}
-
-// searchAhead is how far past the reader a search for a raw text tag
-// looks: the tokenizer reads only what the builder does not skip, and the
-// rest, mostly site chrome, need not be searched.
-const searchAhead = 1024
-
-// nextStop returns where a piece handed out from i ends (see stop).
-func (r *skipReader) nextStop(i int) int {
-	if !r.searched || i < r.from || i > r.upTo {
-		r.from, r.searched = i, true
-		r.found, r.upTo = nextRawTag(r.src, i, i+searchAhead)
-	}
-	return r.found
-}
-
-// nextRawTag searches s from i, up to limit, for the start tag of an
-// element whose raw text is never read. It returns the offset just after
-// the first such tag that starts before limit (-1 when the page ends inside
-// it) and the tag's offset, the last a search could start from to find it.
-// Without one it returns limit and limit-1, or, when limit is past the end
-// of the page, -1 and len(s).
-func nextRawTag(s []byte, i, limit int) (stop, upTo int) {
-	end := min(limit, len(s))
-	for i < end {
-		j := bytes.IndexByte(s[i:end], '<')
-		if j < 0 {
-			break
-		}
-		at := i + j
-		i = at + 1
-		if i == len(s) {
-			break
-		}
-		switch s[i] | 0x20 {
-		case 's', 't', 'n', 'i': // the first letters of rawUnreadTags
-		default:
-			continue
-		}
-		name := i
-		for i < len(s) && !nameEnd(s[i]) {
-			i++
-		}
-		if !rawUnread(s[name:i]) {
-			continue
-		}
-		if k := bytes.IndexByte(s[i:], '>'); k >= 0 {
-			return i + k + 1, at
-		}
-		return -1, at
-	}
-	if limit < len(s) {
-		return limit, limit - 1
-	}
-	return -1, len(s)
-}
-
-// skipRaw moves the reader to the end tag of the raw text element tag
-// whose start tag the tokenizer has just read. Script text holding "<!--"
-// is left to the tokenizer, which reads it by rules of its own.
-func (r *skipReader) skipRaw(tag []byte) {
-	rest := r.src[r.given:]
-	end := rawEnd(rest, tag)
-	if string(tag) == "script" && bytes.Contains(rest[:end], []byte("<!--")) {
-		return
-	}
-	r.given += end
-	r.read = r.given
-}
-
 // rawEnd returns the offset of the end tag "</tag" that ends raw text s, or
 // len(s): one followed by whitespace, '/' or '>' (see html.Tokenizer).
-func rawEnd(s, tag []byte) int {
+func rawEnd(s []byte, tag string) int {
 	for i := 0; ; {
 		j := bytes.Index(s[i:], []byte("</"))
 		if j < 0 {
@@ -1459,7 +1436,7 @@ func rawEnd(s, tag []byte) int {
 		}
 		i += j
 		k := i + 2 + len(tag)
-		if k < len(s) && bytes.EqualFold(s[i+2:k], tag) && nameEnd(s[k]) {
+		if k < len(s) && equalFold(s[i+2:k], tag) && nameEnd(s[k]) {
 			return i
 		}
 		i += 2

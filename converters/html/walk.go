@@ -201,13 +201,14 @@ func (w *walker) skip(n *html.Node) bool {
 }
 
 // chromeAttr reports whether an attribute names a part of a site: an id or
-// class with a chrome word, or a chrome role.
-func chromeAttr(key, val string) bool {
+// class with a chrome word, or a chrome role. The builder gives it values
+// as they are in the page, the walker those of the tree.
+func chromeAttr[T string | []byte](key string, val T) bool {
 	switch key {
 	case "id", "class":
 		return hasChromeWord(val)
 	case "role":
-		return chromeRoles[strings.ToLower(strings.TrimSpace(val))]
+		return chromeRoles[strings.ToLower(strings.TrimSpace(string(val)))]
 	}
 	return false
 }
@@ -227,7 +228,7 @@ func inText(n *html.Node) bool {
 // Words are runs of ASCII letters, also split where camel case turns to upper
 // case: "site-nav", "footer_wrap", "nav2" and "topNavBar" have one,
 // "navigation-free-content" and "footnote" have none.
-func hasChromeWord(s string) bool {
+func hasChromeWord[T string | []byte](s T) bool {
 	start := -1 // start of the current word, or -1 between words
 	for i := 0; i <= len(s); i++ {
 		var c byte
@@ -237,20 +238,34 @@ func hasChromeWord(s string) bool {
 		lower, upper := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z'
 		switch {
 		case !lower && !upper:
-			if start >= 0 && chromeWords[strings.ToLower(s[start:i])] {
+			if start >= 0 && chromeWord(s[start:i]) {
 				return true
 			}
 			start = -1
 		case start < 0:
 			start = i
 		case upper && 'a' <= s[i-1] && s[i-1] <= 'z':
-			if chromeWords[strings.ToLower(s[start:i])] {
+			if chromeWord(s[start:i]) {
 				return true
 			}
 			start = i
 		}
 	}
 	return false
+}
+
+// chromeWord reports whether the ASCII letters w, in any case, are one of
+// chromeWords. A word of the length of one is lower-cased on the stack,
+// not into a new string.
+func chromeWord[T string | []byte](w T) bool {
+	var buf [16]byte
+	if len(w) > len(buf) {
+		return chromeWords[strings.ToLower(string(w))]
+	}
+	for i := range len(w) {
+		buf[i] = w[i] | 0x20
+	}
+	return chromeWords[string(buf[:len(w)])]
 }
 
 // layoutTable reports whether t lays out a page rather than holding data: it
@@ -346,6 +361,10 @@ func countCells(t *html.Node) int {
 // as browsers drop the columns no cell starts in: a cell spanning a
 // thousand columns past the table's edge ends at its edge.
 func clampColumns(g *layout.TableGrid) {
+	if !spansColumns(g) {
+		// Every cell starts a column of its own.
+		return
+	}
 	cols, _ := g.Columns()
 	width := 0
 	for _, row := range cols {
@@ -361,6 +380,18 @@ func clampColumns(g *layout.TableGrid) {
 			}
 		}
 	}
+}
+
+// spansColumns reports whether a cell of g spans more than one column.
+func spansColumns(g *layout.TableGrid) bool {
+	for _, row := range g.Rows {
+		for _, c := range row {
+			if _, cs := c.Spans(); cs > 1 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // row appends the cells of tr, which has left rows in its row group counting
@@ -450,6 +481,16 @@ type line struct {
 // line break between two Chinese characters is dropped rather than made a
 // space, as CSS Text 3 says: such breaks are where an editor wrapped a line.
 func (l *line) collapse(s string) {
+	if l.whole == "" && len(l.buf) == 0 && plain(s) {
+		// The paragraph's first text, with no whitespace to collapse (most
+		// table cells): taken as it is.
+		if s != "" {
+			l.whole = s
+			l.last, _ = utf8.DecodeLastRuneInString(s)
+			l.space, l.newline, l.hard = false, false, false
+		}
+		return
+	}
 	l.spill()
 	fresh, spaced := len(l.buf) == 0, false
 	for _, r := range s {
@@ -470,6 +511,17 @@ func (l *line) collapse(s string) {
 	if fresh && !spaced && string(l.buf) == s {
 		l.whole, l.buf = s, l.buf[:0]
 	}
+}
+
+// plain reports whether s is valid UTF-8 with no whitespace, which collapse
+// would copy as it is.
+func plain(s string) bool {
+	for _, r := range s {
+		if spaceRune(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 // spill moves whole into buf, for more text to follow it.
