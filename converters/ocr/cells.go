@@ -610,7 +610,7 @@ func (c *Converter) readRegion(e *engine, rg *region, lang string) (cellRead, er
 		return cellRead{}, err
 	}
 	switch {
-	case number != "" && !matched:
+	case number != "" && !matched && !c.vocab.listed(text):
 		text, conf = number, numberConf
 	case numberText(text):
 		// A number read as text, from ink that is not a number's (a
