@@ -139,11 +139,53 @@ func (rg *region) lines() [][]imgproc.Component {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return spans[a][0] - spans[b][0] })
-	out := make([][]imgproc.Component, len(lines))
-	for i, k := range order {
-		out[i] = lines[k]
+	out := make([][]imgproc.Component, 0, len(lines))
+	var outSpans [][2]int
+	for _, k := range order {
+		out = append(out, lines[k])
+		outSpans = append(outSpans, spans[k])
+	}
+	// A line lower than half the tallest piece, just above or below
+	// another and across it, is a piece of a digit whose thin stroke a
+	// blurred scan lost (the bar of a 5 parted from its bowl): it joins
+	// the nearer such line. A line of digits is taller.
+	for i := 0; i < len(out); i++ {
+		if (outSpans[i][1]-outSpans[i][0])*2 >= rg.tall {
+			continue
+		}
+		best, bestGap := -1, rg.tall/2+1
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(out) || !acrossLine(out[i], out[j]) {
+				continue
+			}
+			gap := max(outSpans[j][0]-outSpans[i][1], outSpans[i][0]-outSpans[j][1])
+			if gap < bestGap {
+				best, bestGap = j, gap
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		out[best] = append(out[best], out[i]...)
+		outSpans[best] = [2]int{min(outSpans[best][0], outSpans[i][0]), max(outSpans[best][1], outSpans[i][1])}
+		out = slices.Delete(out, i, i+1)
+		outSpans = slices.Delete(outSpans, i, i+1)
+		i--
 	}
 	return out
+}
+
+// acrossLine reports whether the pieces of a lie across those of b: their
+// extents along the line overlap.
+func acrossLine(a, b []imgproc.Component) bool {
+	var ra, rb image.Rectangle
+	for _, c := range a {
+		ra = ra.Union(c.Box)
+	}
+	for _, c := range b {
+		rb = rb.Union(c.Box)
+	}
+	return overlapX(ra, rb) > 0
 }
 
 // numeric tells from the shapes of its pieces whether a cell holds digits,
