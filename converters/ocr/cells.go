@@ -611,7 +611,7 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 		}
 	}
 	cell.Text, cell.Prov.Confidence = rd.text, rd.conf
-	if rg != nil && numberText(rd.text) && rg.numeric() {
+	if rg != nil && numberText(rd.text) {
 		cell.Reread = &rereader{c: c, rg: rg}
 	}
 	return cell, nil
