@@ -145,12 +145,13 @@ func (rg *region) lines() [][]imgproc.Component {
 		out = append(out, lines[k])
 		outSpans = append(outSpans, spans[k])
 	}
-	// A line lower than half the tallest piece, just above or below
-	// another and across it, is a piece of a digit whose thin stroke a
-	// blurred scan lost (the bar of a 5 parted from its bowl): it joins
-	// the nearer such line. A line of digits is taller.
+	// A line lower than half the tallest piece and no wider than it, just
+	// above or below another and across it, is a piece of a digit whose
+	// thin stroke a blurred scan lost (the bar of a 5 parted from its
+	// bowl): it joins the nearer such line. A line of digits is taller; a
+	// stub of a ruling line or an underline is wider.
 	for i := 0; i < len(out); i++ {
-		if (outSpans[i][1]-outSpans[i][0])*2 >= rg.tall {
+		if (outSpans[i][1]-outSpans[i][0])*2 >= rg.tall || extent(out[i]).Dx() > rg.tall {
 			continue
 		}
 		best, bestGap := -1, rg.tall/2+1
@@ -178,14 +179,16 @@ func (rg *region) lines() [][]imgproc.Component {
 // acrossLine reports whether the pieces of a lie across those of b: their
 // extents along the line overlap.
 func acrossLine(a, b []imgproc.Component) bool {
-	var ra, rb image.Rectangle
-	for _, c := range a {
-		ra = ra.Union(c.Box)
+	return overlapX(extent(a), extent(b)) > 0
+}
+
+// extent is the box of pieces.
+func extent(pieces []imgproc.Component) image.Rectangle {
+	var r image.Rectangle
+	for _, c := range pieces {
+		r = r.Union(c.Box)
 	}
-	for _, c := range b {
-		rb = rb.Union(c.Box)
-	}
-	return overlapX(ra, rb) > 0
+	return r
 }
 
 // numeric tells from the shapes of its pieces whether a cell holds digits,
