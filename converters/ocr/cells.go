@@ -139,11 +139,56 @@ func (rg *region) lines() [][]imgproc.Component {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return spans[a][0] - spans[b][0] })
-	out := make([][]imgproc.Component, len(lines))
-	for i, k := range order {
-		out[i] = lines[k]
+	out := make([][]imgproc.Component, 0, len(lines))
+	var outSpans [][2]int
+	for _, k := range order {
+		out = append(out, lines[k])
+		outSpans = append(outSpans, spans[k])
+	}
+	// A line lower than half the tallest piece and no wider than it, just
+	// above or below another and across it, is a piece of a digit whose
+	// thin stroke a blurred scan lost (the bar of a 5 parted from its
+	// bowl): it joins the nearer such line. A line of digits is taller; a
+	// stub of a ruling line or an underline is wider.
+	for i := 0; i < len(out); i++ {
+		if (outSpans[i][1]-outSpans[i][0])*2 >= rg.tall || extent(out[i]).Dx() > rg.tall {
+			continue
+		}
+		best, bestGap := -1, rg.tall/2+1
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(out) || !acrossLine(out[i], out[j]) {
+				continue
+			}
+			gap := max(outSpans[j][0]-outSpans[i][1], outSpans[i][0]-outSpans[j][1])
+			if gap < bestGap {
+				best, bestGap = j, gap
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		out[best] = append(out[best], out[i]...)
+		outSpans[best] = [2]int{min(outSpans[best][0], outSpans[i][0]), max(outSpans[best][1], outSpans[i][1])}
+		out = slices.Delete(out, i, i+1)
+		outSpans = slices.Delete(outSpans, i, i+1)
+		i--
 	}
 	return out
+}
+
+// acrossLine reports whether the pieces of a lie across those of b: their
+// extents along the line overlap.
+func acrossLine(a, b []imgproc.Component) bool {
+	return overlapX(extent(a), extent(b)) > 0
+}
+
+// extent is the box of pieces.
+func extent(pieces []imgproc.Component) image.Rectangle {
+	var r image.Rectangle
+	for _, c := range pieces {
+		r = r.Union(c.Box)
+	}
+	return r
 }
 
 // numeric tells from the shapes of its pieces whether a cell holds digits,
@@ -569,7 +614,7 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 		}
 	}
 	cell.Text, cell.Prov.Confidence = rd.text, rd.conf
-	if rg != nil && numberText(rd.text) && rg.numeric() {
+	if rg != nil && numberText(rd.text) {
 		cell.Reread = &rereader{c: c, rg: rg}
 	}
 	return cell, nil
@@ -610,7 +655,7 @@ func (c *Converter) readRegion(e *engine, rg *region, lang string) (cellRead, er
 		return cellRead{}, err
 	}
 	switch {
-	case number != "" && !matched:
+	case number != "" && !matched && !c.vocab.listed(text):
 		text, conf = number, numberConf
 	case numberText(text):
 		// A number read as text, from ink that is not a number's (a

@@ -121,6 +121,10 @@ func TestGlyphs(t *testing.T) {
 		{"a 5 whose top bar came off, then a 4", []image.Rectangle{
 			image.Rect(6, 3, 20, 9), image.Rect(12, 15, 23, 34), image.Rect(3, 28, 8, 33),
 			image.Rect(30, 3, 48, 34)}, 2, true},
+		{"a 5 whose top bar came off above its bowl, clear of it", []image.Rectangle{
+			image.Rect(5, 1, 20, 7), image.Rect(5, 12, 23, 33), image.Rect(3, 28, 11, 33)}, 1, true},
+		{"a stub of a ruling line just above two 1s stays apart (a wide glyph)", []image.Rectangle{
+			image.Rect(3, 1, 38, 4), image.Rect(10, 8, 16, 38), image.Rect(30, 8, 36, 38)}, 4, false},
 		{"a 2 whose foot came off, twice", []image.Rectangle{
 			image.Rect(11, 3, 21, 24), image.Rect(3, 22, 20, 29),
 			image.Rect(33, 3, 44, 24), image.Rect(26, 22, 44, 29)}, 2, true},

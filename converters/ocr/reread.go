@@ -7,8 +7,9 @@ import (
 	"github.com/nianbao/nianbao/internal/layout"
 )
 
-// rereader reads a numeric cell's ink again, on demand, in more ways than
-// its first reading tried (see layout.Rereader): every height of
+// rereader reads again, on demand, the ink of a cell read as a number
+// (whether or not its ink has a number's shapes), in more ways than its
+// first reading tried (see layout.Rereader): every height of
 // rereadHeights, on the ink as scanned and thresholded thinner and bolder.
 // A digit misread at one size or stroke weight (3 for 8, 1 for 7) is often
 // read right at another; the caller, not the converter, judges which

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/nianbao/nianbao/internal/textnorm"
 )
@@ -63,6 +64,26 @@ func (v *vocabulary) match(read string, least float64, script string) (label str
 		label = v.norm.Traditional(label)
 	}
 	return label, best, true
+}
+
+// listed reports whether read is a list number followed by Chinese text,
+// two characters or more: the form of every numbered label of a table, such
+// as 3.其他, and never of a value, however its characters were misread
+// (3.基他 read where a blurred 其 lost strokes). Digits read from such a
+// cell are its list number and strokes taken for digits.
+func (v *vocabulary) listed(read string) bool {
+	folded := v.norm.Fold(brackets.Replace(read))
+	body := textnorm.StripListNumber(folded)
+	if body == folded {
+		return false
+	}
+	han := 0
+	for _, r := range body {
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	return han >= 2
 }
 
 // brackets writes the marks the models read for a list number's round

@@ -30,3 +30,20 @@ func TestVocabularyMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestVocabularyListed(t *testing.T) {
+	v := newVocabulary([]string{"3.其他"})
+	for read, want := range map[string]bool{
+		"3.基他":  true, // a blurred 其 lost strokes: still a numbered label
+		"（三）基他": true,
+		"3.1":   false,
+		"3.基":   false, // one character: too little to tell
+		"其他":    false, // no list number
+		"一8304": false, // a struck-out value read with a stray stroke
+		"1.878": false,
+	} {
+		if got := v.listed(read); got != want {
+			t.Errorf("listed(%q) = %v, want %v", read, got, want)
+		}
+	}
+}

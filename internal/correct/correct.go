@@ -16,6 +16,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 
@@ -100,7 +101,9 @@ type choice struct {
 
 // Apply corrects rec, as the parser made it (before validation; the caller
 // validates it after), from the re-readings of rereads, the values of rec
-// whose cells can be read again. It reports whether it changed a value.
+// whose cells can be read again. Values left null as too doubtful to use
+// are filled first where the arithmetic settles them (see fill); then
+// failing sums are corrected. It reports whether it changed a value.
 // Errors are the context's and the re-readers'; rec is then unchanged.
 func (c *Corrector) Apply(ctx context.Context, rec *record.Record, rereads []parser.Reread) (bool, error) {
 	if len(rereads) == 0 {
@@ -110,6 +113,24 @@ func (c *Corrector) Apply(ctx context.Context, rec *record.Record, rereads []par
 	if tp == nil {
 		return false, nil
 	}
+	findings, notes := slices.Clone(rec.Findings), slices.Clone(rec.Notes)
+	filled, err := c.fill(ctx, tp, rec, rereads)
+	if err == nil {
+		var changed bool
+		changed, err = c.correct(ctx, tp, rec, rereads)
+		if err == nil {
+			return changed || len(filled) > 0, nil
+		}
+	}
+	for _, cd := range filled {
+		cd.row.Set(cd.Column, record.Value{})
+	}
+	rec.Findings, rec.Notes = findings, notes
+	return false, err
+}
+
+// correct changes values that failing sums add up (see Apply).
+func (c *Corrector) correct(ctx context.Context, tp *template.Template, rec *record.Record, rereads []parser.Reread) (bool, error) {
 	base := slices.Clone(rec.Findings)
 	failing := failingSums(tp, check(rec, base))
 	// A misreading fails three sums at most (its row's, its column's and
@@ -376,4 +397,162 @@ func labels(tp *template.Template, table, row, column string) (string, string) {
 		}
 	}
 	return r.Label, column
+}
+
+// fill sets the values left null as too doubtful to use that the
+// arithmetic settles: a reading of the cell (the first, else one read
+// again) is taken when it completes a sum of its table that then holds,
+// and every sum it completes holds. A doubtful reading that alone makes a
+// whole sum come out right is the printed value; one that does not is
+// left null. The cell is read again only when its first reading does not
+// fit, and only when a sum lacks it alone. Each fill is looked for again
+// after another, which may complete the sums of the next. It returns the
+// values filled, each with an ocr.corrected warning in place of the
+// parser's ocr.low_confidence one.
+func (c *Corrector) fill(ctx context.Context, tp *template.Template, rec *record.Record, rereads []parser.Reread) ([]*candidate, error) {
+	var nulls []*candidate
+	for _, rr := range rereads {
+		row, ok := rec.TableOf(rr.Table).Get(rr.Row)
+		if !ok || tp.Table(rr.Table) == nil {
+			continue
+		}
+		first := number.Parse(rr.Raw)
+		if v, _ := row.Get(rr.Column); v.Valid || first.Class != number.Number || first.Note != "" {
+			continue
+		}
+		nulls = append(nulls, &candidate{Reread: rr, row: row, first: record.Num(first.Num)})
+	}
+	var filled []*candidate
+	for progress := true; progress; {
+		progress = false
+		for _, cd := range nulls {
+			if v, _ := cd.row.Get(cd.Column); v.Valid {
+				continue
+			}
+			tbl, cell := rec.TableOf(cd.Table), template.Cell{Row: cd.Row, Column: cd.Column}
+			sums := sumsOf(tp.Table(cd.Table), cell)
+			if !slices.ContainsFunc(sums, func(s template.Sum) bool { return lacksOnly(tbl, s, cell) }) {
+				continue
+			}
+			a, ok := alt{v: cd.first, text: cd.Raw, conf: cd.Confidence}, settles(tbl, sums, cd, cd.first)
+			if !ok {
+				if err := c.reread(ctx, cd); err != nil {
+					return filled, err
+				}
+				var fit []alt
+				for _, x := range cd.alts {
+					if settles(tbl, sums, cd, x.v) {
+						fit = append(fit, x)
+					}
+				}
+				if len(fit) != 1 {
+					continue
+				}
+				a = fit[0]
+			}
+			cd.row.Set(cd.Column, a.v)
+			filledFindings(tp, rec, cd, a)
+			filled = append(filled, cd)
+			progress = true
+		}
+	}
+	return filled, nil
+}
+
+// sumsOf returns the sums of t that hold cell.
+func sumsOf(t *template.Table, cell template.Cell) []template.Sum {
+	var out []template.Sum
+	for _, s := range t.Sums() {
+		if slices.Contains(s.Left, cell) || slices.Contains(s.Right, cell) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// settles reports whether v, set in the candidate's cell, completes a sum
+// of sums that then holds, and every sum it completes holds.
+func settles(tbl *record.Table, sums []template.Sum, cd *candidate, v record.Value) bool {
+	cd.row.Set(cd.Column, v)
+	defer cd.row.Set(cd.Column, record.Value{})
+	complete := 0
+	for _, s := range sums {
+		l, okL := total(tbl, s, s.Left)
+		r, okR := total(tbl, s, s.Right)
+		if !okL || !okR {
+			continue
+		}
+		if math.Abs(l-r) > 1e-6 {
+			return false
+		}
+		complete++
+	}
+	return complete > 0
+}
+
+// lacksOnly reports whether every cell of s but cell has a value.
+func lacksOnly(tbl *record.Table, s template.Sum, cell template.Cell) bool {
+	for _, cs := range [][]template.Cell{s.Left, s.Right} {
+		for _, c := range cs {
+			if c == cell {
+				continue
+			}
+			if v, ok := value(tbl, s, c); !ok || !v.Valid {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// total adds up the values of cells of s; ok is false when one is missing.
+func total(tbl *record.Table, s template.Sum, cells []template.Cell) (float64, bool) {
+	sum := 0.0
+	for _, c := range cells {
+		v, ok := value(tbl, s, c)
+		if !ok || !v.Valid {
+			return 0, false
+		}
+		sum += v.Num
+	}
+	return sum, true
+}
+
+// value returns a cell of s, as the validator reads the sum: a total's
+// parts in rows the report does not print count as nothing (a zero
+// value, ok), any other cell so missing leaves the sum unread (not ok).
+func value(tbl *record.Table, s template.Sum, c template.Cell) (record.Value, bool) {
+	row, ok := tbl.Get(c.Row)
+	if !ok {
+		return record.Num(0), s.Total && !slices.Contains(s.Left, c)
+	}
+	v, _ := row.Get(c.Column)
+	return v, true
+}
+
+// filledFindings replaces the parser's ocr.low_confidence warning and note
+// on a value filled with reading a by an ocr.corrected warning.
+func filledFindings(tp *template.Template, rec *record.Record, cd *candidate, a alt) {
+	same := func(table, row, column string) bool {
+		return table == cd.Table && row == cd.Row && column == cd.Column
+	}
+	rec.Findings = slices.DeleteFunc(rec.Findings, func(f record.Finding) bool {
+		return f.Rule == validate.RuleLowConfidence && same(f.Table, f.Row, f.Column)
+	})
+	rec.Notes = slices.DeleteFunc(rec.Notes, func(n record.Note) bool {
+		return n.Text == cd.Raw && same(n.Table, n.Row, n.Column)
+	})
+	rowLabel, colLabel := labels(tp, cd.Table, cd.Row, cd.Column)
+	msg := fmt.Sprintf("%s / %s: OCR read %q with confidence %.2f, too doubtful to use alone, but with it a sum of the table that lacked only this value holds, and none fails, so it is taken. Check it against the page.",
+		rowLabel, colLabel, cd.Raw, cd.Confidence)
+	if a.text != cd.Raw {
+		msg = fmt.Sprintf("%s / %s: OCR read %q with confidence %.2f, too doubtful to use; read again, the cell gave %q (confidence %.2f), the only reading with which a sum of the table that lacked only this value holds and none fails, so it is taken. Check it against the page.",
+			rowLabel, colLabel, cd.Raw, cd.Confidence, a.text, a.conf)
+	}
+	first := cd.first
+	rec.Findings = append(rec.Findings, record.Finding{
+		Rule: validate.RuleCorrected, Severity: record.Warning,
+		Table: cd.Table, Row: cd.Row, Column: cd.Column, Actual: &first,
+		Message: msg,
+	})
 }

@@ -241,3 +241,110 @@ func TestApplyError(t *testing.T) {
 		t.Fatalf("error %v, want %v", err, boom)
 	}
 }
+
+// Values left null as too doubtful to use are filled where a sum lacking
+// them alone settles them.
+func TestApplyFills(t *testing.T) {
+	const (
+		disclosed = "applications.disclosed.natural_person"       // 11
+		total     = "applications.disclosed.total"                // 59
+		processed = "applications.processed_total.natural_person" // 373
+	)
+	for _, tt := range []struct {
+		name   string
+		nulls  map[string]string   // cells left null, with their first readings
+		reads  map[string][]string // re-readings
+		want   map[string]float64  // values filled
+		reread bool                // whether a cell is read again
+	}{
+		{
+			name:  "the first reading fits",
+			nulls: map[string]string{disclosed: "11"},
+			want:  map[string]float64{disclosed: 11},
+		},
+		{
+			name:   "one re-reading fits",
+			nulls:  map[string]string{disclosed: "4"},
+			reads:  map[string][]string{disclosed: {"71", "11"}},
+			want:   map[string]float64{disclosed: 11},
+			reread: true,
+		},
+		{
+			name:   "no reading fits",
+			nulls:  map[string]string{disclosed: "4"},
+			reads:  map[string][]string{disclosed: {"71"}},
+			reread: true,
+		},
+		{
+			// The balance settles the column's total, which then leaves
+			// the column's sum lacking one value, which leaves its row's
+			// lacking the total.
+			name:  "one fill completes the sums of the next",
+			nulls: map[string]string{disclosed: "11", total: "59", processed: "373"},
+			want:  map[string]float64{disclosed: 11, total: 59, processed: 373},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, rereads, fakes := ocrd(t, nil, tt.reads)
+			_, flat := rec.Flat()
+			for i, rr := range rereads {
+				k := rr.Table + "." + rr.Row + "." + rr.Column
+				raw, ok := tt.nulls[k]
+				if !ok {
+					continue
+				}
+				if w := tt.want[k]; w != 0 && flat[k] != record.Num(w) {
+					t.Fatalf("%s is %v in the report, not %v", k, flat[k], w)
+				}
+				row, _ := rec.TableOf(rr.Table).Get(rr.Row)
+				row.Set(rr.Column, record.Value{})
+				rereads[i].Raw = raw
+			}
+			changed, err := correct.New(correct.Config{}).Apply(context.Background(), rec, rereads)
+			if err != nil {
+				t.Fatal(err)
+			}
+			validate.Check(rec)
+			if changed != (len(tt.want) > 0) {
+				t.Errorf("changed %v, want %v", changed, len(tt.want) > 0)
+			}
+			_, flat = rec.Flat()
+			got := map[string]bool{}
+			for _, f := range rec.Findings {
+				if f.Rule == validate.RuleCorrected {
+					k := f.Table + "." + f.Row + "." + f.Column
+					got[k] = true
+					if f.Severity != record.Warning || f.Actual == nil || f.Actual.String() != tt.nulls[k] {
+						t.Errorf("finding %+v: want a warning with the first reading %s as actual", f, tt.nulls[k])
+					}
+				}
+			}
+			for k := range tt.nulls {
+				w, filled := tt.want[k]
+				switch {
+				case filled && flat[k] != record.Num(w):
+					t.Errorf("%s: %v, want %v", k, flat[k], w)
+				case !filled && flat[k].Valid:
+					t.Errorf("%s: %v, want null", k, flat[k])
+				}
+				if got[k] != filled {
+					t.Errorf("%s: ocr.corrected %v, want %v", k, got[k], filled)
+				}
+			}
+			if want := record.Valid; len(tt.want) < len(tt.nulls) {
+				if rec.Status == want {
+					t.Errorf("status %s with a value null", rec.Status)
+				}
+			} else if rec.Status != want {
+				t.Errorf("status %s, want %s: %+v", rec.Status, want, rec.Findings)
+			}
+			reread := false
+			for _, f := range fakes {
+				reread = reread || f.calls > 0
+			}
+			if reread != tt.reread {
+				t.Errorf("read again %v, want %v", reread, tt.reread)
+			}
+		})
+	}
+}

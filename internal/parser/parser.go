@@ -67,7 +67,8 @@ func (p *Parser) Parse(doc *layout.Document) *record.Record {
 }
 
 // Reread is a table value whose cell its converter can read again (see
-// layout.Rereader): one read by OCR.
+// layout.Rereader): one read by OCR, a number, kept or left null as too
+// doubtful to use.
 type Reread struct {
 	Table, Row, Column string
 	// Raw is the first reading, the value's text, read with Confidence.
@@ -402,7 +403,7 @@ func (p *Parser) rowValues(rec *record.Record, rereads *[]Reread, t *template.Ta
 			})
 		}
 		row.Set(col.Key, v)
-		if c.reread != nil && v.Valid && c.val.Class == number.Number {
+		if c.reread != nil && c.val.Class == number.Number {
 			*rereads = append(*rereads, Reread{Table: t.Key, Row: r.Key, Column: col.Key, Raw: c.raw, Confidence: c.conf, Rereader: c.reread})
 		}
 		if c.prov.Box != nil {

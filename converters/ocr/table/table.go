@@ -682,10 +682,12 @@ func build(b *imgproc.Bin, ev *evidence, hs, vs []segment, tol int) (Table, bool
 		}
 		for c := 0; c <= cols; c++ {
 			if r < rows {
-				vline[r][c] = c == 0 || c == cols || ev.ruled(xs[c], ys[r], ys[r+1], true) && !ev.crossesText(b, xs[c], ys[r], ys[r+1], true)
+				vline[r][c] = c == 0 || c == cols || ev.ruled(xs[c], ys[r], ys[r+1], true) && !ev.crossesText(b, xs[c], ys[r], ys[r+1], true) ||
+					ev.broken(b, xs[c], ys[r], ys[r+1], xs[c-1], xs[c+1], true)
 			}
 			if c < cols {
-				hline[r][c] = r == 0 || r == rows || ev.ruled(ys[r], xs[c], xs[c+1], false) && !ev.crossesText(b, ys[r], xs[c], xs[c+1], false)
+				hline[r][c] = r == 0 || r == rows || ev.ruled(ys[r], xs[c], xs[c+1], false) && !ev.crossesText(b, ys[r], xs[c], xs[c+1], false) ||
+					ev.broken(b, ys[r], xs[c], xs[c+1], ys[r-1], ys[r+1], false)
 			}
 		}
 	}
@@ -778,6 +780,29 @@ func (ev *evidence) ruled(pos, a, b int, vertical bool) bool {
 			return true
 		}
 	}
+	// A faint line, within a few pixels of where the rest of it runs, along
+	// all of it; or along nearly all with no gap wider than a crossing
+	// line's tolerance: a thin line in a photo, lit unevenly and sampled
+	// at an angle, fades out for a few pixels. The stretches the line mask
+	// holds count too, so that a line broken into a dark piece and a faint
+	// one is whole.
+	n := b - a + 1
+	for d := -nearLine; d <= nearLine; d++ {
+		hit, widest := ev.along(pos, a, b, d, vertical)
+		if hit*20 >= n*19 || hit*10 >= n*9 && widest <= tol {
+			return true
+		}
+	}
+	return false
+}
+
+// nearLine is how far, in pixels, a faint line may run from where the rest
+// of it was found.
+const nearLine = 2
+
+// along returns how many points from a to b a faint line or the line mask
+// covers at offset d from pos, and the widest gap between them.
+func (ev *evidence) along(pos, a, b, d int, vertical bool) (hit, widest int) {
 	k := 0
 	if vertical {
 		k = 1
@@ -785,34 +810,83 @@ func (ev *evidence) ruled(pos, a, b int, vertical bool) bool {
 	if ev.faint[k] == nil {
 		ev.faint[k] = imgproc.Threshold(imgproc.Smooth(ev.g, ev.radius, vertical), faintDarker)
 	}
-	// A faint line, within a few pixels of where the rest of it runs, along
-	// all of it; or along nearly all with no gap wider than a crossing
-	// line's tolerance: a thin line in a photo, lit unevenly and sampled
-	// at an angle, fades out for a few pixels. The stretches the line mask
-	// holds count too, so that a line broken into a dark piece and a faint
-	// one is whole.
-	const near = 2
-	n := b - a + 1
-	for d := -near; d <= near; d++ {
-		hit, gap, widest := 0, 0, 0
-		for t := a; t <= b; t++ {
-			on := false
-			for e := d - 1; e <= d+1 && !on; e++ {
-				on = at(ev.faint[k], t, e) || at(ev.lines, t, e)
-			}
-			if on {
-				hit, gap = hit+1, 0
-			} else {
-				gap++
-				widest = max(widest, gap)
-			}
+	at := func(m *imgproc.Bin, t, e int) bool {
+		if vertical {
+			return m.At(pos+e, t)
 		}
-		if hit*20 >= n*19 || hit*10 >= n*9 && widest <= tol {
-			return true
+		return m.At(t, pos+e)
+	}
+	gap := 0
+	for t := a; t <= b; t++ {
+		on := false
+		for e := d - 1; e <= d+1 && !on; e++ {
+			on = at(ev.faint[k], t, e) || at(ev.lines, t, e)
+		}
+		if on {
+			hit, gap = hit+1, 0
+		} else {
+			gap++
+			widest = max(widest, gap)
 		}
 	}
-	return false
+	return hit, widest
 }
+
+// broken reports whether a line runs at pos from a to b in pieces, as a
+// thin line in a photo fades out in places: the ruled test fails, but the
+// line shows along part of the stretch, and the ink of the cells it would
+// part stands on both sides of it, lo to hi across, with no text within
+// a band around it. Text in a cell no line divides runs across where the
+// line would be, or leaves only the gap between two characters.
+func (ev *evidence) broken(bin *imgproc.Bin, pos, a, b, lo, hi int, vertical bool) bool {
+	tol := ev.tol
+	a2, b2 := a+tol, b-tol
+	if b2 <= a2 {
+		return false
+	}
+	best, off := 0, 0
+	for d := -nearLine; d <= nearLine; d++ {
+		if hit, _ := ev.along(pos, a, b, d, vertical); hit > best {
+			best, off = hit, d
+		}
+	}
+	if best*minBroken < b-a+1 {
+		return false
+	}
+	at := func(t, u int) bool {
+		if vertical {
+			return bin.At(u, t) && !ev.lines.At(u, t)
+		}
+		return bin.At(t, u) && !ev.lines.At(t, u)
+	}
+	line, band := pos+off, 2*tol
+	left, right := 0, 0
+	for u := lo + tol; u < hi-tol; u++ {
+		if abs(u-line) <= tol/2 {
+			continue // the line's own pieces
+		}
+		ink := 0
+		for t := a2; t < b2; t++ {
+			if at(t, u) {
+				ink++
+			}
+		}
+		switch {
+		case ink == 0:
+		case abs(u-line) <= band:
+			return false
+		case u < line:
+			left += ink
+		default:
+			right += ink
+		}
+	}
+	return left >= tol && right >= tol
+}
+
+// minBroken is the least share of its stretch, one in minBroken, a line
+// broken into pieces shows along.
+const minBroken = 4
 
 // crossesText reports whether the line at pos from a to b runs through
 // characters rather than between cells: ink touches it on both sides at

@@ -81,6 +81,17 @@ func TestFind(t *testing.T) {
 					}
 				}
 			}},
+		// A line of a photo faded out over half a row, between two
+		// values: the values apart, with no ink near it, still divide.
+		{"broken between values", brokenLine, 16,
+			Cell{Row: 2, Col: 1, RowSpan: 1, ColSpan: 1}, values(1050, 1350)},
+		// Ink close beside it, as of characters spaced across where
+		// the line would be: the cells are one.
+		{"broken beside text", brokenLine, 15,
+			Cell{Row: 2, Col: 1, RowSpan: 1, ColSpan: 2}, values(1168, 1250)},
+		// Ink on one side only: nothing tells the cells apart.
+		{"broken beside one value", brokenLine, 15,
+			Cell{Row: 2, Col: 1, RowSpan: 1, ColSpan: 2}, values(1050)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +117,28 @@ func TestFind(t *testing.T) {
 				t.Errorf("no cell %+v in %+v", tt.want, tb.Cells)
 			}
 		})
+	}
+}
+
+// brokenLine shades a grid whose line at x 1200 shows in the third row
+// (640 to 760) only below 700, as a photo's thin line fades out.
+func brokenLine(v bool, pos, a int) uint8 {
+	if v && pos == 1200 && a > 640 && a < 700 {
+		return 255
+	}
+	return 60
+}
+
+// values draws a digit's bar, 24 by 44 pixels, at each x in the third row.
+func values(xs ...int) func(*image.Gray) {
+	return func(g *image.Gray) {
+		for _, x0 := range xs {
+			for y := 678; y < 722; y++ {
+				for x := x0; x < x0+24; x++ {
+					g.Pix[y*g.Stride+x] = 0
+				}
+			}
+		}
 	}
 }
 
