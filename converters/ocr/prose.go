@@ -77,7 +77,7 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 		lines = append(lines, textLine{text: t, box: s.box, conf: s.conf})
 		left, right = min(left, s.box.Min.X), max(right, s.box.Max.X)
 	}
-	if err := c.rereadLarge(e, rg.img, lines, p.unit, lang); err != nil {
+	if err := c.rereadLarge(e, rg.img, lines, p.unit, lang, r.Min.Y == 0); err != nil {
 		return nil, err
 	}
 	var out []layout.Block
@@ -140,13 +140,15 @@ func joinLines(first string, rest []textLine) string {
 const bodyHeight = 50
 
 // rereadLarge reads again each line printed larger than the body text
-// around it (a title, at 18-22 points) at several sizes with both
-// scripts' models (readLarge): large glyphs read as they are come out as
-// look-alike characters (淮 as 准, 泽 as 溯), and a title names places
-// whose rare characters one model lacks or misreads. The body lines of the
-// band they head (where the prose names the same places) are read by both
-// models too (see bothModels).
-func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string) error {
+// around it (a title, at 18-22 points) with both scripts' models at
+// another size (readLarge): large glyphs read as they are come out as
+// look-alike characters (淮 as 准, 泽 as 溯). The first maxLargeLines of
+// them at the top of a page (top: the band starts there), where a title
+// stands, are read at every size of largeHeights, since a title names
+// places whose rare characters one model lacks or misreads. The body
+// lines of the band they head (where the prose names the same places) are
+// read by both models too (see bothModels).
+func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string, top bool) error {
 	body := int(bodyHeight * unit)
 	if len(lines) >= 3 {
 		hs := make([]int, len(lines))
@@ -156,15 +158,19 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		slices.Sort(hs)
 		body = hs[len(hs)/2]
 	}
-	large := false
+	large := 0
 	for i, l := range lines {
 		if l.box.Dy()*10 < body*13 {
 			continue
 		}
-		large = true
+		large++
+		sizes := 1
+		if top && large <= maxLargeLines {
+			sizes = len(largeHeights)
+		}
 		pad := body / 8
 		crop := img.SubImage(image.Rect(l.box.Min.X-pad, l.box.Min.Y-pad, l.box.Max.X+pad, l.box.Max.Y+pad)).(*image.Gray)
-		t, conf, readings, err := c.readLarge(e, crop, l.box.Dy(), lang)
+		t, conf, readings, err := c.readLarge(e, crop, l.box.Dy(), lang, sizes)
 		if err != nil {
 			return err
 		}
@@ -175,7 +181,7 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 			}
 		}
 	}
-	if !large {
+	if large == 0 {
 		return nil
 	}
 	for i, l := range lines {
@@ -198,14 +204,20 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 	return nil
 }
 
-// largeHeights are the heights, in pixels, a large line is read at, around
-// the 48 pixels Tesseract's Chinese models scale a line to: each is
-// another sampling of the glyphs, and a model's misreading of a rare
-// character (棠 as 常, 岚 as 册) comes and goes with the size where the
-// right reading recurs. On the scan set no fewer sizes read every title
-// right. The first two decide alone when all their readings agree, as on
-// most lines.
-var largeHeights = [...]int{28, 48, 20, 64, 24, 40, 32, 56}
+// largeHeights are the heights, in pixels, a large line is read at: first
+// the 48 pixels Tesseract's Chinese models scale a line to, then others
+// around it. Each is another sampling of the glyphs, and a model's
+// misreading of a rare character (棠 as 常, 岚 as 册) comes and goes with
+// the size where the right reading recurs. On the scan set no fewer sizes
+// read every title right. The first two decide alone when all their
+// readings agree, as on most lines.
+var largeHeights = [...]int{48, 28, 20, 64, 24, 40, 32, 56}
+
+// maxLargeLines is how many large lines at the top of a page are read at
+// every size of largeHeights: a title has one to three lines. The others
+// (headings, lines whose box a bracket or a stray mark made tall) are read
+// at the first size only, so that they cost about what they did.
+const maxLargeLines = 3
 
 // lineReading is one reading of a line: its characters, in the page's
 // script, with their confidences, and the model that read them.
@@ -216,13 +228,13 @@ type lineReading struct {
 }
 
 // readLarge reads a line printed large (crop, whose text is tall pixels
-// high) at each of largeHeights with both scripts' models, and returns
-// the reading they support character by character (see consensus), the
-// share of readings that give its characters, and the readings as
-// counted.
-func (c *Converter) readLarge(e *engine, crop *image.Gray, tall int, lang string) (string, float64, []string, error) {
+// high) at the first sizes of largeHeights with both scripts' models, and
+// returns the reading they support character by character (see
+// consensus), the share of readings that give its characters, and the
+// readings as counted.
+func (c *Converter) readLarge(e *engine, crop *image.Gray, tall int, lang string, sizes int) (string, float64, []string, error) {
 	var reads []lineReading
-	for i, h := range largeHeights {
+	for i, h := range largeHeights[:sizes] {
 		img := padded(imgproc.Scale(crop, float64(h)/float64(max(1, tall))))
 		for _, model := range []string{lang, otherScript(lang)} {
 			syms, err := e.read(img, model, psmLine, "", gosseract.RIL_SYMBOL)
