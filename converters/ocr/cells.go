@@ -573,6 +573,11 @@ func prepared(img *image.Gray, tall, height int) *image.Gray {
 	if f := float64(height) / float64(max(1, tall)); f > 1.15 || f < 0.85 {
 		img = imgproc.Scale(img, min(4, max(0.3, f)))
 	}
+	return padded(img)
+}
+
+// padded returns img with a white border of cropPad pixels.
+func padded(img *image.Gray) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, img.Rect.Dx()+2*cropPad, img.Rect.Dy()+2*cropPad))
 	for i := range out.Pix {
 		out.Pix[i] = 255

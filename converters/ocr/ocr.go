@@ -80,6 +80,9 @@ type Converter struct {
 	vocab *vocabulary
 	idle  chan *engine  // engines not in use
 	slots chan struct{} // one token per engine made
+	// charsetMap holds the characters each model can output (charsets).
+	charsetOnce sync.Once
+	charsetMap  map[string]map[rune]bool
 }
 
 var _ converters.Converter = (*Converter)(nil)

@@ -50,6 +50,9 @@ type textLine struct {
 	text string
 	box  image.Rectangle
 	conf float64
+	// readings are the line's readings at several sizes by both models,
+	// for a line printed large (readLarge); else nil.
+	readings []string
 }
 
 // prose reads a band of the page as lines of text and joins them into
@@ -74,7 +77,7 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 		lines = append(lines, textLine{text: t, box: s.box, conf: s.conf})
 		left, right = min(left, s.box.Min.X), max(right, s.box.Max.X)
 	}
-	if err := c.rereadLarge(e, rg.img, lines, p.unit, lang); err != nil {
+	if err := c.rereadLarge(e, rg.img, lines, p.unit, lang, r.Min.Y == 0); err != nil {
 		return nil, err
 	}
 	var out []layout.Block
@@ -83,20 +86,20 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 		if len(para) == 0 {
 			return
 		}
-		var b strings.Builder
 		conf := 0.0
 		box := para[0].box
-		for i, l := range para {
-			if i > 0 && !joinsWithoutSpace(para[i-1].text, l.text) {
-				b.WriteByte(' ')
-			}
-			b.WriteString(l.text)
+		for _, l := range para {
 			conf += l.conf
 			box = box.Union(l.box)
 		}
-		out = append(out, layout.Block{Kind: layout.Paragraph, Text: b.String(), Prov: layout.Provenance{
-			Page: num, Box: rectBox(box.Add(rg.box.Min)), Confidence: max(minConfidence, conf/float64(len(para))),
-		}})
+		// The readings of a paragraph are its first line's (a title's
+		// first line names the agency), the other lines as read.
+		var readings []string
+		for _, r := range para[0].readings {
+			readings = append(readings, joinLines(r, para[1:]))
+		}
+		out = append(out, layout.Block{Kind: layout.Paragraph, Text: joinLines(para[0].text, para[1:]), Readings: readings,
+			Prov: layout.Provenance{Page: num, Box: rectBox(box.Add(rg.box.Min)), Confidence: max(minConfidence, conf/float64(len(para)))}})
 		para = para[:0]
 	}
 	for _, l := range lines {
@@ -116,19 +119,36 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 	return out, nil
 }
 
+// joinLines joins a paragraph's first line, as given, and the lines after
+// it, with a space where neither side is Chinese.
+func joinLines(first string, rest []textLine) string {
+	var b strings.Builder
+	b.WriteString(first)
+	prev := first
+	for _, l := range rest {
+		if !joinsWithoutSpace(prev, l.text) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(l.text)
+		prev = l.text
+	}
+	return b.String()
+}
+
 // bodyHeight is the height of a line of body text on an A4 page at 300
 // dpi (about 12 points), for a band of too few lines to tell it.
 const bodyHeight = 50
 
-// rereadLarge reads again each line printed larger than the body
-// text around it (a title, at 18-22 points), scaled down to the body's
-// size, where Tesseract's models read best: large glyphs read as they are
-// come out as look-alike characters (淮 as 准, 泽 as 溯). The surer
-// reading is kept. A title names places whose rare characters one
-// script's model may lack: the large lines, and the body lines of the band
-// they head (where the prose names the same places), are read by both
-// scripts' models (see bothModels).
-func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string) error {
+// rereadLarge reads again each line printed larger than the body text
+// around it (a title, at 18-22 points) with both scripts' models at
+// another size (readLarge): large glyphs read as they are come out as
+// look-alike characters (淮 as 准, 泽 as 溯). The first maxLargeLines of
+// them at the top of a page (top: the band starts there), where a title
+// stands, are read at every size of largeHeights, since a title names
+// places whose rare characters one model lacks or misreads. The body
+// lines of the band they head (where the prose names the same places) are
+// read by both models too (see bothModels).
+func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string, top bool) error {
 	body := int(bodyHeight * unit)
 	if len(lines) >= 3 {
 		hs := make([]int, len(lines))
@@ -138,23 +158,30 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		slices.Sort(hs)
 		body = hs[len(hs)/2]
 	}
-	large := false
+	large := 0
 	for i, l := range lines {
 		if l.box.Dy()*10 < body*13 {
 			continue
 		}
-		large = true
-		pad := body / 2
+		large++
+		sizes := 1
+		if top && large <= maxLargeLines {
+			sizes = len(largeHeights)
+		}
+		pad := body / 8
 		crop := img.SubImage(image.Rect(l.box.Min.X-pad, l.box.Min.Y-pad, l.box.Max.X+pad, l.box.Max.Y+pad)).(*image.Gray)
-		_, t, conf, err := c.bothModels(e, imgproc.Scale(crop, float64(body)/float64(l.box.Dy())), lang)
+		t, conf, readings, err := c.readLarge(e, crop, l.box.Dy(), lang, sizes)
 		if err != nil {
 			return err
 		}
-		if t = cleanLine(t); t != "" && conf > l.conf {
-			lines[i].text, lines[i].conf = t, conf
+		if t = cleanLine(t); t != "" {
+			lines[i].text, lines[i].conf, lines[i].readings = t, conf, nil
+			for _, r := range readings {
+				lines[i].readings = append(lines[i].readings, cleanLine(r))
+			}
 		}
 	}
-	if !large {
+	if large == 0 {
 		return nil
 	}
 	for i, l := range lines {
@@ -175,6 +202,182 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		}
 	}
 	return nil
+}
+
+// largeHeights are the heights, in pixels, a large line is read at: first
+// the 48 pixels Tesseract's Chinese models scale a line to, then others
+// around it. Each is another sampling of the glyphs, and a model's
+// misreading of a rare character (棠 as 常, 岚 as 册) comes and goes with
+// the size where the right reading recurs. On the scan set no fewer sizes
+// read every title right. The first two decide alone when all their
+// readings agree, as on most lines.
+var largeHeights = [...]int{48, 28, 20, 64, 24, 40, 32, 56}
+
+// maxLargeLines is how many large lines at the top of a page are read at
+// every size of largeHeights: a title has one to three lines. The others
+// (headings, lines whose box a bracket or a stray mark made tall) are read
+// at the first size only, so that they cost about what they did.
+const maxLargeLines = 3
+
+// lineReading is one reading of a line: its characters, in the page's
+// script, with their confidences, and the model that read them.
+type lineReading struct {
+	model string
+	text  []rune
+	conf  []float64
+}
+
+// readLarge reads a line printed large (crop, whose text is tall pixels
+// high) at the first sizes of largeHeights with both scripts' models, and
+// returns the reading they support character by character (see
+// consensus), the share of readings that give its characters, and the
+// readings as counted.
+func (c *Converter) readLarge(e *engine, crop *image.Gray, tall int, lang string, sizes int) (string, float64, []string, error) {
+	var reads []lineReading
+	for i, h := range largeHeights[:sizes] {
+		img := padded(imgproc.Scale(crop, float64(h)/float64(max(1, tall))))
+		for _, model := range []string{lang, otherScript(lang)} {
+			syms, err := e.read(img, model, psmLine, "", gosseract.RIL_SYMBOL)
+			if err != nil {
+				return "", 0, nil, err
+			}
+			rd := lineReading{model: model}
+			for _, s := range syms {
+				for _, r := range s.text {
+					if unicode.IsSpace(r) {
+						continue
+					}
+					if model != lang {
+						r = c.inScript(r, lang)
+					}
+					rd.text = append(rd.text, r)
+					rd.conf = append(rd.conf, s.conf)
+				}
+			}
+			reads = append(reads, rd)
+		}
+		if i == 1 && !slices.ContainsFunc(reads, func(r lineReading) bool { return !slices.Equal(r.text, reads[0].text) }) {
+			break
+		}
+	}
+	t, share, readings := c.consensus(reads, lang)
+	return t, share, readings, nil
+}
+
+// consensus returns the reading reads support, character by character,
+// among those of the most common length (a reading that split or merged a
+// character cannot be lined up with the others). At each character, a
+// candidate is beaten by one more readings give, counting only the
+// readings of models that can output both (knows): a model lacking a
+// character reads it as a look-alike, which is no evidence against it
+// (chi_sim reads 璟 as 环 at every size, chi_tra reads it right at most).
+// The unbeaten candidate most readings give is kept (on a tie, the one
+// read with more confidence), and readings by a model lacking it count as
+// giving it. It returns the text, the mean share of readings giving its
+// characters, and the readings as counted.
+func (c *Converter) consensus(reads []lineReading, lang string) (string, float64, []string) {
+	lens := map[int]int{}
+	n := 0
+	for _, r := range reads {
+		lens[len(r.text)]++
+		if k := len(r.text); lens[k] > lens[n] || lens[k] == lens[n] && k > n {
+			n = k
+		}
+	}
+	if n == 0 {
+		return "", 0, nil
+	}
+	reads = slices.DeleteFunc(slices.Clone(reads), func(r lineReading) bool { return len(r.text) != n })
+	for i := range reads {
+		reads[i].text = slices.Clone(reads[i].text)
+	}
+	out := make([]rune, n)
+	share := 0.0
+	for i := range n {
+		count := map[rune]int{}
+		sure := map[rune]float64{}
+		for _, r := range reads {
+			count[r.text[i]]++
+			sure[r.text[i]] += r.conf[i]
+		}
+		// beats counts, over the models that can output both, the
+		// readings giving a and those giving b.
+		beats := func(a, b rune) bool {
+			na, nb := 0, 0
+			for _, r := range reads {
+				if !c.knows(r.model, lang, a) || !c.knows(r.model, lang, b) {
+					continue
+				}
+				switch r.text[i] {
+				case a:
+					na++
+				case b:
+					nb++
+				}
+			}
+			return na > nb
+		}
+		best, found := rune(0), false
+		for a := range count {
+			beaten := false
+			for b := range count {
+				if b != a && beats(b, a) {
+					beaten = true
+					break
+				}
+			}
+			if beaten {
+				continue
+			}
+			if !found || count[a] > count[best] || count[a] == count[best] && (sure[a] > sure[best] || sure[a] == sure[best] && a < best) {
+				best, found = a, true
+			}
+		}
+		if !found {
+			// A cycle: the character most readings give.
+			for a := range count {
+				if !found || count[a] > count[best] || count[a] == count[best] && a < best {
+					best, found = a, true
+				}
+			}
+		}
+		out[i] = best
+		given := 0
+		for _, r := range reads {
+			if r.text[i] != best && !c.knows(r.model, lang, best) {
+				r.text[i] = best
+			}
+			if r.text[i] == best {
+				given++
+			}
+		}
+		share += float64(given) / float64(len(reads))
+	}
+	texts := make([]string, len(reads))
+	for i, r := range reads {
+		texts[i] = string(r.text)
+	}
+	return string(out), share / float64(n), texts
+}
+
+// otherScript returns the model of the other script.
+func otherScript(lang string) string {
+	if lang == langTraditional {
+		return langSimplified
+	}
+	return langTraditional
+}
+
+// inScript returns r, read by the other script's model, in the page's
+// script lang.
+func (c *Converter) inScript(r rune, lang string) rune {
+	if lang == langSimplified {
+		return c.vocab.norm.Simplified(r)
+	}
+	if t := []rune(c.vocab.norm.Traditional(string(r))); len(t) == 1 {
+		return t[0]
+	}
+	return r
 }
 
 // sureHan is the confidence at or above which the page's model reads
@@ -198,15 +401,9 @@ func (c *Converter) bothModels(e *engine, img *image.Gray, lang string) (own, me
 	if err != nil || len(syms) == 0 {
 		return "", "", 0, err
 	}
-	other, into := langTraditional, func(s string) string {
-		return string(c.vocab.norm.Simplified([]rune(s)[0]))
-	}
-	if lang == langTraditional {
-		other, into = langSimplified, c.vocab.norm.Traditional
-	}
 	var alt []symbol
 	if slices.ContainsFunc(syms, unsureHan) {
-		if alt, err = e.read(img, other, psmLine, "", gosseract.RIL_SYMBOL); err != nil {
+		if alt, err = e.read(img, otherScript(lang), psmLine, "", gosseract.RIL_SYMBOL); err != nil {
 			return "", "", 0, err
 		}
 	}
@@ -215,7 +412,8 @@ func (c *Converter) bothModels(e *engine, img *image.Gray, lang string) (own, me
 	for i, s := range syms {
 		a.WriteString(s.text)
 		if same && alt[i].conf > s.conf && utf8.RuneCountInString(alt[i].text) == 1 && utf8.RuneCountInString(s.text) == 1 {
-			s.text, s.conf = into(alt[i].text), alt[i].conf
+			r, _ := utf8.DecodeRuneInString(alt[i].text)
+			s.text, s.conf = string(c.inScript(r, lang)), alt[i].conf
 		}
 		b.WriteString(s.text)
 		conf += s.conf

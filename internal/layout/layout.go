@@ -67,6 +67,11 @@ type Block struct {
 	Text  string     // Paragraph only
 	Table *TableGrid // Table only
 	Prov  Provenance
+	// Readings, set only by a converter that read a paragraph of one line
+	// from an image several ways (at several sizes, by several models),
+	// are those readings, one for each way; Text is the reading they
+	// support character by character. nil where the text was read once.
+	Readings []string
 }
 
 // Provenance says where a block or cell was found. Zero fields are unknown.

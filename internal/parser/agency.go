@@ -2,6 +2,7 @@ package parser
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -21,18 +22,22 @@ const minPlaceRunes = 3
 
 // checkAgency weighs the agency read by OCR from the title against the
 // other places the report names it (its prose, the 本机关 and contact
-// lines, the signature), character by character. Every stretch of text as
-// long as the agency that differs from it in at most a quarter of its
-// characters is a reading of it, lines of prose joined (the name is often
-// broken at a line's end); the place the agency belongs to (沐洲市棠安区 of
-// 沐洲市棠安区卫生健康局) is also looked for on its own, since the prose
-// names it again (…区人民政府门户网站), and gives the votes for the place's
-// characters. At each character the one most readings give is kept (on a
-// tie, the one the body text gives more often, then the title's), and the
-// title mended with it; when the readings differ the record gets a
-// meta.low_confidence warning naming them. The title is printed large and
-// often misread where the same name in body text is not, and no one
-// misreading repeats, so what the text repeats is the strongest evidence.
+// lines, the signature), character by character. Each reading of the
+// title votes: a converter that read its line several ways (at several
+// sizes, by several models) gives them all, so a title read surely
+// outweighs a misreading the body text repeats (the same small glyph
+// misread alike in every place), and a title whose readings split is
+// settled by the body. Every stretch of text as long as the agency that
+// differs from it in at most a quarter of its characters is a reading of
+// it, lines of prose joined (the name is often broken at a line's end);
+// the place the agency belongs to (沐洲市棠安区 of 沐洲市棠安区卫生健康局)
+// is also looked for on its own, since the prose names it again
+// (…区人民政府门户网站), and gives the votes for the place's characters.
+// At each character the one most readings give is kept (on a tie, the one
+// the body text gives more often, then the title's), and the title mended
+// with it. When the body gives another character anywhere, or the title's
+// readings are split, the record gets a meta.low_confidence warning
+// naming the readings.
 func (p *Parser) checkAgency(rec *record.Record, lines []line, at int) {
 	want := []rune(rec.Agency)
 	n := len(want)
@@ -41,15 +46,30 @@ func (p *Parser) checkAgency(rec *record.Record, lines []line, at int) {
 	}
 	text := bodyText(rec.Title, lines, at)
 	// votes[i] counts the characters read at position i, the title's
-	// reading included; body[i] without it. A character of the text votes
-	// once, though it lies in a reading of the agency and of its place.
+	// readings included; body[i] without them. A character of the text
+	// votes once, though it lies in a reading of the agency and of its
+	// place.
 	votes := make([]map[rune]int, n)
 	body := make([]map[rune]int, n)
+	for i := range want {
+		votes[i], body[i] = map[rune]int{}, map[rune]int{}
+	}
+	titleSeen, seen := map[string]int{}, map[string]int{}
+	titleReadings(rec, lines, at, func(r []rune) {
+		titleSeen[string(r)]++
+		for i, c := range r {
+			votes[i][c]++
+		}
+	})
+	// The title's readings are split where its kept character is given
+	// by fewer than twice as many as give another.
+	split := false
 	for i, r := range want {
-		votes[i], body[i] = map[rune]int{r: 1}, map[rune]int{}
+		for c, v := range votes[i] {
+			split = split || c != r && 2*v > votes[i][r]
+		}
 	}
 	counted := map[int]bool{}
-	seen := map[string]int{rec.Agency: 1}
 	add := func(starts []int, m int) {
 		for _, j := range starts {
 			seen[string(text[j:j+m])]++
@@ -69,11 +89,7 @@ func (p *Parser) checkAgency(rec *record.Record, lines []line, at int) {
 		add(readings(text, want[:m], want[m-1]), m)
 	}
 	best := slices.Clone(want)
-	agree := true
 	for i := range want {
-		if len(votes[i]) > 1 {
-			agree = false
-		}
 		for r, v := range votes[i] {
 			b := best[i]
 			if v > votes[i][b] || v == votes[i][b] && (body[i][r] > body[i][b] || body[i][r] == body[i][b] && r != want[i] && b != want[i] && r < b) {
@@ -81,7 +97,15 @@ func (p *Parser) checkAgency(rec *record.Record, lines []line, at int) {
 			}
 		}
 	}
-	if agree {
+	// The places naming the agency agree where every character the body
+	// gives is the one kept.
+	agree := !split
+	for i := range want {
+		for r := range body[i] {
+			agree = agree && r == best[i]
+		}
+	}
+	if agree && slices.Equal(best, want) {
 		return
 	}
 	first := rec.Agency
@@ -89,16 +113,87 @@ func (p *Parser) checkAgency(rec *record.Record, lines []line, at int) {
 		rec.Title = strings.Replace(rec.Title, first, s, 1)
 		rec.Agency = s
 	}
-	parts := make([]string, 0, len(seen))
-	for s, c := range seen {
-		parts = append(parts, fmt.Sprintf("%s (%d)", s, c))
+	readWays := "the title gives " + mostSeen(titleSeen)
+	if n := sumSeen(titleSeen); n > 1 {
+		readWays = fmt.Sprintf("the title read %d ways gives %s", n, mostSeen(titleSeen))
 	}
-	slices.Sort(parts)
+	if len(seen) > 0 {
+		readWays += "; the text gives " + mostSeen(seen)
+	}
 	rec.Findings = append(rec.Findings, record.Finding{
 		Rule: validate.RuleMetaLowConfidence, Severity: record.Warning,
 		Message: fmt.Sprintf("the agency was read as %q in the title, and the places naming it disagree: %s; %q is kept, the reading most of them give character by character. Check the title against the page.",
-			first, strings.Join(parts, ", "), rec.Agency),
+			first, readWays, rec.Agency),
 	})
+}
+
+// mostSeenShown is how many of the readings of the agency a warning lists.
+const mostSeenShown = 4
+
+// mostSeen lists the readings most often seen, with their counts.
+func mostSeen(seen map[string]int) string {
+	keys := slices.Collect(maps.Keys(seen))
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := seen[b] - seen[a]; c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, 0, mostSeenShown+1)
+	for i, k := range keys {
+		if i == mostSeenShown {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d)", k, seen[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sumSeen counts the readings seen.
+func sumSeen(seen map[string]int) int {
+	n := 0
+	for _, c := range seen {
+		n += c
+	}
+	return n
+}
+
+// titleReadings calls add with the agency's characters in each of the
+// title's readings: where the title was read several ways (its line's
+// readings, as an OCR converter gives them for a line printed large), in
+// each reading as long as the line's text; else the title as read, once.
+func titleReadings(rec *record.Record, lines []line, at int, add func([]rune)) {
+	want := []rune(rec.Agency)
+	first := lines[at]
+	if at > 0 && joinedTitle(rec.Title, lines[at-1]) {
+		first = lines[at-1]
+	}
+	t := []rune(textnorm.RemoveSpace(first.text))
+	off := -1
+	for j := 0; j+len(want) <= len(t); j++ {
+		if slices.Equal(t[j:j+len(want)], want) {
+			off = j
+			break
+		}
+	}
+	added := false
+	for _, rd := range first.readings {
+		if r := []rune(textnorm.RemoveSpace(rd)); off >= 0 && len(r) == len(t) {
+			add(r[off : off+len(want)])
+			added = true
+		}
+	}
+	if !added {
+		add(want)
+	}
+}
+
+// joinedTitle reports whether l, the line before the title's last, is the
+// title's first.
+func joinedTitle(title string, l line) bool {
+	t := textnorm.RemoveSpace(l.text)
+	return t != "" && strings.Contains(title, t)
 }
 
 // bodyText returns the text of the lines other than the title's (line at,
@@ -110,7 +205,7 @@ func bodyText(title string, lines []line, at int) []rune {
 	var b strings.Builder
 	prose := false
 	for i := range lines {
-		if i == at || i == at-1 && strings.Contains(title, textnorm.RemoveSpace(lines[i].text)) {
+		if i == at || i == at-1 && joinedTitle(title, lines[i]) {
 			continue // the title's own lines
 		}
 		if !lines[i].grid && lines[i].text != "" {

@@ -26,25 +26,41 @@ func TestAgencyMajority(t *testing.T) {
 		body       string  // what the prose reads for the agency
 		wantAgency string
 		warned     bool
+		// title is the title's reading ("" for misread); readings, how
+		// many of the title line's readings (layout.Block.Readings) give
+		// each agency.
+		title    string
+		readings map[string]int
 	}{
-		{"OCR title misread, prose right", 0.8, right, right, true},
-		{"OCR title and prose agree", 0.8, misread, misread, false},
-		{"digital title kept", 0, right, misread, false},
-		{"stray mark before the title", 0.8, right, right, true},
-		{"tie: the body's reading wins", 0.8, "tie", right, true},
-		{"name broken at a line's end", 0.8, "禾桥区卫生\n健康委员会", right, true},
+		{"OCR title misread, prose right", 0.8, right, right, true, "", nil},
+		{"OCR title and prose agree", 0.8, misread, misread, false, "", nil},
+		{"digital title kept", 0, right, misread, false, "", nil},
+		{"stray mark before the title", 0.8, right, right, true, "", nil},
+		{"tie: the body's reading wins", 0.8, "tie", right, true, "", nil},
+		{"name broken at a line's end", 0.8, "禾桥区卫生\n健康委员会", right, true, "", nil},
 		// The title and the two full mentions misread the place alike;
 		// the prose names the place three times more, and 禾桥发布 starts
 		// like it but is no place (it does not end in 区).
-		{"place named again in the prose", 0.8, "place", right, true},
+		{"place named again in the prose", 0.8, "place", right, true, "", nil},
+		// A title read several ways (an OCR converter's readings of a line
+		// printed large) outweighs a misreading the prose repeats; its
+		// readings split, the prose decides.
+		{"title read several ways, the prose misread alike", 0.8, misread, right, true, right, map[string]int{right: 10, misread: 6}},
+		{"title read several ways, all agreeing", 0.8, right, right, false, right, map[string]int{right: 16}},
+		{"title readings split, the prose decides", 0.8, right, right, true, misread, map[string]int{misread: 5, right: 4}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			title := misread
+			if tt.title != "" {
+				title = tt.title
+			}
 			if strings.HasPrefix(tt.name, "stray") {
 				title = "”" + misread
 			}
-			src := strings.Replace(string(text), right, title, 1) // the title
+			// The title, put in once the body's mentions are.
+			const mark = "\x00"
+			src := strings.Replace(string(text), right, mark, 1)
 			switch tt.body {
 			case "place":
 				src = strings.ReplaceAll(src, right, "禾杨区卫生健康委员会") +
@@ -56,9 +72,19 @@ func TestAgencyMajority(t *testing.T) {
 			default:
 				src = strings.ReplaceAll(src, right, tt.body)
 			}
-			doc := textDocument(src)
+			doc := textDocument(strings.Replace(src, mark, title, 1))
 			for i := range doc.Blocks {
 				doc.Blocks[i].Prov.Confidence = tt.conf
+			}
+			for i := range doc.Blocks {
+				if strings.HasPrefix(doc.Blocks[i].Text, title) {
+					for agency, n := range tt.readings {
+						for range n {
+							doc.Blocks[i].Readings = append(doc.Blocks[i].Readings, strings.Replace(doc.Blocks[i].Text, title, agency, 1))
+						}
+					}
+					break
+				}
 			}
 			rec := parser.New(parser.Config{}).Parse(doc)
 			if rec.Agency != tt.wantAgency {

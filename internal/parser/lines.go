@@ -33,6 +33,9 @@ type line struct {
 	// chars is set while a placed line's cells' col and end count
 	// characters rather than display columns (see charsAlign).
 	chars bool
+	// readings are the paragraph's other readings (layout.Block.Readings)
+	// for a paragraph of one line; else nil.
+	readings []string
 }
 
 // multi reports whether the line holds several cells, so that its end is a
@@ -108,6 +111,9 @@ func (p *Parser) lines(doc *layout.Document, s *scratch) []line {
 				var l line
 				var ok bool
 				if l, buf, ok = p.textLine(text, b.Prov.Confidence, buf); ok {
+					if text == b.Text {
+						l.readings = b.Readings
+					}
 					l.pageStart, pageStart = pageStart, false
 					out = append(out, l)
 					placed = placed || l.placed

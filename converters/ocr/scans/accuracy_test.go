@@ -81,6 +81,7 @@ type tally struct {
 	fields, right, docs, silent int
 	corrected                   int // values taken from a re-reading (ocr.corrected)
 	titles, agencies            int // whole reports with the title, the agency right
+	silentTitles                int // whole reports with a wrong title or agency no warning flags
 	pages                       int
 	elapsed                     time.Duration
 }
@@ -169,6 +170,14 @@ func TestScanAccuracy(t *testing.T) {
 			if rec.Agency == want.Agency {
 				tl.agencies++
 			}
+			// A wrong title must carry a meta.low_confidence warning.
+			if (rec.Title != want.Title || rec.Agency != want.Agency) && !slices.ContainsFunc(rec.Findings, func(f record.Finding) bool {
+				return f.Rule == validate.RuleMetaLowConfidence
+			}) {
+				tl.silentTitles++
+				t.Errorf("%s: silent error: title %q, agency %q (want %q, %q) with no %s warning",
+					e.File, rec.Title, rec.Agency, want.Title, want.Agency, validate.RuleMetaLowConfidence)
+			}
 			if len(wrong) > 0 && rec.Status == record.Valid {
 				tl.silent++
 				t.Errorf("%s: silent errors: status valid with %d wrong fields: %s", e.File, len(wrong), strings.Join(wrong, ", "))
@@ -183,8 +192,8 @@ func TestScanAccuracy(t *testing.T) {
 	targets := map[string]float64{"300": 0.995, "200": 0.98}
 	for key, tl := range byDPI {
 		rate := float64(tl.right) / float64(max(1, tl.fields))
-		t.Logf("%s: %d/%d numeric fields right (%.2f%%), %d whole reports (title right %d, agency right %d), %d silent, %d corrected by re-reading; %.2f s per page",
-			key, tl.right, tl.fields, 100*rate, tl.docs, tl.titles, tl.agencies, tl.silent, tl.corrected, tl.elapsed.Seconds()/float64(max(1, tl.pages)))
+		t.Logf("%s: %d/%d numeric fields right (%.2f%%), %d whole reports (title right %d, agency right %d, %d wrong unflagged), %d silent, %d corrected by re-reading; %.2f s per page",
+			key, tl.right, tl.fields, 100*rate, tl.docs, tl.titles, tl.agencies, tl.silentTitles, tl.silent, tl.corrected, tl.elapsed.Seconds()/float64(max(1, tl.pages)))
 		if want, ok := targets[key]; ok && rate < want {
 			t.Errorf("%s dpi: %.2f%% of numeric fields right, the target is %.1f%%", key, 100*rate, 100*want)
 		}
