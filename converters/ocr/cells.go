@@ -487,11 +487,7 @@ func (rg *region) oneLine() *image.Gray {
 	}
 	var pieces []image.Rectangle
 	for _, l := range lines {
-		var r image.Rectangle
-		for _, c := range l {
-			r = r.Union(c.Box)
-		}
-		pieces = append(pieces, r.Inset(-1).Intersect(rg.img.Rect))
+		pieces = append(pieces, extent(l).Inset(-1).Intersect(rg.img.Rect))
 	}
 	return rg.sideBySide(pieces)
 }

@@ -131,13 +131,5 @@ func (c *Converter) knows(model, lang string, r rune) bool {
 	if !ok || set[r] {
 		return true
 	}
-	switch {
-	case model == lang:
-		return false
-	case model == langTraditional:
-		t := []rune(c.vocab.norm.Traditional(string(r)))
-		return len(t) == 1 && set[t[0]]
-	default:
-		return set[c.vocab.norm.Simplified(r)]
-	}
+	return model != lang && set[c.inScript(r, model)]
 }

@@ -368,8 +368,9 @@ func otherScript(lang string) string {
 	return langTraditional
 }
 
-// inScript returns r, read by the other script's model, in the page's
-// script lang.
+// inScript returns r written in script lang (a model's), as the other
+// script's model read it or as a model of lang would output it; r itself
+// where lang writes it as more than one character.
 func (c *Converter) inScript(r rune, lang string) rune {
 	if lang == langSimplified {
 		return c.vocab.norm.Simplified(r)
