@@ -69,7 +69,8 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 		scale = min(3, float64(minWidth)/float64(w))
 		g = imgproc.Scale(g, scale)
 	}
-	p, probe, simConf, err := orient(ctx, e, g)
+	lang := st.get()
+	p, probe, simConf, err := orient(ctx, e, g, lang != "")
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +78,6 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 	if bilevel {
 		p.soft = p.softened()
 	}
-	lang := st.get()
 	if lang == "" && probe != nil {
 		l, err := script(e, c.vocab.norm, probe, simConf)
 		if err != nil {
@@ -107,14 +107,32 @@ const (
 	uprightLead = 0.05
 )
 
+// sureUpright is the mean confidence at or above which one line of body
+// text read as simplified script shows its page upright. On the scan sets
+// (95 pages, every condition), such lines of upright pages read at
+// 0.50-0.95, all but four at 0.65 or more, and of the same pages turned a
+// quarter or half turn at 0.50 or less.
+const sureUpright = 0.65
+
 // orient returns the page turned upright and deskewed, with its probe (nil
 // when the page has no text) and the probe's mean confidence read as
 // simplified script. The other turns are tried on turned copies of the
 // page as first straightened, its ruling lines with it; only the turn
-// chosen has its tables found again.
-func orient(ctx context.Context, e *engine, g *image.Gray) (*page, *image.Gray, float64, error) {
+// chosen has its tables found again. Once the script is known (quick), a
+// page whose line with the most ink reads surely (sureUpright) is taken as
+// upright and returned without a probe: most pages are, and their probe
+// costs a sixth of their reading.
+func orient(ctx context.Context, e *engine, g *image.Gray, quick bool) (*page, *image.Gray, float64, error) {
 	p := upright(g)
-	probe := p.probe()
+	if quick {
+		if line := p.probe(1); line != nil {
+			conf, err := meanConf(e, line, langSimplified)
+			if err != nil || conf >= sureUpright {
+				return p, nil, 0, err
+			}
+		}
+	}
+	probe := p.probe(probeLines)
 	if probe == nil {
 		return p, nil, 0, nil
 	}
@@ -127,7 +145,7 @@ func orient(ctx context.Context, e *engine, g *image.Gray) (*page, *image.Gray, 
 		if err := ctx.Err(); err != nil {
 			return nil, nil, 0, err
 		}
-		probe := p.turned(q).probe()
+		probe := p.turned(q).probe(probeLines)
 		if probe == nil {
 			continue
 		}
@@ -278,7 +296,7 @@ const probeLines = 4
 // (no wider gap between them than twice their height) are taken: the
 // group of probeLines of them with the most ink, or when no block holds
 // as many, the longest (a heading above a table reads as one line).
-func (p *page) probe() *image.Gray {
+func (p *page) probe(lines int) *image.Gray {
 	h := p.bin.H
 	// Ink per row, ruling lines left out.
 	rows := make([]int, h)
@@ -309,7 +327,7 @@ func (p *page) probe() *image.Gray {
 	best, bestInk, bestN := -1, 0, 0
 	for i := range runs {
 		ink := 0
-		for n := 1; n <= probeLines && i+n <= len(runs); n++ {
+		for n := 1; n <= lines && i+n <= len(runs); n++ {
 			r := runs[i+n-1]
 			if !isBody(r) || n > 1 && r.lo-runs[i+n-2].hi > 2*body {
 				break

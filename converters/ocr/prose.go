@@ -53,6 +53,8 @@ type textLine struct {
 	// readings are the line's readings at several sizes by both models,
 	// for a line printed large (readLarge); else nil.
 	readings []string
+	// chars are the line's characters as read among the others.
+	chars []symbol
 }
 
 // prose reads a band of the page as lines of text and joins them into
@@ -63,7 +65,7 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 	if rg == nil {
 		return nil, nil
 	}
-	found, err := e.read(rg.img, lang, psmColumn, "", gosseract.RIL_TEXTLINE)
+	found, err := e.readLines(rg.img, lang, psmColumn)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +76,7 @@ func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang s
 		if t == "" {
 			continue
 		}
-		lines = append(lines, textLine{text: t, box: s.box, conf: s.conf})
+		lines = append(lines, textLine{text: t, box: s.box, conf: s.conf, chars: s.chars})
 		left, right = min(left, s.box.Min.X), max(right, s.box.Max.X)
 	}
 	if err := c.rereadLarge(e, rg.img, lines, p.unit, lang, r.Min.Y == 0); err != nil {
@@ -147,7 +149,7 @@ const bodyHeight = 50
 // stands, are read at every size of largeHeights, since a title names
 // places whose rare characters one model lacks or misreads. The body
 // lines of the band they head (where the prose names the same places) are
-// read by both models too (see bothModels).
+// read by both models too (see surer).
 func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string, top bool) error {
 	body := int(bodyHeight * unit)
 	if len(lines) >= 3 {
@@ -188,16 +190,16 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		if l.box.Dy()*10 >= body*13 {
 			continue
 		}
+		if !slices.ContainsFunc(l.chars, unsureHan) {
+			continue
+		}
 		pad := body / 4
 		crop := img.SubImage(image.Rect(l.box.Min.X-pad, l.box.Min.Y-pad, l.box.Max.X+pad, l.box.Max.Y+pad)).(*image.Gray)
-		own, t, _, err := c.bothModels(e, crop, lang)
+		alt, err := e.read(crop, otherScript(lang), psmLine, "", gosseract.RIL_SYMBOL)
 		if err != nil {
 			return err
 		}
-		// Only where the line read alone reads as it did among the others,
-		// so that nothing changes but the characters the other model was
-		// surer of.
-		if t != own && cleanLine(own) == l.text {
+		if t, ok := c.surer(l.chars, alt, lang); ok {
 			lines[i].text = cleanLine(t)
 		}
 	}
@@ -383,43 +385,37 @@ func (c *Converter) inScript(r rune, lang string) rune {
 
 // sureHan is the confidence at or above which the page's model reads
 // every Chinese character of a line for the other model not to be asked,
-// which would double the line's time: a character one model lacks is read
-// by it as a look-alike with less confidence. On the scan set the other
-// model's fixes of place names (环 for 璟) came on lines whose least sure
-// character read at 0.76-0.956, and over half the lines read above 0.97.
+// which would add a reading of the line: a character one model lacks is
+// read by it as a look-alike with less confidence. On the scan set the
+// other model's fixes of place names (环 for 璟) came on lines whose least
+// sure character read at 0.76-0.956, and over half the lines read above
+// 0.97.
 const sureHan = 0.97
 
-// bothModels reads a line with the page's model and, unless it read every
-// Chinese character surely (sureHan), with the other script's, and where
-// both read as many characters keeps at each the surer one (the other
-// model's put into the page's script): each model lacks characters the
-// other has (chi_sim has no 璟, chi_tra no 岚), and reads them as a
-// look-alike with less confidence. It returns the page's model's reading
-// and the merged one, as read (not cleaned), and the merged one's mean
-// confidence.
-func (c *Converter) bothModels(e *engine, img *image.Gray, lang string) (own, merged string, conf float64, err error) {
-	syms, err := e.read(img, lang, psmLine, "", gosseract.RIL_SYMBOL)
-	if err != nil || len(syms) == 0 {
-		return "", "", 0, err
+// surer merges a line's characters as the page's model read them (own)
+// with the other script's model's reading of the line alone (alt): where
+// both read as many characters, each character is the surer reading (the
+// other model's put into the page's script), since each model lacks
+// characters the other has (chi_sim has no 璟, chi_tra no 岚) and reads
+// them as a look-alike with less confidence. It reports whether any
+// character changed; the characters are lined up by their order only, so
+// nothing changes where the counts differ.
+func (c *Converter) surer(own, alt []symbol, lang string) (string, bool) {
+	if len(alt) != len(own) {
+		return "", false
 	}
-	var alt []symbol
-	if slices.ContainsFunc(syms, unsureHan) {
-		if alt, err = e.read(img, otherScript(lang), psmLine, "", gosseract.RIL_SYMBOL); err != nil {
-			return "", "", 0, err
-		}
-	}
-	same := len(alt) == len(syms)
-	var a, b strings.Builder
-	for i, s := range syms {
-		a.WriteString(s.text)
-		if same && alt[i].conf > s.conf && utf8.RuneCountInString(alt[i].text) == 1 && utf8.RuneCountInString(s.text) == 1 {
+	var b strings.Builder
+	changed := false
+	for i, s := range own {
+		if alt[i].conf > s.conf && utf8.RuneCountInString(alt[i].text) == 1 && utf8.RuneCountInString(s.text) == 1 {
 			r, _ := utf8.DecodeRuneInString(alt[i].text)
-			s.text, s.conf = string(c.inScript(r, lang)), alt[i].conf
+			if t := string(c.inScript(r, lang)); t != s.text {
+				s.text, changed = t, true
+			}
 		}
 		b.WriteString(s.text)
-		conf += s.conf
 	}
-	return a.String(), b.String(), conf / float64(len(syms)), nil
+	return b.String(), changed
 }
 
 // unsureHan reports whether s is a Chinese character read with less

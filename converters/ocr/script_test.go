@@ -57,7 +57,7 @@ func TestScript(t *testing.T) {
 			if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
 				g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
 			}
-			_, probe, sim, err := orient(context.Background(), e, g)
+			_, probe, sim, err := orient(context.Background(), e, g, false)
 			if err != nil || probe == nil {
 				t.Fatalf("no probe: %v", err)
 			}

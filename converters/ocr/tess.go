@@ -2,10 +2,14 @@ package ocr
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"image"
+	"io"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -56,6 +60,8 @@ func (e *engine) client(lang string) (*gosseract.Client, error) {
 	// Tesseract neither guesses nor warns.
 	c.SetVariable("user_defined_dpi", "300")
 	c.SetVariable("debug_file", os.DevNull)
+	// hOCR with each character's box and confidence (readLines).
+	c.SetVariable("hocr_char_boxes", "1")
 	e.clients[lang] = c
 	return c, nil
 }
@@ -95,6 +101,147 @@ func (e *engine) read(img *image.Gray, lang string, psm int, whitelist string, l
 		out = append(out, symbol{text: b.Word, box: b.Box, conf: b.Confidence / 100})
 	}
 	return out, nil
+}
+
+// textLineRead is one line of a block as recognised: its text (words
+// joined by spaces), box and confidence, and its characters.
+type textLineRead struct {
+	symbol
+	chars []symbol
+}
+
+// readLines recognises img as lines of text with the language and
+// segmentation mode, and returns each line with its characters and their
+// confidences, all from one recognition: Tesseract's hOCR with character
+// boxes. Asking for lines and then for characters would recognise the
+// image twice, as gosseract's GetBoundingBoxes recognises it each time. A
+// line's confidence is the mean of its words', as Tesseract's own line
+// confidence is.
+func (e *engine) readLines(img *image.Gray, lang string, psm int) ([]textLineRead, error) {
+	c, err := e.client(lang)
+	if err != nil {
+		return nil, err
+	}
+	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm))
+	c.SetVariable("tessedit_char_whitelist", "")
+	if err := c.SetImageFromBytes(pgm(img)); err != nil {
+		return nil, err
+	}
+	out, err := c.HOCRText()
+	if err != nil {
+		return nil, fmt.Errorf("tesseract: %w", err)
+	}
+	lines, err := parseHOCR(out)
+	if err != nil {
+		return nil, fmt.Errorf("tesseract: reading its hOCR: %w", err)
+	}
+	return lines, nil
+}
+
+// hocrLine holds the classes of hOCR's line elements: Tesseract writes a
+// line as one of these by its layout.
+var hocrLine = map[string]bool{"ocr_line": true, "ocr_header": true, "ocr_caption": true, "ocr_textfloat": true}
+
+// parseHOCR reads Tesseract's hOCR into lines of characters.
+func parseHOCR(doc string) ([]textLineRead, error) {
+	var lines []textLineRead
+	var wordConfs float64
+	var words int
+	var text strings.Builder
+	var inChar bool
+	endLine := func() {
+		if n := len(lines); n > 0 && words > 0 {
+			lines[n-1].text = strings.TrimSpace(text.String())
+			lines[n-1].conf = wordConfs / float64(words) / 100
+		}
+		text.Reset()
+		wordConfs, words = 0, 0
+	}
+	d := xml.NewDecoder(strings.NewReader(doc))
+	d.Strict = false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			class, title := attr(t, "class"), attr(t, "title")
+			switch {
+			case hocrLine[class]:
+				endLine()
+				lines = append(lines, textLineRead{symbol: symbol{box: hocrBox(title, "bbox")}})
+			case class == "ocrx_word" && len(lines) > 0:
+				if words > 0 {
+					text.WriteByte(' ')
+				}
+				words++
+				wordConfs += hocrNumber(title, "x_wconf")
+			case class == "ocrx_cinfo" && len(lines) > 0:
+				l := &lines[len(lines)-1]
+				l.chars = append(l.chars, symbol{box: hocrBox(title, "x_bboxes"), conf: hocrNumber(title, "x_conf") / 100})
+				inChar = true
+			}
+		case xml.CharData:
+			if inChar {
+				l := &lines[len(lines)-1]
+				l.chars[len(l.chars)-1].text += string(t)
+				text.Write(t)
+			}
+		case xml.EndElement:
+			inChar = false
+		}
+	}
+	endLine()
+	return slices.DeleteFunc(lines, func(l textLineRead) bool { return l.text == "" }), nil
+}
+
+// attr returns the value of the element's attribute name.
+func attr(e xml.StartElement, name string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// hocrFields returns the numbers after key in an hOCR title ("bbox 1 2 3
+// 4; x_wconf 96").
+func hocrFields(title, key string) []float64 {
+	for part := range strings.SplitSeq(title, ";") {
+		f := strings.Fields(part)
+		if len(f) == 0 || f[0] != key {
+			continue
+		}
+		out := make([]float64, 0, len(f)-1)
+		for _, s := range f[1:] {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return nil
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	return nil
+}
+
+func hocrBox(title, key string) image.Rectangle {
+	if f := hocrFields(title, key); len(f) == 4 {
+		return image.Rect(int(f[0]), int(f[1]), int(f[2]), int(f[3]))
+	}
+	return image.Rectangle{}
+}
+
+func hocrNumber(title, key string) float64 {
+	if f := hocrFields(title, key); len(f) == 1 {
+		return f[0]
+	}
+	return 0
 }
 
 // pgm encodes img as a binary PGM, which Leptonica reads without the cost of

@@ -1,0 +1,88 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/nianbao/nianbao/converters/ocr/imgproc"
+)
+
+// TestReadLines checks that a block's lines with their characters, from
+// one recognition, are what Tesseract gives when asked for its lines and
+// then for its characters (two recognitions), on a band of prose of a
+// scanned page.
+func TestReadLines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR of a scanned page: not in -short")
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scans", "005-300.tif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := imgproc.Open(data, imgproc.Limits{MaxPixels: DefaultMaxPixels, MaxPages: DefaultMaxPages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := f.Page(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine("")
+	defer e.close()
+	p, _, _, err := orient(context.Background(), e, g, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := p.clean(image.Rect(0, 0, p.bin.W, p.bin.H/3))
+	if rg == nil {
+		t.Fatal("no ink in the page's top third")
+	}
+	got, err := e.readLines(rg.img, langTraditional, psmColumn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := e.read(rg.img, langTraditional, psmColumn, "", gosseract.RIL_TEXTLINE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms, err := e.read(rg.img, langTraditional, psmColumn, "", gosseract.RIL_SYMBOL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = slices.DeleteFunc(lines, func(l symbol) bool { return strings.TrimSpace(l.text) == "" })
+	if len(got) != len(lines) || len(got) < 3 {
+		t.Fatalf("%d lines read, Tesseract's own lines %d", len(got), len(lines))
+	}
+	syms = slices.DeleteFunc(syms, func(s symbol) bool { return strings.TrimSpace(s.text) == "" })
+	k := 0
+	for i, l := range got {
+		want := lines[i]
+		// Tesseract joins characters of scripts without spaces, hOCR's
+		// words with spaces: the same text once cleaned.
+		if cleanLine(l.text) != cleanLine(want.text) || l.box != want.box {
+			t.Errorf("line %d: %q %v, want %q %v", i, l.text, l.box, want.text, want.box)
+		}
+		// A line's confidence is its words' mean; Tesseract's own clips
+		// their mean, not each, and differs on lines of words read with
+		// none (noise read as text).
+		if d := l.conf - want.conf; want.conf > 0.5 && (d > 0.01 || d < -0.01) {
+			t.Errorf("line %d: confidence %.3f, want %.3f", i, l.conf, want.conf)
+		}
+		for _, c := range l.chars {
+			if k >= len(syms) || c.text != syms[k].text || c.box != syms[k].box || c.conf-syms[k].conf > 1e-4 || syms[k].conf-c.conf > 1e-4 {
+				t.Fatalf("line %d: character %d %+v, Tesseract's own %+v", i, k, c, syms[min(k, len(syms)-1)])
+			}
+			k++
+		}
+	}
+	if k != len(syms) {
+		t.Errorf("%d characters read, Tesseract's own %d", k, len(syms))
+	}
+}
