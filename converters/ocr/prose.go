@@ -190,20 +190,62 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		if l.box.Dy()*10 >= body*13 {
 			continue
 		}
-		if !slices.ContainsFunc(l.chars, unsureHan) {
-			continue
+		// Only the unsure characters, with a little of the line on either
+		// side, are read again: the other model's reading costs what the
+		// width read does.
+		chars := slices.Clone(l.chars)
+		changed := false
+		for _, sp := range unsureSpans(chars) {
+			pad := body / 4
+			x0, x1 := l.box.Min.X-pad, l.box.Max.X+pad
+			if sp[0] > 0 {
+				x0 = min(chars[sp[0]].box.Min.X, (chars[sp[0]-1].box.Max.X+chars[sp[0]].box.Min.X)/2)
+			}
+			if sp[1] < len(chars) {
+				x1 = max(chars[sp[1]-1].box.Max.X, (chars[sp[1]-1].box.Max.X+chars[sp[1]].box.Min.X)/2)
+			}
+			crop := img.SubImage(image.Rect(x0, l.box.Min.Y-pad, x1, l.box.Max.Y+pad)).(*image.Gray)
+			alt, err := e.read(crop, otherScript(lang), psmLine, "", gosseract.RIL_SYMBOL)
+			if err != nil {
+				return err
+			}
+			if c.surer(chars[sp[0]:sp[1]], alt, lang) {
+				changed = true
+			}
 		}
-		pad := body / 4
-		crop := img.SubImage(image.Rect(l.box.Min.X-pad, l.box.Min.Y-pad, l.box.Max.X+pad, l.box.Max.Y+pad)).(*image.Gray)
-		alt, err := e.read(crop, otherScript(lang), psmLine, "", gosseract.RIL_SYMBOL)
-		if err != nil {
-			return err
-		}
-		if t, ok := c.surer(l.chars, alt, lang); ok {
-			lines[i].text = cleanLine(t)
+		if changed {
+			var b strings.Builder
+			for _, ch := range chars {
+				b.WriteString(ch.text)
+			}
+			lines[i].text = cleanLine(b.String())
 		}
 	}
 	return nil
+}
+
+// spanContext is how many characters on either side of an unsure one are
+// read with it, so that the other model reads it among others as in its
+// line.
+const spanContext = 2
+
+// unsureSpans returns the stretches [from, to) of chars to read again: each
+// unsure Chinese character (unsureHan) with spanContext characters on
+// either side, stretches that meet made one.
+func unsureSpans(chars []symbol) [][2]int {
+	var out [][2]int
+	for i, ch := range chars {
+		if !unsureHan(ch) {
+			continue
+		}
+		from, to := max(0, i-spanContext), min(len(chars), i+spanContext+1)
+		if n := len(out); n > 0 && from <= out[n-1][1] {
+			out[n-1][1] = to
+			continue
+		}
+		out = append(out, [2]int{from, to})
+	}
+	return out
 }
 
 // largeHeights are the heights, in pixels, a large line is read at: first
@@ -392,30 +434,28 @@ func (c *Converter) inScript(r rune, lang string) rune {
 // 0.97.
 const sureHan = 0.97
 
-// surer merges a line's characters as the page's model read them (own)
-// with the other script's model's reading of the line alone (alt): where
-// both read as many characters, each character is the surer reading (the
-// other model's put into the page's script), since each model lacks
+// surer merges into own, characters as the page's model read them, the
+// other script's model's reading of the same stretch of line (alt): where
+// both read as many characters, each character becomes the surer reading
+// (the other model's put into the page's script), since each model lacks
 // characters the other has (chi_sim has no 璟, chi_tra no 岚) and reads
-// them as a look-alike with less confidence. It reports whether any
-// character changed; the characters are lined up by their order only, so
-// nothing changes where the counts differ.
-func (c *Converter) surer(own, alt []symbol, lang string) (string, bool) {
+// them as a look-alike with less confidence. The characters are lined up
+// by their order only, so nothing changes where the counts differ. It
+// reports whether any character changed.
+func (c *Converter) surer(own, alt []symbol, lang string) bool {
 	if len(alt) != len(own) {
-		return "", false
+		return false
 	}
-	var b strings.Builder
 	changed := false
 	for i, s := range own {
 		if alt[i].conf > s.conf && utf8.RuneCountInString(alt[i].text) == 1 && utf8.RuneCountInString(s.text) == 1 {
 			r, _ := utf8.DecodeRuneInString(alt[i].text)
 			if t := string(c.inScript(r, lang)); t != s.text {
-				s.text, changed = t, true
+				own[i].text, own[i].conf, changed = t, alt[i].conf, true
 			}
 		}
-		b.WriteString(s.text)
 	}
-	return b.String(), changed
+	return changed
 }
 
 // unsureHan reports whether s is a Chinese character read with less
