@@ -195,8 +195,8 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		// width read does.
 		chars := slices.Clone(l.chars)
 		changed := false
+		pad := body / 4
 		for _, sp := range unsureSpans(chars) {
-			pad := body / 4
 			x0, x1 := l.box.Min.X-pad, l.box.Max.X+pad
 			if sp[0] > 0 {
 				x0 = min(chars[sp[0]].box.Min.X, (chars[sp[0]-1].box.Max.X+chars[sp[0]].box.Min.X)/2)
@@ -426,9 +426,9 @@ func (c *Converter) inScript(r rune, lang string) rune {
 }
 
 // sureHan is the confidence at or above which the page's model reads
-// every Chinese character of a line for the other model not to be asked,
-// which would add a reading of the line: a character one model lacks is
-// read by it as a look-alike with less confidence. On the scan set the
+// every Chinese character of a line for the other model not to be asked
+// (see unsureSpans): a character one model lacks is read by it as a
+// look-alike with less confidence. On the scan set the
 // other model's fixes of place names (环 for 璟) came on lines whose least
 // sure character read at 0.76-0.956, and over half the lines read above
 // 0.97.
