@@ -111,9 +111,11 @@ type Component struct {
 	Area int // ink pixels
 }
 
-// Components labels b's ink and returns each piece's box and area, indexed
-// by label (index 0, paper, is unused).
-func Components(b *Bin) ([]int32, []Component) {
+// Components labels b's ink as Runs does and returns its runs and each
+// piece's box and area, indexed by label (index 0, paper, is unused). The
+// runs, not a label per pixel, since a page's labels are a large array
+// most callers read a little of.
+func Components(b *Bin) ([]Run, []Component) {
 	runs, n := Runs(b)
 	comps := make([]Component, n)
 	for i := range comps {
@@ -127,5 +129,5 @@ func Components(b *Bin) ([]int32, []Component) {
 		c.Box.Min.Y, c.Box.Max.Y = min(c.Box.Min.Y, y), max(c.Box.Max.Y, y+1)
 		c.Area += x1 - x0
 	}
-	return paint(runs, b.W, b.H), comps
+	return runs, comps
 }

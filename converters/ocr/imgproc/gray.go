@@ -131,34 +131,81 @@ func grayOf(c color.Color) uint8 {
 // Smooth returns g averaged along one axis over 2*radius+1 pixels (down
 // the columns when vertical, else along the rows): a line along that axis
 // keeps its darkness while noise and the gaps JPEG loss leaves in it fade.
+// The edges are repeated outward. It runs over whole pages several times a
+// page, so it keeps running sums and reads and writes whole rows.
 func Smooth(g *image.Gray, radius int, vertical bool) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w, h))
-	n, m, step, stride := h, w, 1, g.Stride // lines, length along, pixel step
-	if vertical {
-		n, m, step = w, h, g.Stride
-		stride = 1
+	if w == 0 || h == 0 {
+		return out
 	}
-	ostep, ostride := 1, out.Stride
-	if vertical {
-		ostep, ostride = out.Stride, 1
+	k := 2*radius + 1
+	// The quotients by k looked up, not divided.
+	quot := make([]uint8, 255*k+1)
+	for s := range quot {
+		quot[s] = uint8(s / k)
 	}
-	for i := 0; i < n; i++ {
-		src := g.Pix[i*stride:]
-		dst := out.Pix[i*ostride:]
-		// A running sum over the window, the edges repeated outward.
-		at := func(j int) int { return int(src[min(m-1, max(0, j))*step]) }
-		sum := 0
-		for j := -radius; j <= radius; j++ {
-			sum += at(j)
-		}
-		k := 2*radius + 1
-		for j := 0; j < m; j++ {
-			dst[j*ostep] = uint8(sum / k)
-			sum += at(j+radius+1) - at(j-radius)
-		}
+	if vertical {
+		smoothColumns(out, g, radius, quot)
+	} else {
+		smoothRows(out, g, radius, quot)
 	}
 	return out
+}
+
+// smoothRows averages each row of g into out over 2*radius+1 pixels.
+func smoothRows(out, g *image.Gray, radius int, quot []uint8) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	// The row with radius pixels repeated beyond each end, and one more
+	// past the right one read by the last step of the running sum.
+	pad := make([]uint8, w+2*radius+1)
+	for y := 0; y < h; y++ {
+		src := g.Pix[y*g.Stride : y*g.Stride+w]
+		for j := 0; j < radius; j++ {
+			pad[j] = src[0]
+		}
+		copy(pad[radius:], src)
+		for j := radius + w; j < len(pad); j++ {
+			pad[j] = src[w-1]
+		}
+		sum := 0
+		for _, v := range pad[:2*radius+1] {
+			sum += int(v)
+		}
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		in, gone := pad[2*radius+1:], pad[:w]
+		for j := range dst {
+			dst[j] = quot[sum]
+			sum += int(in[j]) - int(gone[j])
+		}
+	}
+}
+
+// smoothColumns averages each column of g into out over 2*radius+1
+// pixels, with a running sum per column carried from row to row.
+func smoothColumns(out, g *image.Gray, radius int, quot []uint8) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	row := func(y int) []uint8 {
+		y = min(h-1, max(0, y))
+		return g.Pix[y*g.Stride : y*g.Stride+w]
+	}
+	sums := make([]int32, w)
+	for j := -radius; j <= radius; j++ {
+		for x, v := range row(j) {
+			sums[x] += int32(v)
+		}
+	}
+	for y := 0; y < h; y++ {
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x, s := range sums[:len(dst)] {
+			dst[x] = quot[s]
+		}
+		in, gone := row(y+radius+1), row(y-radius)
+		in, gone = in[:len(sums)], gone[:len(sums)]
+		for x := range sums {
+			sums[x] += int32(in[x]) - int32(gone[x])
+		}
+	}
 }
 
 // Bilevel reports whether g is a black-and-white image, such as a fax or a

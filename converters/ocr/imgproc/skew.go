@@ -92,23 +92,26 @@ func inkPoints(b *Bin) (xs, ys []int32) {
 // y axis; w and h are the extent of the points.
 func bestShear(xs, ys []int32, w, h int) (angle, score float64) {
 	margin := int(float64(w)*math.Tan(MaxSkew*math.Pi/180)) + 2
-	bins := make([]float64, h+2*margin)
+	// Counted in integers: the sum of their squares is below the square
+	// of maxSkewPoints, exact as a float.
+	bins := make([]int32, h+2*margin)
 	// The points as floats once, not at each of the 70 angles tried.
 	fx, fy := make([]float64, len(xs)), make([]float64, len(ys))
 	for i := range xs {
 		fx[i], fy[i] = float64(xs[i]), float64(ys[i])
 	}
+	fy = fy[:len(fx)]
 	eval := func(deg float64) float64 {
 		t := math.Tan(deg * math.Pi / 180)
 		clear(bins)
 		for i, x := range fx {
 			bins[int(fy[i]-x*t)+margin]++
 		}
-		s := 0.0
+		s := int64(0)
 		for _, c := range bins {
-			s += c * c
+			s += int64(c) * int64(c)
 		}
-		return s
+		return float64(s)
 	}
 	best, bestScore := 0.0, eval(0)
 	for deg := -MaxSkew; deg <= MaxSkew+1e-9; deg += 0.25 {

@@ -362,7 +362,15 @@ type dot struct {
 func dots(b, lines *imgproc.Bin, side int) []dot {
 	minDot, maxDot := max(3, side/800), max(8, side/160)
 	iso := max(4, side/300)
-	labels, pieces := imgproc.Components(b)
+	runs, pieces := imgproc.Components(b)
+	// first[y] is the index of row y's first run: runs go row by row.
+	first := make([]int, b.H+1)
+	for y, k := 0, 0; y <= b.H; y++ {
+		for k < len(runs) && int(runs[k].Y) < y {
+			k++
+		}
+		first[y] = k
+	}
 	var out []dot
 	for l, c := range pieces {
 		w, h := c.Box.Dx(), c.Box.Dy()
@@ -371,11 +379,17 @@ func dots(b, lines *imgproc.Bin, side int) []dot {
 		}
 		box := c.Box
 		r := box.Inset(-iso).Intersect(image.Rect(0, 0, b.W, b.H))
+		// Alone: no pixel around it of another piece, not a speck, off
+		// the ruling lines.
 		alone := true
 		for y := r.Min.Y; y < r.Max.Y && alone; y++ {
-			for x := r.Min.X; x < r.Max.X; x++ {
-				i := y*b.W + x
-				if k := labels[i]; k != 0 && k != int32(l) && lines.Pix[i] == 0 && pieces[k].Area >= 2*minDot {
+			row := lines.Pix[y*b.W : (y+1)*b.W]
+			for _, run := range runs[first[y]:first[y+1]] {
+				x0, x1 := max(int(run.X0), r.Min.X), min(int(run.X1), r.Max.X)
+				if x0 >= x1 || run.L == int32(l) || pieces[run.L].Area < 2*minDot {
+					continue
+				}
+				if slices.Contains(row[x0:x1], 0) {
 					alone = false
 					break
 				}
