@@ -34,10 +34,21 @@ const (
 // give black text on white.
 func Binarize(g *image.Gray) *Bin { return Threshold(g, inkDarker) }
 
+// BinarizeInto is Binarize writing into out, of g's size, every pixel:
+// a page's passes reuse one image rather than clear a new one each.
+func BinarizeInto(out *Bin, g *image.Gray) { ThresholdInto(out, g, inkDarker) }
+
 // Threshold is Binarize with ink at least the fraction darker than its
 // local mean: a smaller fraction keeps fainter marks, such as a thin ruling
 // line blurred by a low-resolution scan.
 func Threshold(g *image.Gray, darker float64) *Bin {
+	out := NewBin(g.Rect.Dx(), g.Rect.Dy())
+	ThresholdInto(out, g, darker)
+	return out
+}
+
+// ThresholdInto is Threshold writing into out, of g's size, every pixel.
+func ThresholdInto(out *Bin, g *image.Gray, darker float64) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	bw, bh := (w+blockSize-1)/blockSize, (h+blockSize-1)/blockSize
 	full := w / blockSize // blocks a whole block wide
@@ -77,7 +88,6 @@ func Threshold(g *image.Gray, darker float64) *Bin {
 			thr[y*bw+x] = uint8(min(inkCap, s/c*(1-darker)))
 		}
 	}
-	out := NewBin(w, h)
 	for y := 0; y < h; y++ {
 		row := g.Pix[y*g.Stride : y*g.Stride+w]
 		trow := thr[(y/blockSize)*bw:][:bw]
@@ -88,13 +98,13 @@ func Threshold(g *image.Gray, darker float64) *Bin {
 		if full < bw {
 			t := trow[full]
 			for x, v := range row[full*blockSize:] {
+				orow[full*blockSize+x] = 0
 				if v < t {
 					orow[full*blockSize+x] = 1
 				}
 			}
 		}
 	}
-	return out
 }
 
 // The pixels of a block's row are summed and compared eight at a time, as

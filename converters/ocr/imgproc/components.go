@@ -1,6 +1,9 @@
 package imgproc
 
-import "image"
+import (
+	"encoding/binary"
+	"image"
+)
 
 // Run is a run of ink along a row: pixels X0 to X1-1 of row Y, of the
 // piece labelled L.
@@ -39,11 +42,7 @@ func Runs(b *Bin) ([]Run, int32) {
 		row := b.Pix[y*b.W : y*b.W+b.W]
 		first := len(runs)
 		j := prev
-		for x := 0; x < len(row); {
-			if row[x] == 0 {
-				x++
-				continue
-			}
+		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x) {
 			x0 := x
 			for x < len(row) && row[x] != 0 {
 				x++
@@ -83,6 +82,19 @@ func Runs(b *Bin) ([]Run, int32) {
 		runs[i].L = final[runs[i].L]
 	}
 	return runs, n
+}
+
+// NextInk returns the index of the first nonzero byte of row from x on,
+// or len(row), passing over eight zeros at a time: most of a page is blank.
+func NextInk(row []uint8, x int) int {
+	for ; x+8 <= len(row); x += 8 {
+		if binary.LittleEndian.Uint64(row[x:]) != 0 {
+			break
+		}
+	}
+	for ; x < len(row) && row[x] == 0; x++ {
+	}
+	return x
 }
 
 // Label labels the 8-connected ink of b, 1 up (0 is paper), and returns

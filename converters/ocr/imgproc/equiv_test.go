@@ -99,3 +99,48 @@ func TestThresholdIsTheWindowMean(t *testing.T) {
 		}
 	}
 }
+
+// labelByDefinition labels b's 8-connected ink by flood fill, pieces
+// numbered in the order of their first pixel, row by row.
+func labelByDefinition(b *Bin) []int32 {
+	labels := make([]int32, b.W*b.H)
+	n := int32(0)
+	for i, v := range b.Pix {
+		if v == 0 || labels[i] != 0 {
+			continue
+		}
+		n++
+		labels[i] = n
+		for stack := []int{i}; len(stack) > 0; {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					x, y := p%b.W+dx, p/b.W+dy
+					if b.At(x, y) && labels[y*b.W+x] == 0 {
+						labels[y*b.W+x] = n
+						stack = append(stack, y*b.W+x)
+					}
+				}
+			}
+		}
+	}
+	return labels
+}
+
+func TestLabelIsFloodFill(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, size := range [][2]int{{1, 1}, {9, 1}, {1, 9}, {23, 17}, {150, 110}} {
+		for _, density := range []int{5, 40, 60} {
+			b := NewBin(size[0], size[1])
+			for i := range b.Pix {
+				if r.IntN(100) < density {
+					b.Pix[i] = 1
+				}
+			}
+			if got, _ := Label(b); !slices.Equal(got, labelByDefinition(b)) {
+				t.Errorf("%dx%d at %d%% ink: labels differ from a flood fill", size[0], size[1], density)
+			}
+		}
+	}
+}

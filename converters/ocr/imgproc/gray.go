@@ -134,10 +134,17 @@ func grayOf(c color.Color) uint8 {
 // The edges are repeated outward. It runs over whole pages several times a
 // page, so it keeps running sums and reads and writes whole rows.
 func Smooth(g *image.Gray, radius int, vertical bool) *image.Gray {
+	out := image.NewGray(image.Rect(0, 0, g.Rect.Dx(), g.Rect.Dy()))
+	SmoothInto(out, g, radius, vertical)
+	return out
+}
+
+// SmoothInto is Smooth writing into out, of g's size, every pixel: a
+// page's passes reuse one image rather than clear a new one each.
+func SmoothInto(out, g *image.Gray, radius int, vertical bool) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	out := image.NewGray(image.Rect(0, 0, w, h))
 	if w == 0 || h == 0 {
-		return out
+		return
 	}
 	k := 2*radius + 1
 	// The quotients by k looked up, not divided.
@@ -150,7 +157,6 @@ func Smooth(g *image.Gray, radius int, vertical bool) *image.Gray {
 	} else {
 		smoothRows(out, g, radius, quot)
 	}
-	return out
 }
 
 // smoothRows averages each row of g into out over 2*radius+1 pixels.
