@@ -2,6 +2,8 @@ package imgproc
 
 import (
 	"image"
+	"image/color"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -141,6 +143,107 @@ func TestLabelIsFloodFill(t *testing.T) {
 			if got, _ := Label(b); !slices.Equal(got, labelByDefinition(b)) {
 				t.Errorf("%dx%d at %d%% ink: labels differ from a flood fill", size[0], size[1], density)
 			}
+		}
+	}
+}
+
+// grayOfYCbCr is Gray of a YCbCr image written out pixel by pixel.
+func grayOfYCbCr(src *image.YCbCr) *image.Gray {
+	b := src.Bounds()
+	out := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	for y := range b.Dy() {
+		for x := range b.Dx() {
+			px, py := b.Min.X+x, b.Min.Y+y
+			v := src.Y[src.YOffset(px, py)]
+			i := src.COffset(px, py)
+			if absDiff(src.Cb[i], 128)+absDiff(src.Cr[i], 128) >= chromaLow/2 {
+				r, g, bl := color.YCbCrToRGB(v, src.Cb[i], src.Cr[i])
+				v = uint8(dropInk(uint32(r), uint32(g), uint32(bl)))
+			}
+			out.Pix[y*out.Stride+x] = v
+		}
+	}
+	return out
+}
+
+func TestGrayOfYCbCrPixelByPixel(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410}
+	for _, ratio := range ratios {
+		img := image.NewYCbCr(image.Rect(-7, -5, 40, 23), ratio)
+		for i := range img.Y {
+			img.Y[i] = uint8(r.IntN(256))
+		}
+		for i := range img.Cb {
+			img.Cb[i], img.Cr[i] = uint8(128+r.IntN(9)-4), uint8(128+r.IntN(9)-4)
+			if r.IntN(3) == 0 {
+				img.Cb[i], img.Cr[i] = uint8(r.IntN(256)), uint8(r.IntN(256))
+			}
+		}
+		for _, rect := range []image.Rectangle{img.Rect, image.Rect(-3, -2, 31, 17), image.Rect(3, 1, 38, 20)} {
+			sub := img.SubImage(rect).(*image.YCbCr)
+			if got, want := Gray(sub), grayOfYCbCr(sub); !slices.Equal(got.Pix, want.Pix) {
+				t.Errorf("ratio %v, %v: differs pixel by pixel", ratio, rect)
+			}
+		}
+	}
+}
+
+// TestBilinearInside checks the shortcut inside the image.
+func TestBilinearInside(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	g := randomPage(r, 31, 17)
+	for range 20000 {
+		x, y := r.Float64()*40-5, r.Float64()*26-5
+		if r.IntN(4) == 0 {
+			x = math.Round(x) // on a pixel, as an unrotated page's points are
+		}
+		if got, want := bilinear(g, x, y), bilinearAnywhere(g, x, y); got != want {
+			t.Fatalf("at %v, %v: %d, want %d", x, y, got, want)
+		}
+	}
+}
+
+// bestShearByDefinition is bestShear with its profile counted in floats,
+// one set of bins.
+func bestShearByDefinition(xs, ys []int32, w, h int) (float64, float64) {
+	margin := int(float64(w)*math.Tan(MaxSkew*math.Pi/180)) + 2
+	bins := make([]float64, h+2*margin)
+	eval := func(deg float64) float64 {
+		t := math.Tan(deg * math.Pi / 180)
+		clear(bins)
+		for i := range xs {
+			bins[int(float64(ys[i])-float64(xs[i])*t)+margin]++
+		}
+		s := 0.0
+		for _, c := range bins {
+			s += c * c
+		}
+		return s
+	}
+	best, bestScore := searchAngle(eval)
+	return best, bestScore / float64(len(xs))
+}
+
+func TestBestShearByDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, n := range []int{1, 2, 101, 5000} {
+		// Points on a few tilted lines, and noise.
+		w, h := 300, 200
+		tilt := r.Float64()*6 - 3
+		var xs, ys []int32
+		for i := range n {
+			x, y := r.IntN(w), r.IntN(h)
+			if i%3 != 0 {
+				y = min(h-1, max(0, (y/40)*40+int(float64(x)*math.Tan(tilt*math.Pi/180))))
+			}
+			xs, ys = append(xs, int32(x)), append(ys, int32(y))
+		}
+		ga, gs := bestShear(xs, ys, w, h)
+		wa, ws := bestShearByDefinition(xs, ys, w, h)
+		if ga != wa || gs != ws {
+			t.Errorf("%d points tilted %.2f: %v, %v, want %v, %v", n, tilt, ga, gs, wa, ws)
 		}
 	}
 }

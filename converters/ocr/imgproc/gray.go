@@ -20,19 +20,36 @@ func Gray(img image.Image) *image.Gray {
 		}
 	case *image.YCbCr:
 		// The luma plane is the gray image, where the pixel has no colour.
+		// Pixels per chroma sample across: COffset(x, y) is the row's
+		// offset plus x/across less its value at the row's start.
+		// A shift, but for a negative x, where the quotient is truncated.
+		across, shift := 1, 0
+		switch src.SubsampleRatio {
+		case image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420:
+			across, shift = 2, 1
+		case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
+			across, shift = 4, 2
+		}
 		for y := 0; y < h; y++ {
-			copy(out.Pix[y*out.Stride:y*out.Stride+w], src.Y[src.YOffset(b.Min.X, b.Min.Y+y):])
+			luma := src.Y[src.YOffset(b.Min.X, b.Min.Y+y):][:w]
+			orow := out.Pix[y*out.Stride : y*out.Stride+w]
+			copy(orow, luma)
 			if len(src.Cb) == 0 {
 				continue
 			}
-			for x := 0; x < w; x++ {
-				i := src.COffset(b.Min.X+x, b.Min.Y+y)
+			c0 := src.COffset(b.Min.X, b.Min.Y+y) - b.Min.X/across
+			for x := range orow {
+				sx := b.Min.X + x
+				i := c0 + sx>>shift
+				if sx < 0 {
+					i = c0 + sx/across
+				}
 				cb, cr := src.Cb[i], src.Cr[i]
 				if absDiff(cb, 128)+absDiff(cr, 128) < chromaLow/2 {
 					continue
 				}
-				r, g, bl := color.YCbCrToRGB(src.Y[src.YOffset(b.Min.X+x, b.Min.Y+y)], cb, cr)
-				out.Pix[y*out.Stride+x] = uint8(dropInk(uint32(r), uint32(g), uint32(bl)))
+				r, g, bl := color.YCbCrToRGB(luma[x], cb, cr)
+				orow[x] = uint8(dropInk(uint32(r), uint32(g), uint32(bl)))
 			}
 		}
 	case *image.RGBA:
@@ -203,13 +220,11 @@ func smoothColumns(out, g *image.Gray, radius int, quot []uint8) {
 	}
 	for y := 0; y < h; y++ {
 		dst := out.Pix[y*out.Stride : y*out.Stride+w]
-		for x, s := range sums[:len(dst)] {
-			dst[x] = quot[s]
-		}
 		in, gone := row(y+radius+1), row(y-radius)
-		in, gone = in[:len(sums)], gone[:len(sums)]
-		for x := range sums {
-			sums[x] += int32(in[x]) - int32(gone[x])
+		dst, in, gone = dst[:len(sums)], in[:len(sums)], gone[:len(sums)]
+		for x, s := range sums {
+			dst[x] = quot[s]
+			sums[x] = s + int32(in[x]) - int32(gone[x])
 		}
 	}
 }
