@@ -97,6 +97,19 @@ func NextInk(row []uint8, x int) int {
 	return x
 }
 
+// Or sets each byte of dst to itself OR that of src, eight bytes at a time:
+// ink gathered from rows of a Bin.
+func Or(dst, src []uint8) {
+	src = src[:len(dst)]
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(dst[i:])|binary.LittleEndian.Uint64(src[i:]))
+	}
+	for ; i < len(dst); i++ {
+		dst[i] |= src[i]
+	}
+}
+
 // Label labels the 8-connected ink of b, 1 up (0 is paper), and returns
 // the labels and one past the largest. Pieces are numbered in the order of
 // their first pixel, row by row.

@@ -242,16 +242,16 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 			row, orow := b.Pix[y*w:(y+1)*w], out.Pix[y*w:(y+1)*w]
 			copy(ink, row)
 			if y > 0 {
-				orInto(ink, b.Pix[(y-1)*w:y*w])
+				imgproc.Or(ink, b.Pix[(y-1)*w:y*w])
 			}
 			if y+1 < h {
-				orInto(ink, b.Pix[(y+1)*w:(y+2)*w])
+				imgproc.Or(ink, b.Pix[(y+1)*w:(y+2)*w])
 			}
 			// flush marks the run from start to last, if long.
 			start, last := -1, -1
 			flush := func() {
 				if start >= 0 && last-start+1 >= minLen {
-					orInto(orow[start:last+1], row[start:last+1])
+					imgproc.Or(orow[start:last+1], row[start:last+1])
 				}
 			}
 			for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
@@ -283,8 +283,8 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	for y := 0; y < h; y++ {
 		row := b.Pix[y*w : (y+1)*w]
 		copy(ink, row)
-		orInto(ink[1:], row[:w-1])
-		orInto(ink[:w-1], row[1:])
+		imgproc.Or(ink[1:], row[:w-1])
+		imgproc.Or(ink[:w-1], row[1:])
 		for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
 			if start[x] < 0 || y-last[x] > gap+1 {
 				flush(x)
@@ -295,18 +295,6 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	}
 	for k := range start {
 		flush(k)
-	}
-}
-
-// orInto sets dst to dst OR src, eight bytes at a time.
-func orInto(dst, src []uint8) {
-	src = src[:len(dst)]
-	i := 0
-	for ; i+8 <= len(dst); i += 8 {
-		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(dst[i:])|binary.LittleEndian.Uint64(src[i:]))
-	}
-	for ; i < len(dst); i++ {
-		dst[i] |= src[i]
 	}
 }
 
