@@ -175,10 +175,15 @@ func TestGrayOfYCbCrPixelByPixel(t *testing.T) {
 		for i := range img.Y {
 			img.Y[i] = uint8(r.IntN(256))
 		}
+		// Stretches without colour, nearly without, and coloured.
 		for i := range img.Cb {
-			img.Cb[i], img.Cr[i] = uint8(128+r.IntN(9)-4), uint8(128+r.IntN(9)-4)
-			if r.IntN(3) == 0 {
+			switch {
+			case i%23 < 12:
+				img.Cb[i], img.Cr[i] = uint8(128+r.IntN(5)-2), uint8(128+r.IntN(5)-2)
+			case r.IntN(3) == 0:
 				img.Cb[i], img.Cr[i] = uint8(r.IntN(256)), uint8(r.IntN(256))
+			default:
+				img.Cb[i], img.Cr[i] = uint8(128+r.IntN(9)-4), uint8(128+r.IntN(9)-4)
 			}
 		}
 		for _, rect := range []image.Rectangle{img.Rect, image.Rect(-3, -2, 31, 17), image.Rect(3, 1, 38, 20)} {
@@ -244,6 +249,18 @@ func TestBestShearByDefinition(t *testing.T) {
 		wa, ws := bestShearByDefinition(xs, ys, w, h)
 		if ga != wa || gs != ws {
 			t.Errorf("%d points tilted %.2f: %v, %v, want %v, %v", n, tilt, ga, gs, wa, ws)
+		}
+	}
+}
+
+func TestGray8(t *testing.T) {
+	for v := range 256 {
+		for k := range 8 {
+			c := []uint8{128, 127, 126, 129, 128, 128, 129, 126}
+			c[k] = uint8(v)
+			if got, want := gray8(c), v >= 126 && v <= 129; got != want {
+				t.Errorf("%v: %v, want %v", c, got, want)
+			}
 		}
 	}
 }

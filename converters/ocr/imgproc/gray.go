@@ -1,6 +1,7 @@
 package imgproc
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 )
@@ -38,11 +39,16 @@ func Gray(img image.Image) *image.Gray {
 				continue
 			}
 			c0 := src.COffset(b.Min.X, b.Min.Y+y) - b.Min.X/across
-			for x := range orow {
+			for x := 0; x < w; x++ {
 				sx := b.Min.X + x
 				i := c0 + sx>>shift
 				if sx < 0 {
 					i = c0 + sx/across
+				} else if i+8 <= len(src.Cb) && gray8(src.Cb[i:]) && gray8(src.Cr[i:]) {
+					// Eight samples without colour: on to the pixel of
+					// the next, less the loop's step.
+					x = (sx>>shift+8)<<shift - b.Min.X - 1
+					continue
 				}
 				cb, cr := src.Cb[i], src.Cr[i]
 				if absDiff(cb, 128)+absDiff(cr, 128) < chromaLow/2 {
@@ -91,6 +97,19 @@ func Gray(img image.Image) *image.Gray {
 		}
 	}
 	return out
+}
+
+// gray8 reports whether the first eight chroma samples of c are all
+// within 2 of 128: with the other channel's so, too little colour to
+// drop (chromaLow). In 16-bit lanes (even bytes, then odd ones), 256+v-126
+// is 256 to 259 exactly when v is 126 to 129.
+func gray8(c []uint8) bool {
+	const lanes, bit8, keep = 0x00FF00FF00FF00FF, 0x0100010001000100, 0x01FC01FC01FC01FC
+	v := binary.LittleEndian.Uint64(c)
+	const low = 126 * (bit8 >> 8)
+	even := ((v&lanes | bit8) - low) & keep
+	odd := ((v>>8&lanes | bit8) - low) & keep
+	return even == bit8 && odd == bit8
 }
 
 // luma is the Rec. 601 luma of 8-bit r, g, b.

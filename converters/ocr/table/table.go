@@ -74,22 +74,24 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	near := max(3, side/600)
 	far := near + max(2, side/800)
 	minFaint := side / 14
-	// The page smoothed along each direction in turn, and its binarized
-	// ink and ridges in turn, in the same two images.
-	sm, ink := image.NewGray(image.Rect(0, 0, b.W, b.H)), imgproc.NewBin(b.W, b.H)
-	hmask, vmask := imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
+	// The page smoothed along each direction in turn, its binarized ink
+	// and ridges in turn, and the mask of its lines along it, in the same
+	// three images: the page's images are large, and made anew each
+	// would be cleared anew.
+	sm, ink, mask := image.NewGray(image.Rect(0, 0, b.W, b.H)), imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
 	imgproc.SmoothInto(sm, g, radius, false)
 	imgproc.BinarizeInto(ink, sm)
-	runs(hmask, ink, minH, gap, false)
+	runs(mask, ink, minH, gap, false)
 	ridges(ink, sm, near, far, false)
-	runs(hmask, ink, minFaint, gap, false)
+	runs(mask, ink, minFaint, gap, false)
+	hs, hruns := segments(mask, false)
+	clear(mask.Pix)
 	imgproc.SmoothInto(sm, g, radius, true)
 	imgproc.BinarizeInto(ink, sm)
-	runs(vmask, ink, minV, gap, true)
+	runs(mask, ink, minV, gap, true)
 	ridges(ink, sm, near, far, true)
-	runs(vmask, ink, minFaint, gap, true)
-	hs, hruns := segments(hmask, false)
-	vs, vruns := segments(vmask, true)
+	runs(mask, ink, minFaint, gap, true)
+	vs, vruns := segments(mask, true)
 	tol := max(4, side/250)
 	// The horizontal strokes of a line of characters, bridged from one
 	// character to the next, make runs as long as a short line: a run is
@@ -99,7 +101,8 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	hs0 := hs
 	hs, hkeep := ruling(hs, vs, long, tol)
 	vs, vkeep := ruling(vs, hs0, long, tol)
-	lines := imgproc.NewBin(b.W, b.H)
+	lines := ink
+	clear(lines.Pix)
 	mark(lines, hruns, hkeep)
 	mark(lines, vruns, vkeep)
 	// Thin lines that a black-and-white scan at low resolution dropped,
@@ -137,7 +140,7 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 		slices.SortFunc(vs, bySegment)
 	}
 	p := &Page{Lines: lines}
-	ev := &evidence{g: g, radius: max(2, side/600), lines: marked, tol: tol, smooth: sm}
+	ev := &evidence{g: g, radius: max(2, side/600), lines: marked, tol: tol, smooth: sm, spare: mask}
 	for _, gr := range groups(hs, vs, tol) {
 		if t, ok := build(b, ev, gr.h, gr.v, tol); ok {
 			p.Tables = append(p.Tables, t)
@@ -796,9 +799,11 @@ type evidence struct {
 	// along that direction and thresholded leniently, made when first
 	// needed.
 	faint [2]*imgproc.Bin
-	// smooth holds the page averaged, while faint is made: an image of the
-	// page's size Find is done with.
+	// smooth holds the page averaged, while faint is made, and spare
+	// the first faint made, until then: images of the page's size Find is
+	// done with.
 	smooth *image.Gray
+	spare  *imgproc.Bin
 }
 
 // ruled reports whether a line runs at pos (an x when vertical, else a y)
@@ -859,7 +864,12 @@ func (ev *evidence) along(pos, a, b, d int, vertical bool) (hit, widest int) {
 	}
 	if ev.faint[k] == nil {
 		imgproc.SmoothInto(ev.smooth, ev.g, ev.radius, vertical)
-		ev.faint[k] = imgproc.Threshold(ev.smooth, faintDarker)
+		if ev.spare != nil {
+			imgproc.ThresholdInto(ev.spare, ev.smooth, faintDarker)
+			ev.faint[k], ev.spare = ev.spare, nil
+		} else {
+			ev.faint[k] = imgproc.Threshold(ev.smooth, faintDarker)
+		}
 	}
 	at := func(m *imgproc.Bin, t, e int) bool {
 		if vertical {
