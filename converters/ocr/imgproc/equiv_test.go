@@ -264,3 +264,40 @@ func TestGray8(t *testing.T) {
 		}
 	}
 }
+
+// spreadLightByDefinition is spreadLight written out pixel by pixel.
+func spreadLightByDefinition(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	at := func(bx, by int) float64 { return smooth[min(bh-1, max(0, by))*bw+min(bw-1, max(0, bx))] }
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		fy := (float64(y)+0.5)/lightBlock - 0.5
+		by := int(math.Floor(fy))
+		ty := fy - float64(by)
+		for x := range w {
+			fx := (float64(x)+0.5)/lightBlock - 0.5
+			bx := int(math.Floor(fx))
+			tx := fx - float64(bx)
+			bg := (at(bx, by)*(1-tx)+at(bx+1, by)*tx)*(1-ty) + (at(bx, by+1)*(1-tx)+at(bx+1, by+1)*tx)*ty
+			out.Pix[y*out.Stride+x] = uint8(math.Min(255, float64(g.Pix[y*g.Stride+x])*paperLevel/bg))
+		}
+	}
+	return out
+}
+
+func TestSpreadLightByDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, size := range [][2]int{{1, 1}, {47, 3}, {130, 250}, {301, 97}} {
+		g := randomPage(r, size[0], size[1])
+		// Lit from one side.
+		for y := range size[1] {
+			for x := range size[0] {
+				g.Pix[y*g.Stride+x] = uint8(int(g.Pix[y*g.Stride+x]) * (300 - x%300) / 300)
+			}
+		}
+		smooth, bw, bh := paperLevels(g)
+		if got, want := spreadLight(g, smooth, bw, bh), spreadLightByDefinition(g, smooth, bw, bh); !slices.Equal(got.Pix, want.Pix) {
+			t.Errorf("%dx%d: differs pixel by pixel", size[0], size[1])
+		}
+	}
+}
