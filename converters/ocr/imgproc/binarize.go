@@ -48,6 +48,8 @@ func Threshold(g *image.Gray, darker float64) *Bin {
 }
 
 // ThresholdInto is Threshold writing into out, of g's size, every pixel.
+// out may be g itself (its pixels, g's stride its width): each row is
+// read before it is written.
 func ThresholdInto(out *Bin, g *image.Gray, darker float64) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	bw, bh := (w+blockSize-1)/blockSize, (h+blockSize-1)/blockSize

@@ -212,14 +212,14 @@ func TestBilinearInside(t *testing.T) {
 
 // bestShearByDefinition is bestShear with its profile counted in floats,
 // one set of bins.
-func bestShearByDefinition(xs, ys []int32, w, h int) (float64, float64) {
+func bestShearByDefinition(xs, ys []float64, w, h int) (float64, float64) {
 	margin := int(float64(w)*math.Tan(MaxSkew*math.Pi/180)) + 2
 	bins := make([]float64, h+2*margin)
 	eval := func(deg float64) float64 {
 		t := math.Tan(deg * math.Pi / 180)
 		clear(bins)
 		for i := range xs {
-			bins[int(float64(ys[i])-float64(xs[i])*t)+margin]++
+			bins[int(ys[i]-xs[i]*t)+margin]++
 		}
 		s := 0.0
 		for _, c := range bins {
@@ -237,13 +237,13 @@ func TestBestShearByDefinition(t *testing.T) {
 		// Points on a few tilted lines, and noise.
 		w, h := 300, 200
 		tilt := r.Float64()*6 - 3
-		var xs, ys []int32
+		var xs, ys []float64
 		for i := range n {
 			x, y := r.IntN(w), r.IntN(h)
 			if i%3 != 0 {
 				y = min(h-1, max(0, (y/40)*40+int(float64(x)*math.Tan(tilt*math.Pi/180))))
 			}
-			xs, ys = append(xs, int32(x)), append(ys, int32(y))
+			xs, ys = append(xs, float64(x)), append(ys, float64(y))
 		}
 		ga, gs := bestShear(xs, ys, w, h)
 		wa, ws := bestShearByDefinition(xs, ys, w, h)
@@ -299,5 +299,19 @@ func TestSpreadLightByDefinition(t *testing.T) {
 		if got, want := spreadLight(g, smooth, bw, bh), spreadLightByDefinition(g, smooth, bw, bh); !slices.Equal(got.Pix, want.Pix) {
 			t.Errorf("%dx%d: differs pixel by pixel", size[0], size[1])
 		}
+	}
+}
+
+func TestThresholdInPlace(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	g := randomPage(r, 203, 170)
+	packed := image.NewGray(image.Rect(0, 0, 203, 170))
+	for y := range 170 {
+		copy(packed.Pix[y*203:], g.Pix[y*g.Stride:y*g.Stride+203])
+	}
+	want := Threshold(packed, 0.12)
+	in := &Bin{W: 203, H: 170, Pix: packed.Pix}
+	if ThresholdInto(in, packed, 0.12); !slices.Equal(in.Pix, want.Pix) {
+		t.Error("thresholded over itself, the page differs")
 	}
 }

@@ -62,23 +62,24 @@ func Unshear(g *image.Gray, deg float64) *image.Gray {
 }
 
 // inkPoints samples the coordinates of b's ink pixels, at most
-// maxSkewPoints of them, whole rows and columns kept in proportion.
-func inkPoints(b *Bin) (xs, ys []int32) {
+// maxSkewPoints of them, whole rows and columns kept in proportion, as
+// floats: each is projected at some 70 angles.
+func inkPoints(b *Bin) (xs, ys []float64) {
 	n := b.Ink()
 	step := 1
 	for n/step > maxSkewPoints {
 		step++
 	}
-	xs = make([]int32, 0, n/step+1)
-	ys = make([]int32, 0, n/step+1)
+	xs = make([]float64, 0, n/step+1)
+	ys = make([]float64, 0, n/step+1)
 	// Every step-th ink pixel: the k-th, with k counted down.
 	k := 0
 	for y := 0; y < b.H; y++ {
 		row := b.Pix[y*b.W : y*b.W+b.W]
 		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x+1) {
 			if k == 0 {
-				xs = append(xs, int32(x))
-				ys = append(ys, int32(y))
+				xs = append(xs, float64(x))
+				ys = append(ys, float64(y))
 				k = step
 			}
 			k--
@@ -90,7 +91,7 @@ func inkPoints(b *Bin) (xs, ys []int32) {
 // bestShear searches angles in [-MaxSkew, MaxSkew], coarse then fine, for the
 // one that maximises the profile score of the points projected on the
 // y axis; w and h are the extent of the points.
-func bestShear(xs, ys []int32, w, h int) (angle, score float64) {
+func bestShear(fx, fy []float64, w, h int) (angle, score float64) {
 	margin := int(float64(w)*math.Tan(MaxSkew*math.Pi/180)) + 2
 	// Counted in integers: the sum of their squares is below the square
 	// of maxSkewPoints, exact as a float. Points in turn go to two sets
@@ -99,11 +100,6 @@ func bestShear(xs, ys []int32, w, h int) (angle, score float64) {
 	n := h + 2*margin
 	bins := make([]int32, 2*n)
 	even, odd := bins[:n], bins[n:]
-	// The points as floats once, not at each of the 70 angles tried.
-	fx, fy := make([]float64, len(xs)), make([]float64, len(ys))
-	for i := range xs {
-		fx[i], fy[i] = float64(xs[i]), float64(ys[i])
-	}
 	fy = fy[:len(fx)]
 	pairs := len(fx) &^ 1
 	eval := func(deg float64) float64 {
@@ -124,7 +120,7 @@ func bestShear(xs, ys []int32, w, h int) (angle, score float64) {
 		return float64(s)
 	}
 	best, bestScore := searchAngle(eval)
-	return best, bestScore / float64(len(xs))
+	return best, bestScore / float64(len(fx))
 }
 
 // searchAngle returns the angle in [-MaxSkew, MaxSkew], coarse then fine,

@@ -801,7 +801,7 @@ type evidence struct {
 	faint [2]*imgproc.Bin
 	// smooth holds the page averaged, while faint is made, and spare
 	// the first faint made, until then: images of the page's size Find is
-	// done with.
+	// done with. The second faint is made over smooth.
 	smooth *image.Gray
 	spare  *imgproc.Bin
 }
@@ -868,7 +868,11 @@ func (ev *evidence) along(pos, a, b, d int, vertical bool) (hit, widest int) {
 			imgproc.ThresholdInto(ev.spare, ev.smooth, faintDarker)
 			ev.faint[k], ev.spare = ev.spare, nil
 		} else {
-			ev.faint[k] = imgproc.Threshold(ev.smooth, faintDarker)
+			// The second, over the page averaged, which is then spent.
+			s := ev.smooth
+			ev.faint[k] = &imgproc.Bin{W: s.Rect.Dx(), H: s.Rect.Dy(), Pix: s.Pix}
+			imgproc.ThresholdInto(ev.faint[k], s, faintDarker)
+			ev.smooth = nil
 		}
 	}
 	at := func(m *imgproc.Bin, t, e int) bool {
