@@ -403,7 +403,7 @@ func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
 		for x, v := range src {
 			l, r, t := left[x], right[x], tx[x]
 			bg := (above[l]*(1-t)+above[r]*t)*(1-ty) + (below[l]*(1-t)+below[r]*t)*ty
-			dst[x] = uint8(math.Min(255, float64(v)*paperLevel/bg))
+			dst[x] = uint8(min(255, float64(v)*paperLevel/bg))
 		}
 	}
 	return out

@@ -251,10 +251,16 @@ func Scale(g *image.Gray, f float64) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	ow, oh := max(1, int(float64(w)*f+0.5)), max(1, int(float64(h)*f+0.5))
 	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	// Each column's point in g, the same in every row.
+	sxs := make([]float64, ow)
+	for x := range sxs {
+		sxs[x] = (float64(x)+0.5)/f - 0.5
+	}
 	for y := 0; y < oh; y++ {
 		sy := (float64(y)+0.5)/f - 0.5
-		for x := 0; x < ow; x++ {
-			out.Pix[y*out.Stride+x] = bilinear(g, (float64(x)+0.5)/f-0.5, sy)
+		orow := out.Pix[y*out.Stride : y*out.Stride+ow]
+		for x, sx := range sxs {
+			orow[x] = bilinear(g, sx, sy)
 		}
 	}
 	return out
