@@ -150,15 +150,16 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	return p
 }
 
-// ridges sets in out, of s's size, the pixels of s, a page averaged along one axis, darker by
-// ridgeDarker than the paper on both sides of them across, near to far
-// pixels away: thin lines along that axis, however faint. Text is
+// ridges sets in out, of s's size, the pixels of s, a page averaged along
+// one axis, darker by ridgeDarker than the paper on both sides of them
+// across, near to far pixels away (and clears the rest): thin lines along
+// that axis, however faint. Text is
 // binarized against a local mean, which dense text nearby lowers so far
 // that a thin gray line between lines of characters falls short of it;
 // the paper beside the line does not.
-func ridges(b *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
+func ridges(out *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 	w, h := s.Rect.Dx(), s.Rect.Dy()
-	clear(b.Pix)
+	clear(out.Pix)
 	// In percent, and the lightest pixel that can be darker so than white
 	// paper: most of a page is lighter, and needs no look around.
 	const keep = 100 - ridgeDarker
@@ -174,8 +175,8 @@ func ridges(b *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 	// The rows near to far above and below the row (horizontal lines).
 	var above, below [][]uint8
 	for y := y0; y < y1; y++ {
-		row := s.Pix[y*s.Stride : y*s.Stride+x1]
-		out := b.Pix[y*w : y*w+w]
+		row, orow := s.Pix[y*s.Stride:y*s.Stride+w], out.Pix[y*w:y*w+w]
+		dark := row[:x1]
 		if !vertical {
 			above, below = above[:0], below[:0]
 			for d := near; d <= far; d++ {
@@ -183,7 +184,7 @@ func ridges(b *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 				below = append(below, s.Pix[(y+d)*s.Stride:(y+d)*s.Stride+w])
 			}
 		}
-		for x := nextDark(row, x0, lightest); x < x1; x = nextDark(row, x+1, lightest) {
+		for x := nextDark(dark, x0, lightest); x < x1; x = nextDark(dark, x+1, lightest) {
 			// Darker than the lighter side: the paper on one side first.
 			v := int(row[x]) * 100
 			var lo, hi uint8
@@ -205,7 +206,7 @@ func ridges(b *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 				}
 			}
 			if v < int(hi)*keep {
-				out[x] = 1
+				orow[x] = 1
 			}
 		}
 	}
@@ -239,6 +240,9 @@ func nextDark(row []uint8, x int, v uint8) int {
 // blank stretches of a row are skipped eight pixels at a time.
 func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	w, h := b.W, b.H
+	if w == 0 {
+		return
+	}
 	ink := make([]uint8, w) // a row's ink with its neighbours across
 	if !vertical {
 		for y := 0; y < h; y++ {
