@@ -1,6 +1,9 @@
 package imgproc
 
-import "image"
+import (
+	"encoding/binary"
+	"image"
+)
 
 // Run is a run of ink along a row: pixels X0 to X1-1 of row Y, of the
 // piece labelled L.
@@ -39,11 +42,7 @@ func Runs(b *Bin) ([]Run, int32) {
 		row := b.Pix[y*b.W : y*b.W+b.W]
 		first := len(runs)
 		j := prev
-		for x := 0; x < len(row); {
-			if row[x] == 0 {
-				x++
-				continue
-			}
+		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x) {
 			x0 := x
 			for x < len(row) && row[x] != 0 {
 				x++
@@ -85,6 +84,32 @@ func Runs(b *Bin) ([]Run, int32) {
 	return runs, n
 }
 
+// NextInk returns the index of the first nonzero byte of row from x on,
+// or len(row), passing over eight zeros at a time: most of a page is blank.
+func NextInk(row []uint8, x int) int {
+	for ; x+8 <= len(row); x += 8 {
+		if binary.LittleEndian.Uint64(row[x:]) != 0 {
+			break
+		}
+	}
+	for ; x < len(row) && row[x] == 0; x++ {
+	}
+	return x
+}
+
+// Or sets each byte of dst to itself OR that of src, eight bytes at a time:
+// ink gathered from rows of a Bin.
+func Or(dst, src []uint8) {
+	src = src[:len(dst)]
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(dst[i:])|binary.LittleEndian.Uint64(src[i:]))
+	}
+	for ; i < len(dst); i++ {
+		dst[i] |= src[i]
+	}
+}
+
 // Label labels the 8-connected ink of b, 1 up (0 is paper), and returns
 // the labels and one past the largest. Pieces are numbered in the order of
 // their first pixel, row by row.
@@ -111,9 +136,11 @@ type Component struct {
 	Area int // ink pixels
 }
 
-// Components labels b's ink and returns each piece's box and area, indexed
-// by label (index 0, paper, is unused).
-func Components(b *Bin) ([]int32, []Component) {
+// Components labels b's ink as Runs does and returns its runs and each
+// piece's box and area, indexed by label (index 0, paper, is unused). The
+// runs, not a label per pixel, since a page's labels are a large array
+// most callers read a little of.
+func Components(b *Bin) ([]Run, []Component) {
 	runs, n := Runs(b)
 	comps := make([]Component, n)
 	for i := range comps {
@@ -127,5 +154,5 @@ func Components(b *Bin) ([]int32, []Component) {
 		c.Box.Min.Y, c.Box.Max.Y = min(c.Box.Min.Y, y), max(c.Box.Max.Y, y+1)
 		c.Area += x1 - x0
 	}
-	return paint(runs, b.W, b.H), comps
+	return runs, comps
 }

@@ -1,6 +1,7 @@
 package imgproc
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 )
@@ -20,19 +21,41 @@ func Gray(img image.Image) *image.Gray {
 		}
 	case *image.YCbCr:
 		// The luma plane is the gray image, where the pixel has no colour.
+		// Pixels per chroma sample across: COffset(x, y) is the row's
+		// offset plus x/across less its value at the row's start.
+		// A shift, but for a negative x, where the quotient is truncated.
+		across, shift := 1, 0
+		switch src.SubsampleRatio {
+		case image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420:
+			across, shift = 2, 1
+		case image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410:
+			across, shift = 4, 2
+		}
 		for y := 0; y < h; y++ {
-			copy(out.Pix[y*out.Stride:y*out.Stride+w], src.Y[src.YOffset(b.Min.X, b.Min.Y+y):])
+			luma := src.Y[src.YOffset(b.Min.X, b.Min.Y+y):][:w]
+			orow := out.Pix[y*out.Stride : y*out.Stride+w]
+			copy(orow, luma)
 			if len(src.Cb) == 0 {
 				continue
 			}
+			c0 := src.COffset(b.Min.X, b.Min.Y+y) - b.Min.X/across
 			for x := 0; x < w; x++ {
-				i := src.COffset(b.Min.X+x, b.Min.Y+y)
+				sx := b.Min.X + x
+				i := c0 + sx>>shift
+				if sx < 0 {
+					i = c0 + sx/across
+				} else if i+8 <= len(src.Cb) && gray8(src.Cb[i:]) && gray8(src.Cr[i:]) {
+					// Eight samples without colour: on to the pixel of
+					// the next, less the loop's step.
+					x = (sx>>shift+8)<<shift - b.Min.X - 1
+					continue
+				}
 				cb, cr := src.Cb[i], src.Cr[i]
 				if absDiff(cb, 128)+absDiff(cr, 128) < chromaLow/2 {
 					continue
 				}
-				r, g, bl := color.YCbCrToRGB(src.Y[src.YOffset(b.Min.X+x, b.Min.Y+y)], cb, cr)
-				out.Pix[y*out.Stride+x] = uint8(dropInk(uint32(r), uint32(g), uint32(bl)))
+				r, g, bl := color.YCbCrToRGB(luma[x], cb, cr)
+				orow[x] = uint8(dropInk(uint32(r), uint32(g), uint32(bl)))
 			}
 		}
 	case *image.RGBA:
@@ -74,6 +97,19 @@ func Gray(img image.Image) *image.Gray {
 		}
 	}
 	return out
+}
+
+// gray8 reports whether the first eight chroma samples of c are all
+// within 2 of 128: with the other channel's so, too little colour to
+// drop (chromaLow). In 16-bit lanes (even bytes, then odd ones), 256+v-126
+// is 256 to 259 exactly when v is 126 to 129.
+func gray8(c []uint8) bool {
+	const lanes, bit8, keep = 0x00FF00FF00FF00FF, 0x0100010001000100, 0x01FC01FC01FC01FC
+	v := binary.LittleEndian.Uint64(c)
+	const low = 126 * (bit8 >> 8)
+	even := ((v&lanes | bit8) - low) & keep
+	odd := ((v>>8&lanes | bit8) - low) & keep
+	return even == bit8 && odd == bit8
 }
 
 // luma is the Rec. 601 luma of 8-bit r, g, b.
@@ -131,34 +167,85 @@ func grayOf(c color.Color) uint8 {
 // Smooth returns g averaged along one axis over 2*radius+1 pixels (down
 // the columns when vertical, else along the rows): a line along that axis
 // keeps its darkness while noise and the gaps JPEG loss leaves in it fade.
+// The edges are repeated outward. It runs over whole pages several times a
+// page, so it keeps running sums and reads and writes whole rows.
 func Smooth(g *image.Gray, radius int, vertical bool) *image.Gray {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	out := image.NewGray(image.Rect(0, 0, w, h))
-	n, m, step, stride := h, w, 1, g.Stride // lines, length along, pixel step
-	if vertical {
-		n, m, step = w, h, g.Stride
-		stride = 1
-	}
-	ostep, ostride := 1, out.Stride
-	if vertical {
-		ostep, ostride = out.Stride, 1
-	}
-	for i := 0; i < n; i++ {
-		src := g.Pix[i*stride:]
-		dst := out.Pix[i*ostride:]
-		// A running sum over the window, the edges repeated outward.
-		at := func(j int) int { return int(src[min(m-1, max(0, j))*step]) }
-		sum := 0
-		for j := -radius; j <= radius; j++ {
-			sum += at(j)
-		}
-		k := 2*radius + 1
-		for j := 0; j < m; j++ {
-			dst[j*ostep] = uint8(sum / k)
-			sum += at(j+radius+1) - at(j-radius)
-		}
-	}
+	out := image.NewGray(image.Rect(0, 0, g.Rect.Dx(), g.Rect.Dy()))
+	SmoothInto(out, g, radius, vertical)
 	return out
+}
+
+// SmoothInto is Smooth writing into out, of g's size, every pixel: a
+// page's passes reuse one image rather than clear a new one each.
+func SmoothInto(out, g *image.Gray, radius int, vertical bool) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w == 0 || h == 0 {
+		return
+	}
+	k := 2*radius + 1
+	// The quotients by k looked up, not divided.
+	quot := make([]uint8, 255*k+1)
+	for s := range quot {
+		quot[s] = uint8(s / k)
+	}
+	if vertical {
+		smoothColumns(out, g, radius, quot)
+	} else {
+		smoothRows(out, g, radius, quot)
+	}
+}
+
+// smoothRows averages each row of g into out over 2*radius+1 pixels.
+func smoothRows(out, g *image.Gray, radius int, quot []uint8) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	// The row with radius pixels repeated beyond each end, and one more
+	// past the right one read by the last step of the running sum.
+	pad := make([]uint8, w+2*radius+1)
+	for y := 0; y < h; y++ {
+		src := g.Pix[y*g.Stride : y*g.Stride+w]
+		for j := 0; j < radius; j++ {
+			pad[j] = src[0]
+		}
+		copy(pad[radius:], src)
+		for j := radius + w; j < len(pad); j++ {
+			pad[j] = src[w-1]
+		}
+		sum := 0
+		for _, v := range pad[:2*radius+1] {
+			sum += int(v)
+		}
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		in, gone := pad[2*radius+1:], pad[:w]
+		for j := range dst {
+			dst[j] = quot[sum]
+			sum += int(in[j]) - int(gone[j])
+		}
+	}
+}
+
+// smoothColumns averages each column of g into out over 2*radius+1
+// pixels, with a running sum per column carried from row to row.
+func smoothColumns(out, g *image.Gray, radius int, quot []uint8) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	row := func(y int) []uint8 {
+		y = min(h-1, max(0, y))
+		return g.Pix[y*g.Stride : y*g.Stride+w]
+	}
+	sums := make([]int32, w)
+	for j := -radius; j <= radius; j++ {
+		for x, v := range row(j) {
+			sums[x] += int32(v)
+		}
+	}
+	for y := 0; y < h; y++ {
+		dst := out.Pix[y*out.Stride : y*out.Stride+w]
+		in, gone := row(y+radius+1), row(y-radius)
+		dst, in, gone = dst[:len(sums)], in[:len(sums)], gone[:len(sums)]
+		for x, s := range sums {
+			dst[x] = quot[s]
+			sums[x] = s + int32(in[x]) - int32(gone[x])
+		}
+	}
 }
 
 // Bilevel reports whether g is a black-and-white image, such as a fax or a

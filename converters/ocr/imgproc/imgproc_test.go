@@ -494,7 +494,8 @@ func TestComponents(t *testing.T) {
 					}
 				}
 			}
-			labels, comps := Components(b)
+			labels, _ := Label(b)
+			_, comps := Components(b)
 			for y, r := range tt.want {
 				for x, c := range r {
 					want := int32(0)

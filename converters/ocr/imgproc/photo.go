@@ -331,8 +331,15 @@ const (
 // page lit brightly on one side and dimly on the other is paper-white
 // throughout and its ink keeps its contrast.
 func EvenLight(g *image.Gray) *image.Gray {
+	smooth, bw, bh := paperLevels(g)
+	return spreadLight(g, smooth, bw, bh)
+}
+
+// paperLevels returns the level of g's paper in each block of a bw by bh
+// grid, row by row.
+func paperLevels(g *image.Gray) (smooth []float64, bw, bh int) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	bw, bh := (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
+	bw, bh = (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
 	level := make([]float64, bw*bh)
 	var hist [256]int
 	for by := range bh {
@@ -355,7 +362,7 @@ func EvenLight(g *image.Gray) *image.Gray {
 		}
 	}
 	// Smooth the grid once, so a block of solid ink takes its neighbours'.
-	smooth := make([]float64, len(level))
+	smooth = make([]float64, len(level))
 	for by := range bh {
 		for bx := range bw {
 			best := 0.0
@@ -369,18 +376,34 @@ func EvenLight(g *image.Gray) *image.Gray {
 			smooth[by*bw+bx] = best
 		}
 	}
-	at := func(bx, by int) float64 { return smooth[min(bh-1, max(0, by))*bw+min(bw-1, max(0, bx))] }
+	return smooth, bw, bh
+}
+
+// spreadLight returns g divided by its paper's level, spread bilinearly
+// between the centres of the blocks of the bw by bh grid smooth.
+func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	// The blocks left and right of each column (clamped to the grid) and
+	// its weight between them, the same for every row.
+	left, right, tx := make([]int, w), make([]int, w), make([]float64, w)
+	for x := range w {
+		fx := (float64(x)+0.5)/lightBlock - 0.5
+		bx := int(math.Floor(fx))
+		left[x], right[x] = min(bw-1, max(0, bx)), min(bw-1, max(0, bx+1))
+		tx[x] = fx - float64(bx)
+	}
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		fy := (float64(y)+0.5)/lightBlock - 0.5
 		by := int(math.Floor(fy))
 		ty := fy - float64(by)
-		for x := 0; x < w; x++ {
-			fx := (float64(x)+0.5)/lightBlock - 0.5
-			bx := int(math.Floor(fx))
-			tx := fx - float64(bx)
-			bg := (at(bx, by)*(1-tx)+at(bx+1, by)*tx)*(1-ty) + (at(bx, by+1)*(1-tx)+at(bx+1, by+1)*tx)*ty
-			out.Pix[y*out.Stride+x] = uint8(math.Min(255, float64(g.Pix[y*g.Stride+x])*paperLevel/bg))
+		above := smooth[min(bh-1, max(0, by))*bw:][:bw]
+		below := smooth[min(bh-1, max(0, by+1))*bw:][:bw]
+		src, dst := g.Pix[y*g.Stride:y*g.Stride+w], out.Pix[y*out.Stride:y*out.Stride+w]
+		for x, v := range src {
+			l, r, t := left[x], right[x], tx[x]
+			bg := (above[l]*(1-t)+above[r]*t)*(1-ty) + (below[l]*(1-t)+below[r]*t)*ty
+			dst[x] = uint8(min(255, float64(v)*paperLevel/bg))
 		}
 	}
 	return out

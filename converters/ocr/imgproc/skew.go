@@ -62,26 +62,27 @@ func Unshear(g *image.Gray, deg float64) *image.Gray {
 }
 
 // inkPoints samples the coordinates of b's ink pixels, at most
-// maxSkewPoints of them, whole rows and columns kept in proportion.
-func inkPoints(b *Bin) (xs, ys []int32) {
+// maxSkewPoints of them, whole rows and columns kept in proportion, as
+// floats: each is projected at some 70 angles.
+func inkPoints(b *Bin) (xs, ys []float64) {
 	n := b.Ink()
 	step := 1
 	for n/step > maxSkewPoints {
 		step++
 	}
-	xs = make([]int32, 0, n/step+1)
-	ys = make([]int32, 0, n/step+1)
+	xs = make([]float64, 0, n/step+1)
+	ys = make([]float64, 0, n/step+1)
+	// Every step-th ink pixel: the k-th, with k counted down.
 	k := 0
 	for y := 0; y < b.H; y++ {
 		row := b.Pix[y*b.W : y*b.W+b.W]
-		for x, v := range row {
-			if v != 0 {
-				if k%step == 0 {
-					xs = append(xs, int32(x))
-					ys = append(ys, int32(y))
-				}
-				k++
+		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x+1) {
+			if k == 0 {
+				xs = append(xs, float64(x))
+				ys = append(ys, float64(y))
+				k = step
 			}
+			k--
 		}
 	}
 	return xs, ys
@@ -90,39 +91,54 @@ func inkPoints(b *Bin) (xs, ys []int32) {
 // bestShear searches angles in [-MaxSkew, MaxSkew], coarse then fine, for the
 // one that maximises the profile score of the points projected on the
 // y axis; w and h are the extent of the points.
-func bestShear(xs, ys []int32, w, h int) (angle, score float64) {
+func bestShear(fx, fy []float64, w, h int) (angle, score float64) {
 	margin := int(float64(w)*math.Tan(MaxSkew*math.Pi/180)) + 2
-	bins := make([]float64, h+2*margin)
-	// The points as floats once, not at each of the 70 angles tried.
-	fx, fy := make([]float64, len(xs)), make([]float64, len(ys))
-	for i := range xs {
-		fx[i], fy[i] = float64(xs[i]), float64(ys[i])
-	}
+	// Counted in integers: the sum of their squares is below the square
+	// of maxSkewPoints, exact as a float. Points in turn go to two sets
+	// of bins, added up after: neighbours along a row mostly fall in the
+	// same bin, and each count would otherwise wait for the one before.
+	n := h + 2*margin
+	bins := make([]int32, 2*n)
+	even, odd := bins[:n], bins[n:]
+	fy = fy[:len(fx)]
+	pairs := len(fx) &^ 1
 	eval := func(deg float64) float64 {
 		t := math.Tan(deg * math.Pi / 180)
 		clear(bins)
-		for i, x := range fx {
-			bins[int(fy[i]-x*t)+margin]++
+		for i := 0; i < pairs; i += 2 {
+			even[int(fy[i]-fx[i]*t)+margin]++
+			odd[int(fy[i+1]-fx[i+1]*t)+margin]++
 		}
-		s := 0.0
-		for _, c := range bins {
-			s += c * c
+		if pairs < len(fx) {
+			even[int(fy[pairs]-fx[pairs]*t)+margin]++
 		}
-		return s
+		s := int64(0)
+		for k, c := range even {
+			c += odd[k]
+			s += int64(c) * int64(c)
+		}
+		return float64(s)
 	}
-	best, bestScore := 0.0, eval(0)
+	best, bestScore := searchAngle(eval)
+	return best, bestScore / float64(len(fx))
+}
+
+// searchAngle returns the angle in [-MaxSkew, MaxSkew], coarse then fine,
+// with the highest score, and the score.
+func searchAngle(score func(deg float64) float64) (float64, float64) {
+	best, bestScore := 0.0, score(0)
 	for deg := -MaxSkew; deg <= MaxSkew+1e-9; deg += 0.25 {
-		if s := eval(deg); s > bestScore {
+		if s := score(deg); s > bestScore {
 			best, bestScore = deg, s
 		}
 	}
 	center := best
 	for deg := center - 0.25; deg <= center+0.25+1e-9; deg += 0.02 {
-		if s := eval(deg); s > bestScore {
+		if s := score(deg); s > bestScore {
 			best, bestScore = deg, s
 		}
 	}
-	return best, bestScore / float64(len(xs))
+	return best, bestScore
 }
 
 // Rotate returns g turned by deg degrees about its centre, counterclockwise
@@ -135,12 +151,13 @@ func Rotate(g *image.Gray, deg float64) *image.Gray {
 	cx, cy := float64(w-1)/2, float64(h-1)/2
 	for y := 0; y < h; y++ {
 		dy := float64(y) - cy
+		sdy, cdy := sin*dy, cos*dy
 		orow := out.Pix[y*out.Stride : y*out.Stride+w]
 		for x := range orow {
 			dx := float64(x) - cx
 			// The source point that lands on x, y.
-			sx := cos*dx - sin*dy + cx
-			sy := sin*dx + cos*dy + cy
+			sx := cos*dx - sdy + cx
+			sy := sin*dx + cdy + cy
 			orow[x] = bilinear(g, sx, sy)
 		}
 	}
@@ -149,16 +166,27 @@ func Rotate(g *image.Gray, deg float64) *image.Gray {
 
 // bilinear samples g at a fractional point; outside is white.
 func bilinear(g *image.Gray, x, y float64) uint8 {
+	if x >= 0 && y >= 0 {
+		// Inside, as most points are: the floors truncated, the four
+		// pixels read directly. (A point too far for an int converts to
+		// a negative one.)
+		x0, y0 := int(x), int(y)
+		if x0 >= 0 && y0 >= 0 && x0+1 < g.Rect.Dx() && y0+1 < g.Rect.Dy() {
+			fx, fy := x-float64(x0), y-float64(y0)
+			i := y0*g.Stride + x0
+			p := g.Pix[i : i+g.Stride+2]
+			top := float64(p[0])*(1-fx) + float64(p[1])*fx
+			bot := float64(p[g.Stride])*(1-fx) + float64(p[g.Stride+1])*fx
+			return uint8(top*(1-fy) + bot*fy + 0.5)
+		}
+	}
+	return bilinearAnywhere(g, x, y)
+}
+
+// bilinearAnywhere is bilinear at any point, near or beyond the edge.
+func bilinearAnywhere(g *image.Gray, x, y float64) uint8 {
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
 	fx, fy := x-float64(x0), y-float64(y0)
-	if x0 >= 0 && y0 >= 0 && x0+1 < g.Rect.Dx() && y0+1 < g.Rect.Dy() {
-		// Inside, as most points are: the four pixels read directly.
-		i := y0*g.Stride + x0
-		p := g.Pix[i : i+g.Stride+2]
-		top := float64(p[0])*(1-fx) + float64(p[1])*fx
-		bot := float64(p[g.Stride])*(1-fx) + float64(p[g.Stride+1])*fx
-		return uint8(top*(1-fy) + bot*fy + 0.5)
-	}
 	at := func(x, y int) float64 {
 		if x < 0 || y < 0 || x >= g.Rect.Dx() || y >= g.Rect.Dy() {
 			return 255
@@ -223,10 +251,16 @@ func Scale(g *image.Gray, f float64) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	ow, oh := max(1, int(float64(w)*f+0.5)), max(1, int(float64(h)*f+0.5))
 	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	// Each column's point in g, the same in every row.
+	sxs := make([]float64, ow)
+	for x := range sxs {
+		sxs[x] = (float64(x)+0.5)/f - 0.5
+	}
 	for y := 0; y < oh; y++ {
 		sy := (float64(y)+0.5)/f - 0.5
-		for x := 0; x < ow; x++ {
-			out.Pix[y*out.Stride+x] = bilinear(g, (float64(x)+0.5)/f-0.5, sy)
+		orow := out.Pix[y*out.Stride : y*out.Stride+ow]
+		for x, sx := range sxs {
+			orow[x] = bilinear(g, sx, sy)
 		}
 	}
 	return out

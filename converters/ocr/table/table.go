@@ -4,6 +4,7 @@
 package table
 
 import (
+	"encoding/binary"
 	"image"
 	"slices"
 	"sort"
@@ -73,14 +74,24 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	near := max(3, side/600)
 	far := near + max(2, side/800)
 	minFaint := side / 14
-	hsm, vsm := imgproc.Smooth(g, radius, false), imgproc.Smooth(g, radius, true)
-	hmask, vmask := imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
-	runs(hmask, imgproc.Binarize(hsm), minH, gap, false)
-	runs(hmask, ridges(hsm, near, far, false), minFaint, gap, false)
-	runs(vmask, imgproc.Binarize(vsm), minV, gap, true)
-	runs(vmask, ridges(vsm, near, far, true), minFaint, gap, true)
-	hs, hruns := segments(hmask, false)
-	vs, vruns := segments(vmask, true)
+	// The page smoothed along each direction in turn, its binarized ink
+	// and ridges in turn, and the mask of its lines along it, in the same
+	// three images: the page's images are large, and made anew each
+	// would be cleared anew.
+	sm, ink, mask := image.NewGray(image.Rect(0, 0, b.W, b.H)), imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
+	imgproc.SmoothInto(sm, g, radius, false)
+	imgproc.BinarizeInto(ink, sm)
+	runs(mask, ink, minH, gap, false)
+	ridges(ink, sm, near, far, false)
+	runs(mask, ink, minFaint, gap, false)
+	hs, hruns := segments(mask, false)
+	clear(mask.Pix)
+	imgproc.SmoothInto(sm, g, radius, true)
+	imgproc.BinarizeInto(ink, sm)
+	runs(mask, ink, minV, gap, true)
+	ridges(ink, sm, near, far, true)
+	runs(mask, ink, minFaint, gap, true)
+	vs, vruns := segments(mask, true)
 	tol := max(4, side/250)
 	// The horizontal strokes of a line of characters, bridged from one
 	// character to the next, make runs as long as a short line: a run is
@@ -90,7 +101,8 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	hs0 := hs
 	hs, hkeep := ruling(hs, vs, long, tol)
 	vs, vkeep := ruling(vs, hs0, long, tol)
-	lines := imgproc.NewBin(b.W, b.H)
+	lines := ink
+	clear(lines.Pix)
 	mark(lines, hruns, hkeep)
 	mark(lines, vruns, vkeep)
 	// Thin lines that a black-and-white scan at low resolution dropped,
@@ -128,7 +140,7 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 		slices.SortFunc(vs, bySegment)
 	}
 	p := &Page{Lines: lines}
-	ev := &evidence{g: g, radius: max(2, side/600), lines: marked, tol: tol}
+	ev := &evidence{g: g, radius: max(2, side/600), lines: marked, tol: tol, smooth: sm, spare: mask}
 	for _, gr := range groups(hs, vs, tol) {
 		if t, ok := build(b, ev, gr.h, gr.v, tol); ok {
 			p.Tables = append(p.Tables, t)
@@ -138,48 +150,84 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	return p
 }
 
-// ridges marks the pixels of s, a page averaged along one axis, darker by
-// ridgeDarker than the paper on both sides of them across, near to far
-// pixels away: thin lines along that axis, however faint. Text is
+// ridges sets in out, of s's size, the pixels of s, a page averaged along
+// one axis, darker by ridgeDarker than the paper on both sides of them
+// across, near to far pixels away (and clears the rest): thin lines along
+// that axis, however faint. Text is
 // binarized against a local mean, which dense text nearby lowers so far
 // that a thin gray line between lines of characters falls short of it;
 // the paper beside the line does not.
-func ridges(s *image.Gray, near, far int, vertical bool) *imgproc.Bin {
+func ridges(out *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 	w, h := s.Rect.Dx(), s.Rect.Dy()
-	b := imgproc.NewBin(w, h)
-	// A step across is a row (horizontal lines) or a pixel.
-	step, n := s.Stride, h
-	if vertical {
-		step, n = 1, w
-	}
+	clear(out.Pix)
 	// In percent, and the lightest pixel that can be darker so than white
 	// paper: most of a page is lighter, and needs no look around.
 	const keep = 100 - ridgeDarker
 	const lightest = 255 * keep / 100
-	for y := 0; y < h; y++ {
-		row := s.Pix[y*s.Stride : y*s.Stride+w]
-		out := b.Pix[y*w : y*w+w]
-		for x, v := range row {
-			if v > lightest {
-				continue
-			}
-			i, c := y*s.Stride+x, y
-			if vertical {
-				c = x
-			}
-			if c < far || c+far >= n {
-				continue
-			}
-			var lo, hi uint8
+	// Lines across within far of the edge have no paper on one side.
+	y0, y1, x0, x1 := far, h-far, 0, w
+	if vertical {
+		y0, y1, x0, x1 = 0, h, far, w-far
+	}
+	if y0 >= y1 || x0 >= x1 {
+		return
+	}
+	// The rows near to far above and below the row (horizontal lines).
+	var above, below [][]uint8
+	for y := y0; y < y1; y++ {
+		row, orow := s.Pix[y*s.Stride:y*s.Stride+w], out.Pix[y*w:y*w+w]
+		dark := row[:x1]
+		if !vertical {
+			above, below = above[:0], below[:0]
 			for d := near; d <= far; d++ {
-				lo, hi = max(lo, s.Pix[i-d*step]), max(hi, s.Pix[i+d*step])
+				above = append(above, s.Pix[(y-d)*s.Stride:(y-d)*s.Stride+w])
+				below = append(below, s.Pix[(y+d)*s.Stride:(y+d)*s.Stride+w])
 			}
-			if int(v)*100 < int(min(lo, hi))*keep {
-				out[x] = 1
+		}
+		for x := nextDark(dark, x0, lightest); x < x1; x = nextDark(dark, x+1, lightest) {
+			// Darker than the lighter side: the paper on one side first.
+			v := int(row[x]) * 100
+			var lo, hi uint8
+			if vertical {
+				lo = slices.Max(row[x-far : x-near+1])
+			} else {
+				for _, r := range above {
+					lo = max(lo, r[x])
+				}
+			}
+			if v >= int(lo)*keep {
+				continue
+			}
+			if vertical {
+				hi = slices.Max(row[x+near : x+far+1])
+			} else {
+				for _, r := range below {
+					hi = max(hi, r[x])
+				}
+			}
+			if v < int(hi)*keep {
+				orow[x] = 1
 			}
 		}
 	}
-	return b
+}
+
+// nextDark returns the index of the first byte of row from x on that is
+// at most v, or len(row), passing over eight lighter ones at a time.
+func nextDark(row []uint8, x int, v uint8) int {
+	// In 16-bit lanes (even bytes, then odd ones) a lane of 256+p-(v+1)
+	// has its bit 8 set exactly when p > v.
+	const lanes, bit8 = 0x00FF00FF00FF00FF, 0x0100010001000100
+	vv := (uint64(v) + 1) * (bit8 >> 8)
+	for ; x+8 <= len(row); x += 8 {
+		p := binary.LittleEndian.Uint64(row[x:])
+		if ((p&lanes|bit8)-vv)&((p>>8&lanes|bit8)-vv)&bit8 != bit8 {
+			break
+		}
+	}
+	for ; x < len(row) && row[x] > v; x++ {
+	}
+	return x
 }
 
 // runs marks in out the pixels of b in straight runs of ink at least min long,
@@ -188,80 +236,72 @@ func ridges(s *image.Gray, near, far int, vertical bool) *imgproc.Bin {
 // as ink when it or a neighbour across the run is: a thin line that a
 // rotation left wavering from one row (column) to the next stays whole.
 // The page is read row by row, the runs down columns followed side by
-// side, as reading down each column in turn is several times slower.
+// side, as reading down each column in turn is several times slower; the
+// blank stretches of a row are skipped eight pixels at a time.
 func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	w, h := b.W, b.H
-	// The run being followed in each column (or in the row), from start
-	// to last; -1 for none.
-	n := 1
-	if vertical {
-		n = w
+	if w == 0 {
+		return
 	}
-	start, last := make([]int, n), make([]int, n)
+	ink := make([]uint8, w) // a row's ink with its neighbours across
+	if !vertical {
+		for y := 0; y < h; y++ {
+			row, orow := b.Pix[y*w:(y+1)*w], out.Pix[y*w:(y+1)*w]
+			copy(ink, row)
+			if y > 0 {
+				imgproc.Or(ink, b.Pix[(y-1)*w:y*w])
+			}
+			if y+1 < h {
+				imgproc.Or(ink, b.Pix[(y+1)*w:(y+2)*w])
+			}
+			// flush marks the run from start to last, if long.
+			start, last := -1, -1
+			flush := func() {
+				if start >= 0 && last-start+1 >= minLen {
+					imgproc.Or(orow[start:last+1], row[start:last+1])
+				}
+			}
+			for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
+				if start < 0 || x-last > gap+1 {
+					flush()
+					start = x
+				}
+				last = x
+			}
+			flush()
+		}
+		return
+	}
+	// The run being followed in each column, from start to last; -1 for
+	// none.
+	start, last := make([]int, w), make([]int, w)
 	for k := range start {
 		start[k], last[k] = -1, -1
 	}
-	// flush marks the run of column (row) k, ending the one at i, if long.
-	flush := func(k, i int) {
+	// flush marks the run of column k, if long.
+	flush := func(k int) {
 		if start[k] < 0 || last[k]-start[k]+1 < minLen {
 			return
 		}
 		for j := start[k]; j <= last[k]; j++ {
-			p := i*w + j
-			if vertical {
-				p = j*w + k
-			}
-			out.Pix[p] |= b.Pix[p]
+			out.Pix[j*w+k] |= b.Pix[j*w+k]
 		}
 	}
-	var above, below []uint8
 	for y := 0; y < h; y++ {
-		row := b.Pix[y*w : y*w+w]
-		if !vertical {
-			above, below = nil, nil
-			if y > 0 {
-				above = b.Pix[(y-1)*w : y*w]
+		row := b.Pix[y*w : (y+1)*w]
+		copy(ink, row)
+		imgproc.Or(ink[1:], row[:w-1])
+		imgproc.Or(ink[:w-1], row[1:])
+		for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
+			if start[x] < 0 || y-last[x] > gap+1 {
+				flush(x)
+				start[x] = y
 			}
-			if y+1 < h {
-				below = b.Pix[(y+1)*w : (y+2)*w]
-			}
-			start[0], last[0] = -1, -1
-		}
-		for x, v := range row {
-			k, j := 0, x
-			if vertical {
-				k, j = x, y
-				if x > 0 {
-					v |= row[x-1]
-				}
-				if x+1 < w {
-					v |= row[x+1]
-				}
-			} else {
-				if above != nil {
-					v |= above[x]
-				}
-				if below != nil {
-					v |= below[x]
-				}
-			}
-			if v == 0 {
-				continue
-			}
-			if start[k] < 0 || j-last[k] > gap+1 {
-				flush(k, y)
-				start[k] = j
-			}
-			last[k] = j
-		}
-		if !vertical {
-			flush(0, y)
+			last[x] = y
 		}
 	}
-	if vertical {
-		for k := range start {
-			flush(k, 0)
-		}
+	for k := range start {
+		flush(k)
 	}
 }
 
@@ -362,7 +402,15 @@ type dot struct {
 func dots(b, lines *imgproc.Bin, side int) []dot {
 	minDot, maxDot := max(3, side/800), max(8, side/160)
 	iso := max(4, side/300)
-	labels, pieces := imgproc.Components(b)
+	runs, pieces := imgproc.Components(b)
+	// first[y] is the index of row y's first run: runs go row by row.
+	first := make([]int, b.H+1)
+	for y, k := 0, 0; y <= b.H; y++ {
+		for k < len(runs) && int(runs[k].Y) < y {
+			k++
+		}
+		first[y] = k
+	}
 	var out []dot
 	for l, c := range pieces {
 		w, h := c.Box.Dx(), c.Box.Dy()
@@ -371,11 +419,17 @@ func dots(b, lines *imgproc.Bin, side int) []dot {
 		}
 		box := c.Box
 		r := box.Inset(-iso).Intersect(image.Rect(0, 0, b.W, b.H))
+		// Alone: no pixel around it of another piece, not a speck, off
+		// the ruling lines.
 		alone := true
 		for y := r.Min.Y; y < r.Max.Y && alone; y++ {
-			for x := r.Min.X; x < r.Max.X; x++ {
-				i := y*b.W + x
-				if k := labels[i]; k != 0 && k != int32(l) && lines.Pix[i] == 0 && pieces[k].Area >= 2*minDot {
+			row := lines.Pix[y*b.W : (y+1)*b.W]
+			for _, run := range runs[first[y]:first[y+1]] {
+				x0, x1 := max(int(run.X0), r.Min.X), min(int(run.X1), r.Max.X)
+				if x0 >= x1 || run.L == int32(l) || pieces[run.L].Area < 2*minDot {
+					continue
+				}
+				if slices.Contains(row[x0:x1], 0) {
 					alone = false
 					break
 				}
@@ -749,6 +803,11 @@ type evidence struct {
 	// along that direction and thresholded leniently, made when first
 	// needed.
 	faint [2]*imgproc.Bin
+	// smooth holds the page averaged, while faint is made, and spare
+	// the first faint made, until then: images of the page's size Find is
+	// done with. The second faint is made over smooth.
+	smooth *image.Gray
+	spare  *imgproc.Bin
 }
 
 // ruled reports whether a line runs at pos (an x when vertical, else a y)
@@ -808,7 +867,17 @@ func (ev *evidence) along(pos, a, b, d int, vertical bool) (hit, widest int) {
 		k = 1
 	}
 	if ev.faint[k] == nil {
-		ev.faint[k] = imgproc.Threshold(imgproc.Smooth(ev.g, ev.radius, vertical), faintDarker)
+		imgproc.SmoothInto(ev.smooth, ev.g, ev.radius, vertical)
+		if ev.spare != nil {
+			imgproc.ThresholdInto(ev.spare, ev.smooth, faintDarker)
+			ev.faint[k], ev.spare = ev.spare, nil
+		} else {
+			// The second, over the page averaged, which is then spent.
+			s := ev.smooth
+			ev.faint[k] = &imgproc.Bin{W: s.Rect.Dx(), H: s.Rect.Dy(), Pix: s.Pix}
+			imgproc.ThresholdInto(ev.faint[k], s, faintDarker)
+			ev.smooth = nil
+		}
 	}
 	at := func(m *imgproc.Bin, t, e int) bool {
 		if vertical {
