@@ -79,19 +79,17 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	// three images: the page's images are large, and made anew each
 	// would be cleared anew.
 	sm, ink, mask := image.NewGray(image.Rect(0, 0, b.W, b.H)), imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
-	imgproc.SmoothInto(sm, g, radius, false)
-	imgproc.BinarizeInto(ink, sm)
-	runs(mask, ink, minH, gap, false)
-	ridges(ink, sm, near, far, false)
-	runs(mask, ink, minFaint, gap, false)
-	hs, hruns := segments(mask, false)
-	clear(mask.Pix)
-	imgproc.SmoothInto(sm, g, radius, true)
-	imgproc.BinarizeInto(ink, sm)
-	runs(mask, ink, minV, gap, true)
-	ridges(ink, sm, near, far, true)
-	runs(mask, ink, minFaint, gap, true)
-	vs, vruns := segments(mask, true)
+	along := func(vertical bool, minLen int) ([]segment, []imgproc.Run) {
+		clear(mask.Pix)
+		imgproc.SmoothInto(sm, g, radius, vertical)
+		imgproc.BinarizeInto(ink, sm)
+		runs(mask, ink, minLen, gap, vertical)
+		ridges(ink, sm, near, far, vertical)
+		runs(mask, ink, minFaint, gap, vertical)
+		return segments(mask, vertical)
+	}
+	hs, hruns := along(false, minH)
+	vs, vruns := along(true, minV)
 	tol := max(4, side/250)
 	// The horizontal strokes of a line of characters, bridged from one
 	// character to the next, make runs as long as a short line: a run is
