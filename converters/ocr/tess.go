@@ -76,22 +76,9 @@ type symbol struct {
 
 // read recognises img with the language, segmentation mode and character
 // whitelist ("" for none) and returns what it found at the level asked.
-//
-// The mode is set as the variable tessedit_pageseg_mode: in gosseract
-// v2.4.1 SetPageSegMode before the first recognition is silently lost when
-// the client initialises.
 func (e *engine) read(img *image.Gray, lang string, psm int, whitelist string, level gosseract.PageIteratorLevel) ([]symbol, error) {
-	c, err := e.client(lang)
+	c, err := e.prepare(img, lang, psm, whitelist)
 	if err != nil {
-		return nil, err
-	}
-	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm))
-	c.SetVariable("tessedit_char_whitelist", whitelist)
-	data, err := encoded(img)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.SetImageFromBytes(data); err != nil {
 		return nil, err
 	}
 	boxes, err := c.GetBoundingBoxes(level)
@@ -108,6 +95,29 @@ func (e *engine) read(img *image.Gray, lang string, psm int, whitelist string, l
 	return out, nil
 }
 
+// prepare returns the language's client set to read img with the
+// segmentation mode and character whitelist ("" for none).
+//
+// The mode is set as the variable tessedit_pageseg_mode: in gosseract
+// v2.4.1 SetPageSegMode before the first recognition is silently lost when
+// the client initialises.
+func (e *engine) prepare(img *image.Gray, lang string, psm int, whitelist string) (*gosseract.Client, error) {
+	c, err := e.client(lang)
+	if err != nil {
+		return nil, err
+	}
+	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm))
+	c.SetVariable("tessedit_char_whitelist", whitelist)
+	data, err := encoded(img)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.SetImageFromBytes(data); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // textLineRead is one line of a block as recognised: its text (words
 // joined by spaces), box and confidence, and its characters.
 type textLineRead struct {
@@ -120,20 +130,12 @@ type textLineRead struct {
 // confidences, all from one recognition: Tesseract's hOCR with character
 // boxes. Asking for lines and then for characters would recognise the
 // image twice, as gosseract's GetBoundingBoxes recognises it each time. A
-// line's confidence is the mean of its words', as Tesseract's own line
-// confidence is.
+// line's confidence is the mean of its words'; Tesseract's own clips the
+// mean of their certainties rather than each, and is lower on a line of
+// noise read as words of no confidence.
 func (e *engine) readLines(img *image.Gray, lang string, psm int) ([]textLineRead, error) {
-	c, err := e.client(lang)
+	c, err := e.prepare(img, lang, psm, "")
 	if err != nil {
-		return nil, err
-	}
-	c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm))
-	c.SetVariable("tessedit_char_whitelist", "")
-	data, err := encoded(img)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.SetImageFromBytes(data); err != nil {
 		return nil, err
 	}
 	out, err := c.HOCRText()
