@@ -115,6 +115,7 @@ func ThresholdInto(out *Bin, g *image.Gray, darker float64) {
 const (
 	lanes = 0x00FF00FF00FF00FF // the low byte of each 16-bit lane
 	ones  = 0x0001000100010001 // 1 in each lane
+	bit8  = ones << 8          // bit 8 of each lane, above its byte
 )
 
 // sum16 returns the sum of 16 pixels.
@@ -134,10 +135,24 @@ func below16(out, p *[blockSize]uint8, t uint8) {
 // below8 returns 1 in each byte of v below t, else 0, t in every lane.
 // A lane of 256+v-t has its bit 8 set exactly when v >= t.
 func below8(v, tt uint64) uint64 {
-	const bit8 = ones << 8
 	even := (v&lanes | bit8) - tt
 	odd := (v>>8&lanes | bit8) - tt
 	return (^even&bit8)>>8 | ^odd&bit8
+}
+
+// NextBelow returns the index of the first byte of row from x on that is
+// below t, or len(row), passing over eight others at a time: most of a
+// page is paper, lighter than anything looked for.
+func NextBelow(row []uint8, x int, t uint8) int {
+	tt := uint64(t) * ones
+	for ; x+8 <= len(row); x += 8 {
+		if below8(binary.LittleEndian.Uint64(row[x:]), tt) != 0 {
+			break
+		}
+	}
+	for ; x < len(row) && row[x] >= t; x++ {
+	}
+	return x
 }
 
 // Ink returns the number of ink pixels.

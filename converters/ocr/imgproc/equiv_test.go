@@ -265,6 +265,27 @@ func TestGray8(t *testing.T) {
 	}
 }
 
+func TestNextBelow(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for range 2000 {
+		row := make([]uint8, r.IntN(40))
+		for i := range row {
+			row[i] = uint8(200 + r.IntN(56))
+			if r.IntN(12) == 0 {
+				row[i] = uint8(r.IntN(256))
+			}
+		}
+		x, tv := r.IntN(len(row)+1), uint8(1+r.IntN(255))
+		want := x
+		for want < len(row) && row[want] >= tv {
+			want++
+		}
+		if got := NextBelow(row, x, tv); got != want {
+			t.Fatalf("%v from %d below %d: %d, want %d", row, x, tv, got, want)
+		}
+	}
+}
+
 // spreadLightByDefinition is spreadLight written out pixel by pixel.
 func spreadLightByDefinition(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()

@@ -104,9 +104,9 @@ func Gray(img image.Image) *image.Gray {
 // drop (chromaLow). In 16-bit lanes (even bytes, then odd ones), 256+v-126
 // is 256 to 259 exactly when v is 126 to 129.
 func gray8(c []uint8) bool {
-	const lanes, bit8, keep = 0x00FF00FF00FF00FF, 0x0100010001000100, 0x01FC01FC01FC01FC
+	const keep = 0x01FC01FC01FC01FC // bits 2 to 8 of each lane
 	v := binary.LittleEndian.Uint64(c)
-	const low = 126 * (bit8 >> 8)
+	const low = 126 * ones
 	even := ((v&lanes | bit8) - low) & keep
 	odd := ((v>>8&lanes | bit8) - low) & keep
 	return even == bit8 && odd == bit8

@@ -4,7 +4,6 @@
 package table
 
 import (
-	"encoding/binary"
 	"image"
 	"slices"
 	"sort"
@@ -182,7 +181,7 @@ func ridges(out *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 				below = append(below, s.Pix[(y+d)*s.Stride:(y+d)*s.Stride+w])
 			}
 		}
-		for x := nextDark(dark, x0, lightest); x < x1; x = nextDark(dark, x+1, lightest) {
+		for x := imgproc.NextBelow(dark, x0, lightest+1); x < x1; x = imgproc.NextBelow(dark, x+1, lightest+1) {
 			// Darker than the lighter side: the paper on one side first.
 			v := int(row[x]) * 100
 			var lo, hi uint8
@@ -208,24 +207,6 @@ func ridges(out *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 			}
 		}
 	}
-}
-
-// nextDark returns the index of the first byte of row from x on that is
-// at most v, or len(row), passing over eight lighter ones at a time.
-func nextDark(row []uint8, x int, v uint8) int {
-	// In 16-bit lanes (even bytes, then odd ones) a lane of 256+p-(v+1)
-	// has its bit 8 set exactly when p > v.
-	const lanes, bit8 = 0x00FF00FF00FF00FF, 0x0100010001000100
-	vv := (uint64(v) + 1) * (bit8 >> 8)
-	for ; x+8 <= len(row); x += 8 {
-		p := binary.LittleEndian.Uint64(row[x:])
-		if ((p&lanes|bit8)-vv)&((p>>8&lanes|bit8)-vv)&bit8 != bit8 {
-			break
-		}
-	}
-	for ; x < len(row) && row[x] > v; x++ {
-	}
-	return x
 }
 
 // runs marks in out the pixels of b in straight runs of ink at least min long,
