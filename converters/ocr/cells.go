@@ -623,12 +623,12 @@ func (c *Converter) readCell(e *engine, p *page, tc table.Cell, lang string) (la
 	cell := layout.Cell{RowSpan: tc.RowSpan, ColSpan: tc.ColSpan}
 	cell.Prov.Box = rectBox(p.frame.source(tc.Box))
 	rg := p.clean(box)
-	rd, err := c.readRegion(e, rg, lang)
+	rd, err := c.readRegion(e, rg, p.lone, lang)
 	if err != nil {
 		return cell, err
 	}
 	if !rd.sure && p.soft != nil {
-		alt, err := c.readRegion(e, p.soft.clean(box), lang)
+		alt, err := c.readRegion(e, p.soft.clean(box), p.soft.lone, lang)
 		if err != nil {
 			return cell, err
 		}
@@ -654,14 +654,14 @@ type cellRead struct {
 // numeric cell is read as one line of whitelisted characters (see
 // readNumber). Any other cell, or one whose number reads did not settle,
 // is read as Chinese text and matched to the vocabulary.
-func (c *Converter) readRegion(e *engine, rg *region, lang string) (cellRead, error) {
+func (c *Converter) readRegion(e *engine, rg *region, known *glyphMemo, lang string) (cellRead, error) {
 	if rg == nil {
 		return cellRead{}, nil
 	}
 	var number string
 	var numberConf float64
 	if rg.numeric() {
-		text, conf, err := c.readNumber(e, rg.unspecked())
+		text, conf, err := c.readNumber(e, rg.unspecked(), known)
 		if err != nil {
 			return cellRead{}, err
 		}
@@ -787,6 +787,8 @@ type numberRead struct {
 var (
 	numberReads = [...]numberRead{{30, false}, {40, false}, {48, false}, {20, false}, {32, true}, {20, true}}
 	loneReads   = [...]numberRead{{30, true}, {30, false}, {40, true}, {40, false}, {20, true}, {20, false}}
+	// loneAlone is the read of a lone glyph drawn as one known (glyphMemo).
+	loneAlone = loneReads[1]
 )
 
 // Confidences of a number whose reads disagree: settled by two agreeing
@@ -808,14 +810,33 @@ const (
 // two agreeing the first non-empty read is returned with splitConfidence.
 // If the count of characters read differs from the glyphs seen, a digit
 // was lost or made up and the confidence is capped at lowConfidence.
-func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
+func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string, float64, error) {
 	line := rg.oneLine()
 	boxes := rg.glyphBoxes()
 	lo, hi := rg.glyphs(boxes)
 	lone := lo == 1 && hi == 1
 	reads := numberReads[:]
+	var glyph shape
+	sampled := false
 	if lone {
 		reads = loneReads[:]
+		if len(boxes) == 1 {
+			glyph, sampled = glyphShape(rg, boxes[0])
+		}
+	}
+	if sampled {
+		// Drawn as a glyph the page showed surely: one read alone must
+		// agree, else the glyph is read in every way as any other.
+		if t, kc, ok := known.like(glyph); ok {
+			read, rc, err := readWay(e, line, rg.tall, loneAlone, lone)
+			if err != nil {
+				return "", 0, err
+			}
+			if read == t && rc >= voteConfidence {
+				text, conf := rg.settle(t, min(rc, kc), boxes, lo, hi)
+				return text, conf, nil
+			}
+		}
 	}
 	var pair *image.Gray
 	type vote struct {
@@ -826,6 +847,7 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 	first, unfit := "", ""
 	unfitConf := 0.0
 	text, conf := "", 0.0
+	firstTwo := false
 	for _, how := range reads {
 		img := line
 		if how.doubled {
@@ -851,6 +873,7 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 			}
 			if fits(t, lo, hi) {
 				text, conf = t, agreed
+				firstTwo = len(votes) == 1
 				break
 			}
 			// Agreed, but not with the ink: kept if no read fits, and
@@ -867,6 +890,9 @@ func (c *Converter) readNumber(e *engine, rg *region) (string, float64, error) {
 		text, conf = unfit, unfitConf
 	case text == "":
 		text, conf = first, min(conf, splitConfidence)
+	}
+	if sampled && firstTwo && conf >= memoConfidence {
+		known.add(glyph, text, conf)
 	}
 	text, conf = rg.settle(text, conf, boxes, lo, hi)
 	return text, conf, nil
