@@ -57,11 +57,11 @@ func TestScript(t *testing.T) {
 			if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
 				g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
 			}
-			_, probe, sim, err := orient(context.Background(), e, g, false)
-			if err != nil || probe == nil {
+			p, pr, err := orient(context.Background(), e, g)
+			if err != nil || pr.img == nil {
 				t.Fatalf("no probe: %v", err)
 			}
-			got, err := script(e, norm, probe, sim)
+			got, err := tellScript(e, norm, p, pr)
 			if err != nil {
 				t.Fatal(err)
 			}
