@@ -6,7 +6,9 @@
 // stamp ink is dropped out; a page is made upright (quarter turns, a tilt
 // of up to 5 degrees), binarized, and its ruled tables found from their lines; every table cell
 // is cleared of lines and specks and read on its own: a cell of digits in
-// single-line mode with a digit whitelist, any other cell as Chinese text
+// single-line mode with a digit whitelist, in several ways until two reads
+// agree (a lone glyph drawn as one the page already read surely is read
+// once, and that read must agree with it), any other cell as Chinese text
 // matched to the closest expected label given in Config.Vocabulary; on a
 // black-and-white page, whose thin strokes break up, a cell read doubtfully
 // is read again from the page softened. Prose outside tables is read as
