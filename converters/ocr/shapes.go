@@ -112,13 +112,12 @@ type glyphMemo struct {
 
 // Likeness test: a lone glyph within sameShape of a glyph known on the
 // page is taken to be drawn as it, unless a glyph known as another digit
-// is within shapeLead beyond that. On the scan sets and the real report
-// (1,534 lone glyphs on 60 pages, every condition, read in every way),
-// glyphs of other digits on one page were never nearer than 0.087 (a 5
-// and a 9 at 200 dpi); within 0.05, 622 glyphs would have been told
-// (164 of the real report's 174, 66 of 91 on its phone photos), none
-// wrong. memoConfidence is the least confidence a lone glyph's first two
-// reads must agree with for it to be known.
+// is within shapeLead beyond that. On the two scan sets (1,269 lone
+// glyphs on 56 pages, every condition, each read the full way), glyphs
+// of other digits on one page were never nearer than 0.087 (a 5 and a 9
+// at 200 dpi); within 0.05, 392 glyphs would have been told, none wrong.
+// memoConfidence is the least confidence a lone glyph's first two reads
+// must agree with for it to be known.
 const (
 	sameShape      = 0.05
 	shapeLead      = 0.05
