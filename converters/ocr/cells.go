@@ -809,7 +809,9 @@ const (
 // count of digits the ink does not show give their number, and with no
 // two agreeing the first non-empty read is returned with splitConfidence.
 // If the count of characters read differs from the glyphs seen, a digit
-// was lost or made up and the confidence is capped at lowConfidence.
+// was lost or made up and the confidence is capped at lowConfidence. A
+// lone glyph drawn as one in known is first read once alone, and kept if
+// that read agrees; one whose first two reads agree surely joins known.
 func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string, float64, error) {
 	line := rg.oneLine()
 	boxes := rg.glyphBoxes()
