@@ -849,7 +849,6 @@ func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string,
 	first, unfit := "", ""
 	unfitConf := 0.0
 	text, conf := "", 0.0
-	firstTwo := false
 	for _, how := range reads {
 		img := line
 		if how.doubled {
@@ -875,7 +874,6 @@ func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string,
 			}
 			if fits(t, lo, hi) {
 				text, conf = t, agreed
-				firstTwo = len(votes) == 1
 				break
 			}
 			// Agreed, but not with the ink: kept if no read fits, and
@@ -893,7 +891,9 @@ func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string,
 	case text == "":
 		text, conf = first, min(conf, splitConfidence)
 	}
-	if sampled && firstTwo && conf >= memoConfidence {
+	// A read settled over another sure read, or not at all, has its
+	// confidence capped below memoConfidence and is not remembered.
+	if sampled && conf >= memoConfidence {
 		known.add(glyph, text, conf)
 	}
 	text, conf = rg.settle(text, conf, boxes, lo, hi)

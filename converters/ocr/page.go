@@ -71,7 +71,6 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 		scale = min(3, float64(minWidth)/float64(w))
 		g = imgproc.Scale(g, scale)
 	}
-	lang := st.get()
 	p, pr, err := orient(ctx, e, g)
 	if err != nil {
 		return nil, err
@@ -80,6 +79,7 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 	if bilevel {
 		p.soft = p.softened()
 	}
+	lang := st.get()
 	if lang == "" && pr.img != nil {
 		l, err := tellScript(e, c.vocab.norm, p, pr)
 		if err != nil {

@@ -101,3 +101,12 @@ func TestGlyphMemoDigitsOnly(t *testing.T) {
 		t.Error("a nil memo knows a glyph")
 	}
 }
+
+// TestMemoConfidence checks what readNumber relies on to remember only
+// glyphs whose reads agreed with none against them: a number settled over
+// another sure read, or not at all, is capped below memoConfidence.
+func TestMemoConfidence(t *testing.T) {
+	if majorityConfidence >= memoConfidence || splitConfidence >= memoConfidence {
+		t.Errorf("a split read's cap (%v, %v) reaches memoConfidence %v", majorityConfidence, splitConfidence, memoConfidence)
+	}
+}
