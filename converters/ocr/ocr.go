@@ -170,11 +170,11 @@ func (c *Converter) Convert(ctx context.Context, name string, data []byte) (*lay
 	for i := range pages {
 		pages[i] = func() (*image.Gray, error) { return f.Page(i) }
 	}
-	read, err := c.readPages(ctx, pages)
+	read, doubts, err := c.readPages(ctx, pages)
 	if err != nil {
 		return nil, err
 	}
-	doc := &layout.Document{Method: "image-ocr", Pages: len(pages)}
+	doc := &layout.Document{Method: "image-ocr", Pages: len(pages), Doubts: doubts}
 	text := false
 	for i, blocks := range read {
 		text = text || len(blocks) > 0
@@ -209,7 +209,7 @@ func (c *Converter) ReadScans(ctx context.Context, doc *layout.Document) error {
 			return f.Page(0)
 		}
 	}
-	read, err := c.readPages(ctx, pages)
+	read, doubts, err := c.readPages(ctx, pages)
 	if err != nil {
 		var pe *pageError
 		if errors.As(err, &pe) {
@@ -232,6 +232,7 @@ func (c *Converter) ReadScans(ctx context.Context, doc *layout.Document) error {
 	}
 	doc.Scans = nil
 	doc.Method = "pdf-ocr"
+	doc.Doubts = append(doc.Doubts, doubts...)
 	return nil
 }
 
@@ -267,8 +268,9 @@ func (e *pageError) Error() string { return fmt.Sprintf("page %d: %v", e.index+1
 func (e *pageError) Unwrap() error { return e.err }
 
 // readPages reads every page: the first alone, since it settles the
-// document's script, then the rest in parallel on the engines.
-func (c *Converter) readPages(ctx context.Context, pages []func() (*image.Gray, error)) ([][]layout.Block, error) {
+// document's script, then the rest in parallel on the engines. It returns
+// the pages' blocks and the document's doubts (layout.Document.Doubts).
+func (c *Converter) readPages(ctx context.Context, pages []func() (*image.Gray, error)) ([][]layout.Block, []string, error) {
 	out := make([][]layout.Block, len(pages))
 	st := &docState{}
 	one := func(i int) error {
@@ -292,10 +294,10 @@ func (c *Converter) readPages(ctx context.Context, pages []func() (*image.Gray, 
 		return nil
 	}
 	if len(pages) == 0 {
-		return out, nil
+		return out, nil, nil
 	}
 	if err := one(0); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(pages))
@@ -309,9 +311,9 @@ func (c *Converter) readPages(ctx context.Context, pages []func() (*image.Gray, 
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, st.doubts(), nil
 }
 
 // imageError wraps imgproc's errors in the converters' sentinels.

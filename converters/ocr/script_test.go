@@ -64,12 +64,41 @@ func TestScript(t *testing.T) {
 			if err != nil || pr.img == nil {
 				t.Fatalf("no probe: %v", err)
 			}
-			got, err := tellScript(e, norm, p, pr)
+			got, sure, err := tellScript(e, norm, p, pr)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Errorf("script %s, want %s", got, tt.want)
+			if got != tt.want || !sure {
+				t.Errorf("script %s (sure %v), want %s surely", got, sure, tt.want)
+			}
+		})
+	}
+}
+
+// TestScriptOf tells the script from the two tests of a probe: a page is
+// traditional when both say so, and taken as simplified, unsurely, when
+// they disagree.
+func TestScriptOf(t *testing.T) {
+	tests := []struct {
+		name  string
+		tests scriptTests
+		want  string
+		sure  bool
+	}{
+		{"both simplified", scriptTests{sim: 0.9, tra: 0.85, simTelling: 0.98, traTelling: 0.95, simN: 30, traN: 30}, langSimplified, true},
+		{"both traditional", scriptTests{sim: 0.85, tra: 0.92, simTelling: 0.96, traTelling: 0.99, simN: 30, traN: 30}, langTraditional, true},
+		// The LibreOffice rendering of a traditional report.
+		{"mean simplified, telling traditional", scriptTests{sim: 0.884, tra: 0.873, simTelling: 0.980, traTelling: 0.992, simN: 30, traN: 30}, langSimplified, false},
+		{"mean traditional, telling simplified", scriptTests{sim: 0.85, tra: 0.89, simTelling: 0.98, traTelling: 0.97, simN: 30, traN: 30}, langSimplified, false},
+		{"telling within its lead", scriptTests{sim: 0.85, tra: 0.89, simTelling: 0.980, traTelling: 0.984, simN: 30, traN: 30}, langSimplified, false},
+		{"few telling, clearly traditional", scriptTests{sim: 0.80, tra: 0.86, simN: 2, traN: 3}, langTraditional, true},
+		{"few telling, close", scriptTests{sim: 0.80, tra: 0.84, simN: 2, traN: 3}, langSimplified, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, sure := scriptOf(tt.tests)
+			if got != tt.want || sure != tt.sure {
+				t.Errorf("scriptOf = %s, %v; want %s, %v", got, sure, tt.want, tt.sure)
 			}
 		})
 	}

@@ -49,6 +49,10 @@ type Document struct {
 	// cannot read them leaves them here for OCR; Blocks then hold a
 	// PageBreak where each such page's blocks belong.
 	Scans []Scan
+	// Doubts are what a converter could not tell surely of the document
+	// as a whole and that bears on its title and agency (the script of a
+	// scan), each in plain words for people.
+	Doubts []string
 }
 
 // Scan is one page to be read by OCR.

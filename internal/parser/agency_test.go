@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,5 +165,31 @@ func TestTitleYear(t *testing.T) {
 				t.Errorf("year %v, meta.missing %v; want %v, %v (title %q)", got, missing, tc.want, tc.missing, rec.Title)
 			}
 		})
+	}
+}
+
+// TestDoubts: a converter's doubt about the document as a whole (the
+// script an OCR'd title was read in) reaches the record as a
+// meta.low_confidence warning in its words; a document without doubts has
+// none.
+func TestDoubts(t *testing.T) {
+	text, err := os.ReadFile("../../testdata/corpus/002.tsv.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const doubt = "the script of the scanned text could not be told surely"
+	for _, doubts := range [][]string{nil, {doubt}} {
+		doc := textDocument(string(text))
+		doc.Doubts = doubts
+		rec := parser.New(parser.Config{}).Parse(doc)
+		var got []string
+		for _, f := range rec.Findings {
+			if f.Rule == validate.RuleMetaLowConfidence {
+				got = append(got, f.Message)
+			}
+		}
+		if !slices.Equal(got, doubts) {
+			t.Errorf("doubts %q: meta.low_confidence warnings %q", doubts, got)
+		}
 	}
 }

@@ -107,6 +107,9 @@ func (p *Parser) ParseRereads(doc *layout.Document) (*record.Record, []Reread) {
 		}
 	}
 	p.readMeta(rec, lines, bodyStart)
+	for _, d := range doc.Doubts {
+		rec.Findings = append(rec.Findings, record.Finding{Rule: validate.RuleMetaLowConfidence, Severity: record.Warning, Message: d})
+	}
 
 	inTable := make([]bool, len(lines))
 	for i := range tp.Tables {

@@ -31,7 +31,8 @@ const (
 	// confidence of each cell.
 	RuleLowConfidence = "ocr.low_confidence"
 	// RuleMetaLowConfidence is raised by the parser when the places an
-	// OCR'd report names its agency disagree.
+	// OCR'd report names its agency disagree, or its converter doubts the
+	// script its title was read in (layout.Document.Doubts).
 	RuleMetaLowConfidence = "meta.low_confidence"
 	// RuleCorrected is raised by package correct, which takes an OCR'd
 	// value from a re-reading when it alone makes the arithmetic hold.
