@@ -100,7 +100,7 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 		}
 		doubt := ""
 		if !sure {
-			doubt = fmt.Sprintf(scriptDoubt, num, scriptNames[l], scriptNames[otherScript(l)])
+			doubt = fmt.Sprintf(scriptDoubt, scriptNames[l], scriptNames[otherScript(l)])
 		}
 		lang = st.settle(l, doubt)
 	}
@@ -239,9 +239,9 @@ func upright(g *image.Gray) *page {
 // -0.019 to 0.087 on traditional pages, by -0.114 to 0.009 on simplified
 // ones. A page is traditional when both say so. When they disagree it is
 // taken as simplified, the script of nearly every report, but not surely:
-// a traditional report rendered by LibreOffice, unseen in tuning, read
-// 0.011 more surely as simplified on the whole and 0.012 more surely as
-// traditional on the telling characters. With too few telling characters
+// a traditional report rendered by LibreOffice (a check kept apart from
+// tuning) read 0.011 more surely as simplified on the whole and 0.012 more
+// surely as traditional on the telling characters. With too few telling characters
 // read, the traditional model must be clearly more confident on the
 // whole probe.
 func script(e *engine, norm *textnorm.Tables, probe *image.Gray, sim float64) (lang string, sure bool, err error) {
@@ -289,8 +289,8 @@ func scriptOf(t scriptTests) (lang string, sure bool) {
 }
 
 // scriptDoubt is the doubt a document's script told unsurely leaves, for
-// people: the page, the script its text was read in, and the other.
-const scriptDoubt = "the script of the scanned text could not be told surely from page %d; it was read as %s, so its title and agency are given in %[2]s characters though the report may be printed in %s. Check the title against the page."
+// people: the script its text was read in, and the other.
+const scriptDoubt = "the script of the scanned text could not be told surely; it was read as %s, so its title and agency are given in %[1]s characters though the report may be printed in %s. Check the title against the page."
 
 // scriptNames names the models' scripts for people.
 var scriptNames = map[string]string{langSimplified: "simplified", langTraditional: "traditional"}
