@@ -310,9 +310,13 @@ func Warp(g *image.Gray, p Perspective, w, h int) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		row := out.Pix[y*out.Stride : y*out.Stride+w]
+		// Map's terms in y, the same along the row, added in Map's order.
+		fy := float64(y)
+		uy, vy, dy := p[1]*fy, p[4]*fy, p[7]*fy
 		for x := range row {
-			sx, sy := p.Map(float64(x), float64(y))
-			row[x] = bilinear(g, sx, sy)
+			fx := float64(x)
+			d := p[6]*fx + dy + p[8]
+			row[x] = bilinear(g, (p[0]*fx+uy+p[2])/d, (p[3]*fx+vy+p[5])/d)
 		}
 	}
 	return out
@@ -392,17 +396,30 @@ func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
 		left[x], right[x] = min(bw-1, max(0, bx)), min(bw-1, max(0, bx+1))
 		tx[x] = fx - float64(bx)
 	}
+	// The paper's level spread across between the block rows above and
+	// below, the same for the lightBlock rows between their centres.
+	across := func(dst, blocks []float64) {
+		for x := range dst {
+			l, r, t := left[x], right[x], tx[x]
+			dst[x] = blocks[l]*(1-t) + blocks[r]*t
+		}
+	}
+	top, bottom := make([]float64, w), make([]float64, w)
 	out := image.NewGray(image.Rect(0, 0, w, h))
+	prev := math.MinInt // the first row's by is -1
 	for y := 0; y < h; y++ {
 		fy := (float64(y)+0.5)/lightBlock - 0.5
 		by := int(math.Floor(fy))
 		ty := fy - float64(by)
-		above := smooth[min(bh-1, max(0, by))*bw:][:bw]
-		below := smooth[min(bh-1, max(0, by+1))*bw:][:bw]
+		if by != prev {
+			across(top, smooth[min(bh-1, max(0, by))*bw:][:bw])
+			across(bottom, smooth[min(bh-1, max(0, by+1))*bw:][:bw])
+			prev = by
+		}
 		src, dst := g.Pix[y*g.Stride:y*g.Stride+w], out.Pix[y*out.Stride:y*out.Stride+w]
+		top, bottom := top[:len(src)], bottom[:len(src)]
 		for x, v := range src {
-			l, r, t := left[x], right[x], tx[x]
-			bg := (above[l]*(1-t)+above[r]*t)*(1-ty) + (below[l]*(1-t)+below[r]*t)*ty
+			bg := top[x]*(1-ty) + bottom[x]*ty
 			dst[x] = uint8(min(255, float64(v)*paperLevel/bg))
 		}
 	}

@@ -1,0 +1,192 @@
+package imgproc
+
+import (
+	"image"
+	"image/png"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// The page functions are checked against their earlier, plainer forms on
+// real pages, and timed against them side by side.
+
+// realPage renders page 2 of the real report (a table page) in gray at dpi
+// with pdftoppm, or skips.
+func realPage(tb testing.TB, dpi string) *image.Gray {
+	tb.Helper()
+	src := filepath.Join("..", "..", "..", "..", "shared", "real", "hzq2024.pdf")
+	if _, err := os.Stat(src); err != nil {
+		tb.Skipf("%s is absent: %v", src, err)
+	}
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		tb.Skip("pdftoppm is not installed")
+	}
+	out := filepath.Join(tb.TempDir(), "p")
+	cmd := exec.Command("pdftoppm", "-r", dpi, "-gray", "-png", "-singlefile", "-f", "2", "-l", "2", src, out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("pdftoppm: %v: %s", err, msg)
+	}
+	f, err := os.Open(out + ".png")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Gray(img)
+}
+
+// scaleByDefinition is Scale sampling each pixel with bilinear, as it did.
+func scaleByDefinition(g *image.Gray, f float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	ow, oh := max(1, int(float64(w)*f+0.5)), max(1, int(float64(h)*f+0.5))
+	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	sxs := make([]float64, ow)
+	for x := range sxs {
+		sxs[x] = (float64(x)+0.5)/f - 0.5
+	}
+	for y := 0; y < oh; y++ {
+		sy := (float64(y)+0.5)/f - 0.5
+		orow := out.Pix[y*out.Stride : y*out.Stride+ow]
+		for x, sx := range sxs {
+			orow[x] = bilinear(g, sx, sy)
+		}
+	}
+	return out
+}
+
+// warpByDefinition is Warp sampling each pixel with bilinear at Map's
+// point, as it did.
+func warpByDefinition(g *image.Gray, p Perspective, w, h int) *image.Gray {
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			sx, sy := p.Map(float64(x), float64(y))
+			out.Pix[y*out.Stride+x] = bilinear(g, sx, sy)
+		}
+	}
+	return out
+}
+
+// photoWarp returns the perspective that squares a page seen at an angle
+// in g, its corners in from g's by a few percent, and the squared size;
+// with out, corners beyond g's edges.
+func photoWarp(g *image.Gray, out bool) (Perspective, int, int) {
+	w, h := float64(g.Rect.Dx()), float64(g.Rect.Dy())
+	quad := [4][2]float64{{0.06 * w, 0.04 * h}, {0.95 * w, 0.07 * h}, {0.92 * w, 0.97 * h}, {0.03 * w, 0.94 * h}}
+	if out {
+		quad = [4][2]float64{{-0.1 * w, 0.04 * h}, {0.95 * w, -0.07 * h}, {1.1 * w, 0.97 * h}, {0.03 * w, 1.2 * h}}
+	}
+	ow, oh := int(0.9*w), int(0.9*h)
+	rect := [4][2]float64{{0, 0}, {float64(ow - 1), 0}, {float64(ow - 1), float64(oh - 1)}, {0, float64(oh - 1)}}
+	p, _ := NewPerspective(rect, quad)
+	return p, ow, oh
+}
+
+func TestScaleAndWarpOnRealPage(t *testing.T) {
+	g := realPage(t, "150")
+	for _, f := range []float64{0.17, 0.5, 1, 1.2, 1.6, 3} {
+		if !slices.Equal(Scale(g, f).Pix, scaleByDefinition(g, f).Pix) {
+			t.Errorf("scaled by %v: differs from bilinear pixel by pixel", f)
+		}
+	}
+	r := rand.New(rand.NewPCG(27, 28))
+	for _, g := range []*image.Gray{g, randomPage(r, 97, 61)} {
+		for _, out := range []bool{false, true} {
+			p, w, h := photoWarp(g, out)
+			if !slices.Equal(Warp(g, p, w, h).Pix, warpByDefinition(g, p, w, h).Pix) {
+				t.Errorf("%v warped (corners outside %v): differs from bilinear pixel by pixel", g.Rect, out)
+			}
+		}
+	}
+}
+
+// BenchmarkScale upscales a page as readPage does a flattened photo's.
+func BenchmarkScale(b *testing.B) {
+	g := realPage(b, "250")
+	f := 2400 / float64(g.Rect.Dx())
+	sideBySide(b, func() { scaleByDefinition(g, f) }, func() { Scale(g, f) })
+}
+
+// BenchmarkWarp squares a page seen at an angle.
+func BenchmarkWarp(b *testing.B) {
+	g := realPage(b, "250")
+	p, w, h := photoWarp(g, false)
+	sideBySide(b, func() { warpByDefinition(g, p, w, h) }, func() { Warp(g, p, w, h) })
+}
+
+// spreadLightBefore is spreadLight as it was, weighing the blocks for each
+// pixel.
+func spreadLightBefore(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	left, right, tx := make([]int, w), make([]int, w), make([]float64, w)
+	for x := range w {
+		fx := (float64(x)+0.5)/lightBlock - 0.5
+		bx := int(math.Floor(fx))
+		left[x], right[x] = min(bw-1, max(0, bx)), min(bw-1, max(0, bx+1))
+		tx[x] = fx - float64(bx)
+	}
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		fy := (float64(y)+0.5)/lightBlock - 0.5
+		by := int(math.Floor(fy))
+		ty := fy - float64(by)
+		above := smooth[min(bh-1, max(0, by))*bw:][:bw]
+		below := smooth[min(bh-1, max(0, by+1))*bw:][:bw]
+		src, dst := g.Pix[y*g.Stride:y*g.Stride+w], out.Pix[y*out.Stride:y*out.Stride+w]
+		for x, v := range src {
+			l, r, t := left[x], right[x], tx[x]
+			bg := (above[l]*(1-t)+above[r]*t)*(1-ty) + (below[l]*(1-t)+below[r]*t)*ty
+			dst[x] = uint8(min(255, float64(v)*paperLevel/bg))
+		}
+	}
+	return out
+}
+
+// litUnevenly returns g lit from its top left, dimmer by half at the far
+// corner, as a phone photo under a lamp.
+func litUnevenly(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(g.Rect)
+	for y := range h {
+		for x := range w {
+			out.Pix[y*out.Stride+x] = uint8(float64(g.Pix[y*g.Stride+x]) * (1 - 0.25*float64(x)/float64(w) - 0.25*float64(y)/float64(h)))
+		}
+	}
+	return out
+}
+
+func TestSpreadLightOnRealPage(t *testing.T) {
+	g := litUnevenly(realPage(t, "150"))
+	smooth, bw, bh := paperLevels(g)
+	if !slices.Equal(spreadLight(g, smooth, bw, bh).Pix, spreadLightBefore(g, smooth, bw, bh).Pix) {
+		t.Error("differs from the light spread pixel by pixel")
+	}
+}
+
+func BenchmarkSpreadLight(b *testing.B) {
+	g := litUnevenly(realPage(b, "250"))
+	smooth, bw, bh := paperLevels(g)
+	sideBySide(b, func() { spreadLightBefore(g, smooth, bw, bh) }, func() { spreadLight(g, smooth, bw, bh) })
+}
+
+// sideBySide times the function as it was and as it is, in one run.
+func sideBySide(b *testing.B, old, now func()) {
+	b.Run("old", func(b *testing.B) {
+		for b.Loop() {
+			old()
+		}
+	})
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			now()
+		}
+	})
+}
