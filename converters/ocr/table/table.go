@@ -4,6 +4,7 @@
 package table
 
 import (
+	"encoding/binary"
 	"image"
 	"slices"
 	"sort"
@@ -226,13 +227,14 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	if !vertical {
 		for y := 0; y < h; y++ {
 			row, orow := b.Pix[y*w:(y+1)*w], out.Pix[y*w:(y+1)*w]
-			copy(ink, row)
+			above, below := row, row // beyond the edges, the row itself
 			if y > 0 {
-				imgproc.Or(ink, b.Pix[(y-1)*w:y*w])
+				above = b.Pix[(y-1)*w : y*w]
 			}
 			if y+1 < h {
-				imgproc.Or(ink, b.Pix[(y+1)*w:(y+2)*w])
+				below = b.Pix[(y+1)*w : (y+2)*w]
 			}
+			or3(ink, above, row, below)
 			// flush marks the run from start to last, if long.
 			start, last := -1, -1
 			flush := func() {
@@ -240,12 +242,13 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 					imgproc.Or(orow[start:last+1], row[start:last+1])
 				}
 			}
-			for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
+			// Stretch by stretch of ink, which a run takes whole.
+			for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, last+1) {
 				if start < 0 || x-last > gap+1 {
 					flush()
 					start = x
 				}
-				last = x
+				last = nextPaper(ink, x) - 1
 			}
 			flush()
 		}
@@ -268,20 +271,48 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	}
 	for y := 0; y < h; y++ {
 		row := b.Pix[y*w : (y+1)*w]
-		copy(ink, row)
-		imgproc.Or(ink[1:], row[:w-1])
-		imgproc.Or(ink[:w-1], row[1:])
-		for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
-			if start[x] < 0 || y-last[x] > gap+1 {
-				flush(x)
-				start[x] = y
+		ink[0], ink[w-1] = row[0]|row[min(1, w-1)], row[max(0, w-2)]|row[w-1]
+		if w > 2 {
+			or3(ink[1:w-1], row[:w-2], row[1:w-1], row[2:])
+		}
+		// Stretch by stretch of ink, each pixel's column in turn.
+		for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x) {
+			for e := nextPaper(ink, x); x < e; x++ {
+				if start[x] < 0 || y-last[x] > gap+1 {
+					flush(x)
+					start[x] = y
+				}
+				last[x] = y
 			}
-			last[x] = y
 		}
 	}
 	for k := range start {
 		flush(k)
 	}
+}
+
+// or3 sets each byte of dst to that of a, b and c ORed, eight bytes at a
+// time: ink gathered from neighbours.
+func or3(dst, a, b, c []uint8) {
+	a, b, c = a[:len(dst)], b[:len(dst)], c[:len(dst)]
+	le := binary.LittleEndian
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		le.PutUint64(dst[i:], le.Uint64(a[i:])|le.Uint64(b[i:])|le.Uint64(c[i:]))
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = a[i] | b[i] | c[i]
+	}
+}
+
+// nextPaper returns the index of the first zero byte of row from x on, or
+// len(row), passing over eight ink pixels (ones) at a time.
+func nextPaper(row []uint8, x int) int {
+	for ; x+8 <= len(row) && binary.LittleEndian.Uint64(row[x:]) == 0x0101010101010101; x += 8 {
+	}
+	for ; x < len(row) && row[x] != 0; x++ {
+	}
+	return x
 }
 
 // ruling returns the segments of ss that are at least long or meet a long
