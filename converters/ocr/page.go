@@ -200,14 +200,16 @@ const minShear = 0.3
 // upright straightens g's tilt, and its shear when its upright lines
 // still lean, and finds its tables.
 func upright(g *image.Gray) *page {
+	// Turned or slid, the page keeps its size: binarized again over the
+	// same image, which is large.
 	b := imgproc.Binarize(g)
 	if angle := imgproc.Skew(b); angle > 0.04 || angle < -0.04 {
 		g = imgproc.Rotate(g, angle)
-		b = imgproc.Binarize(g)
+		imgproc.BinarizeInto(b, g)
 	}
 	if angle := imgproc.Shear(b); angle > minShear || angle < -minShear {
 		g = imgproc.Unshear(g, angle)
-		b = imgproc.Binarize(g)
+		imgproc.BinarizeInto(b, g)
 	}
 	return &page{gray: g, bin: b, found: table.Find(g, b), unit: float64(g.Rect.Dx()) / 2480, lone: &glyphMemo{}}
 }

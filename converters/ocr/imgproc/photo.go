@@ -40,7 +40,9 @@ func Flatten(g *image.Gray) (*image.Gray, bool) {
 	if !ok {
 		return g, false
 	}
-	return EvenLight(Warp(g, p, int(w), int(h))), true
+	flat := Warp(g, p, int(w), int(h))
+	EvenLight(flat)
+	return flat, true
 }
 
 // findPage returns the page's corners (top left, top right, bottom right,
@@ -331,12 +333,13 @@ const (
 	paperLevel      = 235
 )
 
-// EvenLight divides g by an estimate of its paper's brightness, so that a
-// page lit brightly on one side and dimly on the other is paper-white
-// throughout and its ink keeps its contrast.
-func EvenLight(g *image.Gray) *image.Gray {
+// EvenLight divides g, in place, by an estimate of its paper's
+// brightness, so that a page lit brightly on one side and dimly on the
+// other is paper-white throughout and its ink keeps its contrast. In
+// place, as a page's image is large and the one lit unevenly is spent.
+func EvenLight(g *image.Gray) {
 	smooth, bw, bh := paperLevels(g)
-	return spreadLight(g, smooth, bw, bh)
+	spreadLight(g, smooth, bw, bh)
 }
 
 // paperLevels returns the level of g's paper in each block of a bw by bh
@@ -383,9 +386,9 @@ func paperLevels(g *image.Gray) (smooth []float64, bw, bh int) {
 	return smooth, bw, bh
 }
 
-// spreadLight returns g divided by its paper's level, spread bilinearly
-// between the centres of the blocks of the bw by bh grid smooth.
-func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
+// spreadLight divides g, in place, by its paper's level, spread
+// bilinearly between the centres of the blocks of the bw by bh grid smooth.
+func spreadLight(g *image.Gray, smooth []float64, bw, bh int) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	// The blocks left and right of each column (clamped to the grid) and
 	// its weight between them, the same for every row.
@@ -405,7 +408,6 @@ func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
 		}
 	}
 	top, bottom := make([]float64, w), make([]float64, w)
-	out := image.NewGray(image.Rect(0, 0, w, h))
 	prev := math.MinInt // the first row's by is -1
 	for y := 0; y < h; y++ {
 		fy := (float64(y)+0.5)/lightBlock - 0.5
@@ -416,12 +418,11 @@ func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
 			across(bottom, smooth[min(bh-1, max(0, by+1))*bw:][:bw])
 			prev = by
 		}
-		src, dst := g.Pix[y*g.Stride:y*g.Stride+w], out.Pix[y*out.Stride:y*out.Stride+w]
-		top, bottom := top[:len(src)], bottom[:len(src)]
-		for x, v := range src {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		top, bottom := top[:len(row)], bottom[:len(row)]
+		for x, v := range row {
 			bg := top[x]*(1-ty) + bottom[x]*ty
-			dst[x] = uint8(min(255, float64(v)*paperLevel/bg))
+			row[x] = uint8(min(255, float64(v)*paperLevel/bg))
 		}
 	}
-	return out
 }

@@ -166,7 +166,8 @@ func litUnevenly(g *image.Gray) *image.Gray {
 func TestSpreadLightOnRealPage(t *testing.T) {
 	g := litUnevenly(realPage(t, "150"))
 	smooth, bw, bh := paperLevels(g)
-	if !slices.Equal(spreadLight(g, smooth, bw, bh).Pix, spreadLightBefore(g, smooth, bw, bh).Pix) {
+	want := spreadLightBefore(g, smooth, bw, bh)
+	if spreadLight(g, smooth, bw, bh); !samePixels(g, want) {
 		t.Error("differs from the light spread pixel by pixel")
 	}
 }
@@ -174,7 +175,24 @@ func TestSpreadLightOnRealPage(t *testing.T) {
 func BenchmarkSpreadLight(b *testing.B) {
 	g := litUnevenly(realPage(b, "250"))
 	smooth, bw, bh := paperLevels(g)
+	// In place, the page is lit evenly after the first pass, and divided
+	// as much.
 	sideBySide(b, func() { spreadLightBefore(g, smooth, bw, bh) }, func() { spreadLight(g, smooth, bw, bh) })
+}
+
+// samePixels reports whether a and b have the same size and pixels,
+// whatever their strides.
+func samePixels(a, b *image.Gray) bool {
+	w, h := a.Rect.Dx(), a.Rect.Dy()
+	if b.Rect.Dx() != w || b.Rect.Dy() != h {
+		return false
+	}
+	for y := range h {
+		if !slices.Equal(a.Pix[y*a.Stride:][:w], b.Pix[y*b.Stride:][:w]) {
+			return false
+		}
+	}
+	return true
 }
 
 // sideBySide times the function as it was and as it is, in one run.
@@ -189,4 +207,57 @@ func sideBySide(b *testing.B, old, now func()) {
 			now()
 		}
 	})
+}
+
+// inkPointsBefore is inkPoints as it was, calling NextInk for each ink
+// pixel.
+func inkPointsBefore(b *Bin) (xs, ys []float64) {
+	n := b.Ink()
+	step := 1
+	for n/step > maxSkewPoints {
+		step++
+	}
+	xs = make([]float64, 0, n/step+1)
+	ys = make([]float64, 0, n/step+1)
+	k := 0
+	for y := 0; y < b.H; y++ {
+		row := b.Pix[y*b.W : y*b.W+b.W]
+		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x+1) {
+			if k == 0 {
+				xs = append(xs, float64(x))
+				ys = append(ys, float64(y))
+				k = step
+			}
+			k--
+		}
+	}
+	return xs, ys
+}
+
+func TestInkPointsOnRealPage(t *testing.T) {
+	g := realPage(t, "300")
+	// A page's ink, and its text blurred into more ink than the points
+	// taken.
+	blurred := Smooth(Smooth(g, 4, false), 4, true)
+	thick := NewBin(g.Rect.Dx(), g.Rect.Dy())
+	for i := range thick.Pix {
+		if blurred.Pix[i] < 250 {
+			thick.Pix[i] = 1
+		}
+	}
+	if thick.Ink() <= maxSkewPoints {
+		t.Fatalf("%d blurred ink pixels, want more than %d", thick.Ink(), maxSkewPoints)
+	}
+	for _, b := range []*Bin{Binarize(g), thick} {
+		gx, gy := inkPoints(b)
+		wx, wy := inkPointsBefore(b)
+		if !slices.Equal(gx, wx) || !slices.Equal(gy, wy) {
+			t.Errorf("%d ink pixels: points differ from the former code", b.Ink())
+		}
+	}
+}
+
+func BenchmarkInkPoints(b *testing.B) {
+	bin := Binarize(realPage(b, "300"))
+	sideBySide(b, func() { inkPointsBefore(bin) }, func() { inkPoints(bin) })
 }

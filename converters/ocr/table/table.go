@@ -79,8 +79,12 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	// three images: the page's images are large, and made anew each
 	// would be cleared anew.
 	sm, ink, mask := image.NewGray(image.Rect(0, 0, b.W, b.H)), imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
+	fresh := true // the mask as made, clear
 	along := func(vertical bool, minLen int) ([]segment, []imgproc.Run) {
-		clear(mask.Pix)
+		if !fresh {
+			clear(mask.Pix)
+		}
+		fresh = false
 		imgproc.SmoothInto(sm, g, radius, vertical)
 		imgproc.BinarizeInto(ink, sm)
 		runs(mask, ink, minLen, gap, vertical)
