@@ -9,8 +9,65 @@ import (
 	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 )
 
-// The line finder is checked against its former code on real pages,
+// The line finders are checked against their former code on real pages,
 // and timed against it side by side.
+
+// ridgesBefore is ridges as it was, a pixel at a time, calling NextBelow
+// for each one dark enough.
+func ridgesBefore(out *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
+	w, h := s.Rect.Dx(), s.Rect.Dy()
+	clear(out.Pix)
+	// In percent, and the lightest pixel that can be darker so than white
+	// paper: most of a page is lighter, and needs no look around.
+	const keep = 100 - ridgeDarker
+	const lightest = 255 * keep / 100
+	// Lines across within far of the edge have no paper on one side.
+	y0, y1, x0, x1 := far, h-far, 0, w
+	if vertical {
+		y0, y1, x0, x1 = 0, h, far, w-far
+	}
+	if y0 >= y1 || x0 >= x1 {
+		return
+	}
+	// The rows near to far above and below the row (horizontal lines).
+	var above, below [][]uint8
+	for y := y0; y < y1; y++ {
+		row, orow := s.Pix[y*s.Stride:y*s.Stride+w], out.Pix[y*w:y*w+w]
+		dark := row[:x1]
+		if !vertical {
+			above, below = above[:0], below[:0]
+			for d := near; d <= far; d++ {
+				above = append(above, s.Pix[(y-d)*s.Stride:(y-d)*s.Stride+w])
+				below = append(below, s.Pix[(y+d)*s.Stride:(y+d)*s.Stride+w])
+			}
+		}
+		for x := imgproc.NextBelow(dark, x0, lightest+1); x < x1; x = imgproc.NextBelow(dark, x+1, lightest+1) {
+			// Darker than the lighter side: the paper on one side first.
+			v := int(row[x]) * 100
+			var lo, hi uint8
+			if vertical {
+				lo = slices.Max(row[x-far : x-near+1])
+			} else {
+				for _, r := range above {
+					lo = max(lo, r[x])
+				}
+			}
+			if v >= int(lo)*keep {
+				continue
+			}
+			if vertical {
+				hi = slices.Max(row[x+near : x+far+1])
+			} else {
+				for _, r := range below {
+					hi = max(hi, r[x])
+				}
+			}
+			if v < int(hi)*keep {
+				orow[x] = 1
+			}
+		}
+	}
+}
 
 // runsBefore is runs as it was, calling NextInk for each ink pixel and
 // gathering a row's neighbours in three passes.
@@ -117,7 +174,7 @@ func linePages(tb testing.TB) []linePage {
 	return out
 }
 
-func TestRunsOnRealPages(t *testing.T) {
+func TestRunsAndRidgesOnRealPages(t *testing.T) {
 	for _, p := range linePages(t) {
 		for k, vertical := range []bool{false, true} {
 			w, h := p.ink[k].W, p.ink[k].H
@@ -127,8 +184,15 @@ func TestRunsOnRealPages(t *testing.T) {
 			if !slices.Equal(got.Pix, want.Pix) {
 				t.Errorf("%s vertical %v: runs differ from the former code", p.name, vertical)
 			}
-			gr := imgproc.NewBin(w, h)
+			gr, wr := imgproc.NewBin(w, h), imgproc.NewBin(w, h)
+			for i := range gr.Pix {
+				gr.Pix[i] = 1 // every pixel written
+			}
 			ridges(gr, p.sm[k], p.near, p.far, vertical)
+			ridgesBefore(wr, p.sm[k], p.near, p.far, vertical)
+			if !slices.Equal(gr.Pix, wr.Pix) {
+				t.Errorf("%s vertical %v: ridges differ from the former code", p.name, vertical)
+			}
 			runs(got, gr, p.minFaint, p.gap, vertical)
 			runsBefore(want, gr, p.minFaint, p.gap, vertical)
 			if !slices.Equal(got.Pix, want.Pix) {
@@ -150,6 +214,24 @@ func BenchmarkRuns(b *testing.B) {
 			for b.Loop() {
 				for k, vertical := range []bool{false, true} {
 					f.runs(out, p.ink[k], p.minLen[k], p.gap, vertical)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRidges times a page's passes along both axes.
+func BenchmarkRidges(b *testing.B) {
+	p := linePages(b)[0]
+	out := imgproc.NewBin(p.ink[0].W, p.ink[0].H)
+	for _, f := range []struct {
+		name   string
+		ridges func(out *imgproc.Bin, s *image.Gray, near, far int, vertical bool)
+	}{{"old", ridgesBefore}, {"new", ridges}} {
+		b.Run(f.name, func(b *testing.B) {
+			for b.Loop() {
+				for k, vertical := range []bool{false, true} {
+					f.ridges(out, p.sm[k], p.near, p.far, vertical)
 				}
 			}
 		})
