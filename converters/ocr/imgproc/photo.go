@@ -345,29 +345,7 @@ func EvenLight(g *image.Gray) {
 // paperLevels returns the level of g's paper in each block of a bw by bh
 // grid, row by row.
 func paperLevels(g *image.Gray) (smooth []float64, bw, bh int) {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	bw, bh = (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
-	level := make([]float64, bw*bh)
-	var hist [256]int
-	for by := range bh {
-		for bx := range bw {
-			clear(hist[:])
-			n := 0
-			for y := by * lightBlock; y < min(h, (by+1)*lightBlock); y++ {
-				for x := bx * lightBlock; x < min(w, (bx+1)*lightBlock); x++ {
-					hist[g.Pix[y*g.Stride+x]]++
-					n++
-				}
-			}
-			k, acc := 255, 0
-			for ; k > 0; k-- {
-				if acc += hist[k]; float64(acc) >= (1-lightPercentile)*float64(n) {
-					break
-				}
-			}
-			level[by*bw+bx] = math.Max(32, float64(k))
-		}
-	}
+	level, bw, bh := blockLevels(g)
 	// Smooth the grid once, so a block of solid ink takes its neighbours'.
 	smooth = make([]float64, len(level))
 	for by := range bh {
@@ -384,6 +362,45 @@ func paperLevels(g *image.Gray) (smooth []float64, bw, bh int) {
 		}
 	}
 	return smooth, bw, bh
+}
+
+// blockLevels returns the level of g's paper in each block of a bw by bh
+// grid, row by row, before smoothing.
+func blockLevels(g *image.Gray) (level []float64, bw, bh int) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	bw, bh = (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
+	level = make([]float64, bw*bh)
+	// Pixels in turn go to two histograms, added up after: paper is
+	// mostly of one level, and each count would otherwise wait for the
+	// one before.
+	var hist [2][256]int
+	for by := range bh {
+		for bx := range bw {
+			clear(hist[0][:])
+			clear(hist[1][:])
+			n := 0
+			for y := by * lightBlock; y < min(h, (by+1)*lightBlock); y++ {
+				row := g.Pix[y*g.Stride+bx*lightBlock : y*g.Stride+min(w, (bx+1)*lightBlock)]
+				i := 0
+				for ; i+2 <= len(row); i += 2 {
+					hist[0][row[i]]++
+					hist[1][row[i+1]]++
+				}
+				if i < len(row) {
+					hist[0][row[i]]++
+				}
+				n += len(row)
+			}
+			k, acc := 255, 0
+			for ; k > 0; k-- {
+				if acc += hist[0][k] + hist[1][k]; float64(acc) >= (1-lightPercentile)*float64(n) {
+					break
+				}
+			}
+			level[by*bw+bx] = math.Max(32, float64(k))
+		}
+	}
+	return level, bw, bh
 }
 
 // spreadLight divides g, in place, by its paper's level, spread

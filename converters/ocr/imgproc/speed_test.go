@@ -261,3 +261,48 @@ func BenchmarkInkPoints(b *testing.B) {
 	bin := Binarize(realPage(b, "300"))
 	sideBySide(b, func() { inkPointsBefore(bin) }, func() { inkPoints(bin) })
 }
+
+// blockLevelsBefore is blockLevels as it was, one histogram a block.
+func blockLevelsBefore(g *image.Gray) (level []float64, bw, bh int) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	bw, bh = (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
+	level = make([]float64, bw*bh)
+	var hist [256]int
+	for by := range bh {
+		for bx := range bw {
+			clear(hist[:])
+			n := 0
+			for y := by * lightBlock; y < min(h, (by+1)*lightBlock); y++ {
+				for x := bx * lightBlock; x < min(w, (bx+1)*lightBlock); x++ {
+					hist[g.Pix[y*g.Stride+x]]++
+					n++
+				}
+			}
+			k, acc := 255, 0
+			for ; k > 0; k-- {
+				if acc += hist[k]; float64(acc) >= (1-lightPercentile)*float64(n) {
+					break
+				}
+			}
+			level[by*bw+bx] = math.Max(32, float64(k))
+		}
+	}
+	return level, bw, bh
+}
+
+func TestBlockLevelsOnRealPage(t *testing.T) {
+	r := rand.New(rand.NewPCG(33, 34))
+	// Odd sizes leave blocks narrower than the rest, of an odd width.
+	for _, g := range []*image.Gray{litUnevenly(realPage(t, "150")), randomPage(r, 1, 1), randomPage(r, 97, 61), randomPage(r, 145, 50)} {
+		gl, gw, gh := blockLevels(g)
+		wl, ww, wh := blockLevelsBefore(g)
+		if !slices.Equal(gl, wl) || gw != ww || gh != wh {
+			t.Errorf("%v: levels differ from the former code", g.Rect)
+		}
+	}
+}
+
+func BenchmarkBlockLevels(b *testing.B) {
+	g := litUnevenly(realPage(b, "250"))
+	sideBySide(b, func() { blockLevelsBefore(g) }, func() { blockLevels(g) })
+}
