@@ -76,16 +76,13 @@ func inkPoints(b *Bin) (xs, ys []float64) {
 	k := 0
 	for y := 0; y < b.H; y++ {
 		row := b.Pix[y*b.W : y*b.W+b.W]
-		// Stretch by stretch of ink, without a call per pixel.
-		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x) {
-			for ; x < len(row) && row[x] != 0; x++ {
-				if k == 0 {
-					xs = append(xs, float64(x))
-					ys = append(ys, float64(y))
-					k = step
-				}
-				k--
+		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x+1) {
+			if k == 0 {
+				xs = append(xs, float64(x))
+				ys = append(ys, float64(y))
+				k = step
 			}
+			k--
 		}
 	}
 	return xs, ys

@@ -209,59 +209,6 @@ func sideBySide(b *testing.B, old, now func()) {
 	})
 }
 
-// inkPointsBefore is inkPoints as it was, calling NextInk for each ink
-// pixel.
-func inkPointsBefore(b *Bin) (xs, ys []float64) {
-	n := b.Ink()
-	step := 1
-	for n/step > maxSkewPoints {
-		step++
-	}
-	xs = make([]float64, 0, n/step+1)
-	ys = make([]float64, 0, n/step+1)
-	k := 0
-	for y := 0; y < b.H; y++ {
-		row := b.Pix[y*b.W : y*b.W+b.W]
-		for x := NextInk(row, 0); x < len(row); x = NextInk(row, x+1) {
-			if k == 0 {
-				xs = append(xs, float64(x))
-				ys = append(ys, float64(y))
-				k = step
-			}
-			k--
-		}
-	}
-	return xs, ys
-}
-
-func TestInkPointsOnRealPage(t *testing.T) {
-	g := realPage(t, "300")
-	// A page's ink, and its text blurred into more ink than the points
-	// taken.
-	blurred := Smooth(Smooth(g, 4, false), 4, true)
-	thick := NewBin(g.Rect.Dx(), g.Rect.Dy())
-	for i := range thick.Pix {
-		if blurred.Pix[i] < 250 {
-			thick.Pix[i] = 1
-		}
-	}
-	if thick.Ink() <= maxSkewPoints {
-		t.Fatalf("%d blurred ink pixels, want more than %d", thick.Ink(), maxSkewPoints)
-	}
-	for _, b := range []*Bin{Binarize(g), thick} {
-		gx, gy := inkPoints(b)
-		wx, wy := inkPointsBefore(b)
-		if !slices.Equal(gx, wx) || !slices.Equal(gy, wy) {
-			t.Errorf("%d ink pixels: points differ from the former code", b.Ink())
-		}
-	}
-}
-
-func BenchmarkInkPoints(b *testing.B) {
-	bin := Binarize(realPage(b, "300"))
-	sideBySide(b, func() { inkPointsBefore(bin) }, func() { inkPoints(bin) })
-}
-
 // blockLevelsBefore is blockLevels as it was, one histogram a block.
 func blockLevelsBefore(g *image.Gray) (level []float64, bw, bh int) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
