@@ -2,6 +2,9 @@ package ocr
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/nianbao/nianbao/converters/ocr/imgproc"
@@ -35,4 +38,82 @@ func TestInkNear(t *testing.T) {
 			}
 		}
 	}
+}
+
+// inkRowsByDefinition is inkRows pixel by pixel.
+func inkRowsByDefinition(b, lines *imgproc.Bin) ([]int, int) {
+	rows := make([]int, b.H)
+	total := 0
+	for y := range b.H {
+		for x := range b.W {
+			if b.Pix[y*b.W+x] != 0 && lines.Pix[y*b.W+x] == 0 {
+				rows[y]++
+				total++
+			}
+		}
+	}
+	return rows, total
+}
+
+// TestInkRows checks inkRows on random pages and on a committed scan's
+// ink and ruling lines (as upright finds them).
+func TestInkRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	type pair struct{ b, lines *imgproc.Bin }
+	var pairs []pair
+	for _, size := range [][2]int{{1, 1}, {7, 3}, {8, 2}, {37, 11}, {203, 57}} {
+		b, lines := imgproc.NewBin(size[0], size[1]), imgproc.NewBin(size[0], size[1])
+		for i := range b.Pix {
+			b.Pix[i], lines.Pix[i] = uint8(r.IntN(2)), uint8(r.IntN(2))
+		}
+		pairs = append(pairs, pair{b, lines})
+	}
+	if p := scanPage(t); p != nil {
+		pairs = append(pairs, pair{p.bin, p.found.Lines})
+	}
+	for _, p := range pairs {
+		gr, gt := inkRows(p.b, p.lines)
+		wr, wt := inkRowsByDefinition(p.b, p.lines)
+		if !slices.Equal(gr, wr) || gt != wt {
+			t.Errorf("%dx%d: %d ink, want %d, or rows differ", p.b.W, p.b.H, gt, wt)
+		}
+	}
+}
+
+// scanPage returns a committed scan made upright, or nil when it is absent.
+func scanPage(tb testing.TB) *page {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scans", "014-200-p3.png"))
+	if err != nil {
+		tb.Logf("no committed scan: %v", err)
+		return nil
+	}
+	f, err := imgproc.Open(data, imgproc.Limits{MaxPixels: 1 << 26})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := f.Page(0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return upright(imgproc.Scale(g, 2400/float64(g.Rect.Dx())))
+}
+
+// BenchmarkInkRows times inkRows against counting pixel by pixel, as probe
+// did.
+func BenchmarkInkRows(b *testing.B) {
+	p := scanPage(b)
+	if p == nil {
+		b.Skip("no committed scan")
+	}
+	b.Run("old", func(b *testing.B) {
+		for b.Loop() {
+			inkRowsByDefinition(p.bin, p.found.Lines)
+		}
+	})
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			inkRows(p.bin, p.found.Lines)
+		}
+	})
 }

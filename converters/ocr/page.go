@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"slices"
@@ -217,14 +218,16 @@ const minShear = 0.3
 // upright straightens g's tilt, and its shear when its upright lines
 // still lean, and finds its tables.
 func upright(g *image.Gray) *page {
+	// Turned or slid, the page keeps its size: binarized again over the
+	// same image, which is large.
 	b := imgproc.Binarize(g)
 	if angle := imgproc.Skew(b); angle > 0.04 || angle < -0.04 {
 		g = imgproc.Rotate(g, angle)
-		b = imgproc.Binarize(g)
+		imgproc.BinarizeInto(b, g)
 	}
 	if angle := imgproc.Shear(b); angle > minShear || angle < -minShear {
 		g = imgproc.Unshear(g, angle)
-		b = imgproc.Binarize(g)
+		imgproc.BinarizeInto(b, g)
 	}
 	return &page{gray: g, bin: b, found: table.Find(g, b), unit: float64(g.Rect.Dx()) / 2480, lone: &glyphMemo{}}
 }
@@ -475,17 +478,7 @@ type textLines struct {
 // left out; nil on a page without ink.
 func (p *page) textLines() *textLines {
 	h := p.bin.H
-	rows := make([]int, h)
-	total := 0
-	for y := 0; y < h; y++ {
-		for x := 0; x < p.bin.W; x++ {
-			i := y*p.bin.W + x
-			if p.bin.Pix[i] != 0 && p.found.Lines.Pix[i] == 0 {
-				rows[y]++
-			}
-		}
-		total += rows[y]
-	}
+	rows, total := inkRows(p.bin, p.found.Lines)
 	if total < int(200*p.unit*p.unit) {
 		return nil
 	}
@@ -522,6 +515,28 @@ func (tl *textLines) strip(p *page, first, last int) *image.Gray {
 		return c.img
 	}
 	return nil
+}
+
+// inkRows returns the ink of b in each row but where lines has ink, and
+// its total.
+func inkRows(b, lines *imgproc.Bin) ([]int, int) {
+	rows := make([]int, b.H)
+	total := 0
+	for y := range rows {
+		ink, ruled := b.Pix[y*b.W:][:b.W], lines.Pix[y*b.W:][:b.W]
+		n, x := 0, 0
+		// Eight pixels at a time: the bytes of a word, each 0 or 1, added
+		// up in its top byte.
+		for le := binary.LittleEndian; x+8 <= len(ink); x += 8 {
+			n += int((le.Uint64(ink[x:]) &^ le.Uint64(ruled[x:])) * 0x0101010101010101 >> 56)
+		}
+		for ; x < len(ink); x++ {
+			n += int(ink[x] &^ ruled[x])
+		}
+		rows[y] = n
+		total += n
+	}
+	return rows, total
 }
 
 // minLineHeight is the least height of a line of text, in pixels of an A4

@@ -317,7 +317,8 @@ func TestSpreadLightByDefinition(t *testing.T) {
 			}
 		}
 		smooth, bw, bh := paperLevels(g)
-		if got, want := spreadLight(g, smooth, bw, bh), spreadLightByDefinition(g, smooth, bw, bh); !slices.Equal(got.Pix, want.Pix) {
+		want := spreadLightByDefinition(g, smooth, bw, bh)
+		if spreadLight(g, smooth, bw, bh); !samePixels(g, want) {
 			t.Errorf("%dx%d: differs pixel by pixel", size[0], size[1])
 		}
 	}

@@ -40,7 +40,9 @@ func Flatten(g *image.Gray) (*image.Gray, bool) {
 	if !ok {
 		return g, false
 	}
-	return EvenLight(Warp(g, p, int(w), int(h))), true
+	flat := Warp(g, p, int(w), int(h))
+	EvenLight(flat)
+	return flat, true
 }
 
 // findPage returns the page's corners (top left, top right, bottom right,
@@ -310,9 +312,13 @@ func Warp(g *image.Gray, p Perspective, w, h int) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		row := out.Pix[y*out.Stride : y*out.Stride+w]
+		// Map's terms in y, the same along the row, added in Map's order.
+		fy := float64(y)
+		uy, vy, dy := p[1]*fy, p[4]*fy, p[7]*fy
 		for x := range row {
-			sx, sy := p.Map(float64(x), float64(y))
-			row[x] = bilinear(g, sx, sy)
+			fx := float64(x)
+			d := p[6]*fx + dy + p[8]
+			row[x] = bilinear(g, (p[0]*fx+uy+p[2])/d, (p[3]*fx+vy+p[5])/d)
 		}
 	}
 	return out
@@ -327,40 +333,19 @@ const (
 	paperLevel      = 235
 )
 
-// EvenLight divides g by an estimate of its paper's brightness, so that a
-// page lit brightly on one side and dimly on the other is paper-white
-// throughout and its ink keeps its contrast.
-func EvenLight(g *image.Gray) *image.Gray {
+// EvenLight divides g, in place, by an estimate of its paper's
+// brightness, so that a page lit brightly on one side and dimly on the
+// other is paper-white throughout and its ink keeps its contrast. In
+// place, as a page's image is large and the one lit unevenly is spent.
+func EvenLight(g *image.Gray) {
 	smooth, bw, bh := paperLevels(g)
-	return spreadLight(g, smooth, bw, bh)
+	spreadLight(g, smooth, bw, bh)
 }
 
 // paperLevels returns the level of g's paper in each block of a bw by bh
 // grid, row by row.
 func paperLevels(g *image.Gray) (smooth []float64, bw, bh int) {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	bw, bh = (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
-	level := make([]float64, bw*bh)
-	var hist [256]int
-	for by := range bh {
-		for bx := range bw {
-			clear(hist[:])
-			n := 0
-			for y := by * lightBlock; y < min(h, (by+1)*lightBlock); y++ {
-				for x := bx * lightBlock; x < min(w, (bx+1)*lightBlock); x++ {
-					hist[g.Pix[y*g.Stride+x]]++
-					n++
-				}
-			}
-			k, acc := 255, 0
-			for ; k > 0; k-- {
-				if acc += hist[k]; float64(acc) >= (1-lightPercentile)*float64(n) {
-					break
-				}
-			}
-			level[by*bw+bx] = math.Max(32, float64(k))
-		}
-	}
+	level, bw, bh := blockLevels(g)
 	// Smooth the grid once, so a block of solid ink takes its neighbours'.
 	smooth = make([]float64, len(level))
 	for by := range bh {
@@ -379,9 +364,48 @@ func paperLevels(g *image.Gray) (smooth []float64, bw, bh int) {
 	return smooth, bw, bh
 }
 
-// spreadLight returns g divided by its paper's level, spread bilinearly
-// between the centres of the blocks of the bw by bh grid smooth.
-func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
+// blockLevels returns the level of g's paper in each block of a bw by bh
+// grid, row by row, before smoothing.
+func blockLevels(g *image.Gray) (level []float64, bw, bh int) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	bw, bh = (w+lightBlock-1)/lightBlock, (h+lightBlock-1)/lightBlock
+	level = make([]float64, bw*bh)
+	// Pixels in turn go to two histograms, added up after: paper is
+	// mostly of one level, and each count would otherwise wait for the
+	// one before.
+	var hist [2][256]int
+	for by := range bh {
+		for bx := range bw {
+			clear(hist[0][:])
+			clear(hist[1][:])
+			n := 0
+			for y := by * lightBlock; y < min(h, (by+1)*lightBlock); y++ {
+				row := g.Pix[y*g.Stride+bx*lightBlock : y*g.Stride+min(w, (bx+1)*lightBlock)]
+				i := 0
+				for ; i+2 <= len(row); i += 2 {
+					hist[0][row[i]]++
+					hist[1][row[i+1]]++
+				}
+				if i < len(row) {
+					hist[0][row[i]]++
+				}
+				n += len(row)
+			}
+			k, acc := 255, 0
+			for ; k > 0; k-- {
+				if acc += hist[0][k] + hist[1][k]; float64(acc) >= (1-lightPercentile)*float64(n) {
+					break
+				}
+			}
+			level[by*bw+bx] = math.Max(32, float64(k))
+		}
+	}
+	return level, bw, bh
+}
+
+// spreadLight divides g, in place, by its paper's level, spread
+// bilinearly between the centres of the blocks of the bw by bh grid smooth.
+func spreadLight(g *image.Gray, smooth []float64, bw, bh int) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	// The blocks left and right of each column (clamped to the grid) and
 	// its weight between them, the same for every row.
@@ -392,19 +416,30 @@ func spreadLight(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
 		left[x], right[x] = min(bw-1, max(0, bx)), min(bw-1, max(0, bx+1))
 		tx[x] = fx - float64(bx)
 	}
-	out := image.NewGray(image.Rect(0, 0, w, h))
+	// The paper's level spread across between the block rows above and
+	// below, the same for the lightBlock rows between their centres.
+	across := func(dst, blocks []float64) {
+		for x := range dst {
+			l, r, t := left[x], right[x], tx[x]
+			dst[x] = blocks[l]*(1-t) + blocks[r]*t
+		}
+	}
+	top, bottom := make([]float64, w), make([]float64, w)
+	prev := math.MinInt // the first row's by is -1
 	for y := 0; y < h; y++ {
 		fy := (float64(y)+0.5)/lightBlock - 0.5
 		by := int(math.Floor(fy))
 		ty := fy - float64(by)
-		above := smooth[min(bh-1, max(0, by))*bw:][:bw]
-		below := smooth[min(bh-1, max(0, by+1))*bw:][:bw]
-		src, dst := g.Pix[y*g.Stride:y*g.Stride+w], out.Pix[y*out.Stride:y*out.Stride+w]
-		for x, v := range src {
-			l, r, t := left[x], right[x], tx[x]
-			bg := (above[l]*(1-t)+above[r]*t)*(1-ty) + (below[l]*(1-t)+below[r]*t)*ty
-			dst[x] = uint8(min(255, float64(v)*paperLevel/bg))
+		if by != prev {
+			across(top, smooth[min(bh-1, max(0, by))*bw:][:bw])
+			across(bottom, smooth[min(bh-1, max(0, by+1))*bw:][:bw])
+			prev = by
+		}
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		top, bottom := top[:len(row)], bottom[:len(row)]
+		for x, v := range row {
+			bg := top[x]*(1-ty) + bottom[x]*ty
+			row[x] = uint8(min(255, float64(v)*paperLevel/bg))
 		}
 	}
-	return out
 }

@@ -173,14 +173,19 @@ func bilinear(g *image.Gray, x, y float64) uint8 {
 		x0, y0 := int(x), int(y)
 		if x0 >= 0 && y0 >= 0 && x0+1 < g.Rect.Dx() && y0+1 < g.Rect.Dy() {
 			fx, fy := x-float64(x0), y-float64(y0)
-			i := y0*g.Stride + x0
-			p := g.Pix[i : i+g.Stride+2]
-			top := float64(p[0])*(1-fx) + float64(p[1])*fx
-			bot := float64(p[g.Stride])*(1-fx) + float64(p[g.Stride+1])*fx
-			return uint8(top*(1-fy) + bot*fy + 0.5)
+			i := y0 * g.Stride
+			return lerp(g.Pix[i:], g.Pix[i+g.Stride:], x0, fx, 1-fx, fy, 1-fy)
 		}
 	}
 	return bilinearAnywhere(g, x, y)
+}
+
+// lerp is bilinear's weighting of the pixels x0 and x0+1 of rows top and
+// bot: fx and gx = 1-fx across, fy and gy = 1-fy down.
+func lerp(top, bot []uint8, x0 int, fx, gx, fy, gy float64) uint8 {
+	t := float64(top[x0])*gx + float64(top[x0+1])*fx
+	b := float64(bot[x0])*gx + float64(bot[x0+1])*fx
+	return uint8(t*gy + b*fy + 0.5)
 }
 
 // bilinearAnywhere is bilinear at any point, near or beyond the edge.
@@ -251,17 +256,49 @@ func Scale(g *image.Gray, f float64) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	ow, oh := max(1, int(float64(w)*f+0.5)), max(1, int(float64(h)*f+0.5))
 	out := image.NewGray(image.Rect(0, 0, ow, oh))
-	// Each column's point in g, the same in every row.
+	// Each column's point in g, its pixel and its weights, the same in
+	// every row: a row inside g is then sampled as bilinear would, with
+	// nothing left to work out but the weighted sums.
 	sxs := make([]float64, ow)
+	cols := make([]lerpCol, ow)
 	for x := range sxs {
-		sxs[x] = (float64(x)+0.5)/f - 0.5
+		sx := (float64(x)+0.5)/f - 0.5
+		sxs[x] = sx
+		if x0 := int(sx); sx >= 0 && x0 >= 0 && x0+1 < w {
+			cols[x] = lerpCol{x0: x0, fx: sx - float64(x0), gx: 1 - (sx - float64(x0))}
+		} else {
+			cols[x].x0 = -1
+		}
 	}
 	for y := 0; y < oh; y++ {
 		sy := (float64(y)+0.5)/f - 0.5
 		orow := out.Pix[y*out.Stride : y*out.Stride+ow]
-		for x, sx := range sxs {
-			orow[x] = bilinear(g, sx, sy)
+		y0 := int(sy)
+		if !(sy >= 0 && y0 >= 0 && y0+1 < h) {
+			for x, sx := range sxs {
+				orow[x] = bilinear(g, sx, sy)
+			}
+			continue
+		}
+		fy := sy - float64(y0)
+		gy := 1 - fy
+		top := g.Pix[y0*g.Stride : y0*g.Stride+w]
+		bot := g.Pix[(y0+1)*g.Stride : (y0+1)*g.Stride+w]
+		for x, c := range cols {
+			if c.x0 < 0 {
+				orow[x] = bilinearAnywhere(g, sxs[x], sy)
+				continue
+			}
+			orow[x] = lerp(top, bot, c.x0, c.fx, c.gx, fy, gy)
 		}
 	}
 	return out
+}
+
+// lerpCol is a column's pixel x0 in the source (-1 for a point near or
+// beyond its edge) and its weights: fx for the pixel after, gx = 1-fx for
+// x0.
+type lerpCol struct {
+	x0     int
+	fx, gx float64
 }

@@ -4,6 +4,7 @@
 package table
 
 import (
+	"encoding/binary"
 	"image"
 	"slices"
 	"sort"
@@ -78,8 +79,12 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 	// three images: the page's images are large, and made anew each
 	// would be cleared anew.
 	sm, ink, mask := image.NewGray(image.Rect(0, 0, b.W, b.H)), imgproc.NewBin(b.W, b.H), imgproc.NewBin(b.W, b.H)
+	fresh := true // the mask as made, clear
 	along := func(vertical bool, minLen int) ([]segment, []imgproc.Run) {
-		clear(mask.Pix)
+		if !fresh {
+			clear(mask.Pix)
+		}
+		fresh = false
 		imgproc.SmoothInto(sm, g, radius, vertical)
 		imgproc.BinarizeInto(ink, sm)
 		runs(mask, ink, minLen, gap, vertical)
@@ -156,57 +161,93 @@ func Find(g *image.Gray, b *imgproc.Bin) *Page {
 // the paper beside the line does not.
 func ridges(out *imgproc.Bin, s *image.Gray, near, far int, vertical bool) {
 	w, h := s.Rect.Dx(), s.Rect.Dy()
-	clear(out.Pix)
-	// In percent, and the lightest pixel that can be darker so than white
-	// paper: most of a page is lighter, and needs no look around.
-	const keep = 100 - ridgeDarker
-	const lightest = 255 * keep / 100
 	// Lines across within far of the edge have no paper on one side.
 	y0, y1, x0, x1 := far, h-far, 0, w
 	if vertical {
 		y0, y1, x0, x1 = 0, h, far, w-far
 	}
 	if y0 >= y1 || x0 >= x1 {
+		clear(out.Pix)
 		return
 	}
-	// The rows near to far above and below the row (horizontal lines).
-	var above, below [][]uint8
+	// Every pixel is written, those near the edge cleared.
+	clear(out.Pix[:y0*w])
+	clear(out.Pix[y1*w:])
+	// The paper beside a pixel lies step apart in s.Pix, near to far
+	// steps before and after it.
+	step := s.Stride
+	if vertical {
+		step = 1
+	}
+	pix := s.Pix
 	for y := y0; y < y1; y++ {
-		row, orow := s.Pix[y*s.Stride:y*s.Stride+w], out.Pix[y*w:y*w+w]
-		dark := row[:x1]
-		if !vertical {
-			above, below = above[:0], below[:0]
-			for d := near; d <= far; d++ {
-				above = append(above, s.Pix[(y-d)*s.Stride:(y-d)*s.Stride+w])
-				below = append(below, s.Pix[(y+d)*s.Stride:(y+d)*s.Stride+w])
-			}
+		orow, i := out.Pix[y*w:y*w+w], y*s.Stride
+		clear(orow[:x0])
+		clear(orow[x1:])
+		x := x0
+		for ; x+8 <= x1; x += 8 {
+			binary.LittleEndian.PutUint64(orow[x:], ridge8(pix, i+x, step, near, far))
 		}
-		for x := imgproc.NextBelow(dark, x0, lightest+1); x < x1; x = imgproc.NextBelow(dark, x+1, lightest+1) {
-			// Darker than the lighter side: the paper on one side first.
-			v := int(row[x]) * 100
+		for ; x < x1; x++ {
 			var lo, hi uint8
-			if vertical {
-				lo = slices.Max(row[x-far : x-near+1])
-			} else {
-				for _, r := range above {
-					lo = max(lo, r[x])
-				}
+			for d := near; d <= far; d++ {
+				lo, hi = max(lo, pix[i+x-d*step]), max(hi, pix[i+x+d*step])
 			}
-			if v >= int(lo)*keep {
-				continue
-			}
-			if vertical {
-				hi = slices.Max(row[x+near : x+far+1])
-			} else {
-				for _, r := range below {
-					hi = max(hi, r[x])
-				}
-			}
-			if v < int(hi)*keep {
+			orow[x] = 0
+			if int(pix[i+x])*100 < int(min(lo, hi))*(100-ridgeDarker) {
 				orow[x] = 1
 			}
 		}
 	}
+}
+
+// Eight pixels of a page are looked at together, as the bytes of a word,
+// in 16-bit lanes (even bytes, then odd ones) that hold a pixel times 100
+// below bit 15.
+const (
+	lanes = 0x00FF00FF00FF00FF // the low byte of each lane
+	ones  = 0x0001000100010001 // 1 in each lane
+	bit8  = ones << 8          // bit 8 of each lane, above its byte
+	bit15 = ones << 15
+)
+
+// ridge8 returns 1 in each byte of the word of pix at i that is a ridge
+// pixel (see ridges), else 0: the paper beside it step apart.
+func ridge8(pix []uint8, i, step, near, far int) uint64 {
+	le := binary.LittleEndian
+	v := le.Uint64(pix[i:])
+	ve, vo := v&lanes, v>>8&lanes
+	// Lighter than any ridge pixel can be, as most of a page is: v*100
+	// at least 255*keep.
+	const lightest = 255 * (100 - ridgeDarker) / 100
+	const paper = (lightest + 1) * ones
+	if ((ve|bit8)-paper)&bit8 == bit8 && ((vo|bit8)-paper)&bit8 == bit8 {
+		return 0
+	}
+	var loE, loO, hiE, hiO uint64
+	for d := near; d <= far; d++ {
+		a, b := le.Uint64(pix[i-d*step:]), le.Uint64(pix[i+d*step:])
+		loE, loO = max16(loE, a&lanes), max16(loO, a>>8&lanes)
+		hiE, hiO = max16(hiE, b&lanes), max16(hiO, b>>8&lanes)
+	}
+	return darker(ve, min16(loE, hiE)) | darker(vo, min16(loO, hiO))<<8
+}
+
+// darker returns 1 in each lane where v*100 < m*(100-ridgeDarker), else
+// 0: bit 15 of 2^15 + m*keep - (v*100 + 1), no lane borrowing.
+func darker(v, m uint64) uint64 {
+	return ((m*(100-ridgeDarker) | bit15) - (v*100 + ones)) >> 15 & ones
+}
+
+// max16 and min16 return the larger and the smaller of each lane of a
+// and b, bytes: bit 8 of a lane of 256+a-b is set exactly when a >= b.
+func max16(a, b uint64) uint64 { return b ^ (a^b)&geMask(a, b) }
+func min16(a, b uint64) uint64 { return a ^ (a^b)&geMask(a, b) }
+
+// geMask returns 0xFF in each lane where a >= b, else 0.
+func geMask(a, b uint64) uint64 {
+	ge := ((a | bit8) - b) & bit8
+	return ge - ge>>8
 }
 
 // runs marks in out the pixels of b in straight runs of ink at least min long,
@@ -226,13 +267,14 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	if !vertical {
 		for y := 0; y < h; y++ {
 			row, orow := b.Pix[y*w:(y+1)*w], out.Pix[y*w:(y+1)*w]
-			copy(ink, row)
+			above, below := row, row // beyond the edges, the row itself
 			if y > 0 {
-				imgproc.Or(ink, b.Pix[(y-1)*w:y*w])
+				above = b.Pix[(y-1)*w : y*w]
 			}
 			if y+1 < h {
-				imgproc.Or(ink, b.Pix[(y+1)*w:(y+2)*w])
+				below = b.Pix[(y+1)*w : (y+2)*w]
 			}
+			or3(ink, above, row, below)
 			// flush marks the run from start to last, if long.
 			start, last := -1, -1
 			flush := func() {
@@ -240,12 +282,13 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 					imgproc.Or(orow[start:last+1], row[start:last+1])
 				}
 			}
-			for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
+			// Stretch by stretch of ink, which a run takes whole.
+			for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, last+1) {
 				if start < 0 || x-last > gap+1 {
 					flush()
 					start = x
 				}
-				last = x
+				last = nextPaper(ink, x) - 1
 			}
 			flush()
 		}
@@ -268,20 +311,48 @@ func runs(out, b *imgproc.Bin, minLen, gap int, vertical bool) {
 	}
 	for y := 0; y < h; y++ {
 		row := b.Pix[y*w : (y+1)*w]
-		copy(ink, row)
-		imgproc.Or(ink[1:], row[:w-1])
-		imgproc.Or(ink[:w-1], row[1:])
-		for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x+1) {
-			if start[x] < 0 || y-last[x] > gap+1 {
-				flush(x)
-				start[x] = y
+		ink[0], ink[w-1] = row[0]|row[min(1, w-1)], row[max(0, w-2)]|row[w-1]
+		if w > 2 {
+			or3(ink[1:w-1], row[:w-2], row[1:w-1], row[2:])
+		}
+		// Stretch by stretch of ink, each pixel's column in turn.
+		for x := imgproc.NextInk(ink, 0); x < w; x = imgproc.NextInk(ink, x) {
+			for e := nextPaper(ink, x); x < e; x++ {
+				if start[x] < 0 || y-last[x] > gap+1 {
+					flush(x)
+					start[x] = y
+				}
+				last[x] = y
 			}
-			last[x] = y
 		}
 	}
 	for k := range start {
 		flush(k)
 	}
+}
+
+// or3 sets each byte of dst to that of a, b and c ORed, eight bytes at a
+// time: ink gathered from neighbours.
+func or3(dst, a, b, c []uint8) {
+	a, b, c = a[:len(dst)], b[:len(dst)], c[:len(dst)]
+	le := binary.LittleEndian
+	i := 0
+	for ; i+8 <= len(dst); i += 8 {
+		le.PutUint64(dst[i:], le.Uint64(a[i:])|le.Uint64(b[i:])|le.Uint64(c[i:]))
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = a[i] | b[i] | c[i]
+	}
+}
+
+// nextPaper returns the index of the first zero byte of row from x on, or
+// len(row), passing over eight ink pixels (ones) at a time.
+func nextPaper(row []uint8, x int) int {
+	for ; x+8 <= len(row) && binary.LittleEndian.Uint64(row[x:]) == 0x0101010101010101; x += 8 {
+	}
+	for ; x < len(row) && row[x] != 0; x++ {
+	}
+	return x
 }
 
 // ruling returns the segments of ss that are at least long or meet a long
