@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nianbao/nianbao/converters"
 	"github.com/nianbao/nianbao/converters/ocr"
@@ -164,9 +165,9 @@ func TestRealReport(t *testing.T) {
 // layout on the real report (its 5 pages at 300 dpi, grayscale JPEG, as a
 // scanned PDF's pages are read: orientation, script, tables, cells, prose)
 // against one full-page pass of the tesseract command on each of the same
-// images in the same language, and reports seconds per page for both. The
-// script is told once per document, as a scanned report is read. Run with
-// OMP_THREAD_LIMIT=1 for both.
+// images in the same language, and reports seconds per page for both and
+// their ratio. The script is told once per document, as a scanned report
+// is read. Run with OMP_THREAD_LIMIT=1 for both.
 func BenchmarkPage(b *testing.B) { benchPages(b, renderReal(b, "300", "1", "5")) }
 
 // BenchmarkPhotoPage is BenchmarkPage on phone photos of the same five
@@ -210,7 +211,10 @@ func benchPhotos(b *testing.B, first, last string) {
 }
 
 // benchPages measures the converter against the tesseract command on the
-// page images, side by side.
+// page images, side by side: each iteration reads the document with the
+// converter, then each page with the command, so that the machine's speed,
+// which drifts, weighs on both alike. It reports seconds per page for
+// both, and their ratio.
 func benchPages(b *testing.B, files []string) {
 	pages := make([][]byte, len(files))
 	for i, f := range files {
@@ -220,40 +224,44 @@ func benchPages(b *testing.B, files []string) {
 		}
 		pages[i] = data
 	}
-	b.Run("converter", func(b *testing.B) {
-		c := ocr.New(ocr.Config{})
-		defer c.Close()
-		read := func() {
-			doc := &layout.Document{}
-			for i, data := range pages {
-				doc.Scans = append(doc.Scans, layout.Scan{Page: i + 1, Image: data})
-			}
-			if err := c.ReadScans(context.Background(), doc); err != nil {
-				b.Fatal(err)
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		b.Skip("no tesseract command")
+	}
+	c := ocr.New(ocr.Config{})
+	defer c.Close()
+	read := func() {
+		doc := &layout.Document{}
+		for i, data := range pages {
+			doc.Scans = append(doc.Scans, layout.Scan{Page: i + 1, Image: data})
+		}
+		if err := c.ReadScans(context.Background(), doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := filepath.Join(b.TempDir(), "out")
+	command := func() {
+		for _, f := range files {
+			if o, err := exec.Command("tesseract", f, out, "-l", "chi_sim").CombinedOutput(); err != nil {
+				b.Fatalf("%v: %s", err, o)
 			}
 		}
-		// A worker's engines load their models once, for all the pages it
-		// reads: the models are loaded before the timing, which is then a
-		// page's in a running worker. The tesseract command loads its model
-		// for each page, as one full-page pass does.
+	}
+	// A worker's engines load their models once, for all the pages it
+	// reads: the models are loaded before the timing, which is then a
+	// page's in a running worker. The tesseract command loads its model
+	// for each page, as one full-page pass does.
+	read()
+	var converter, cli time.Duration
+	for b.Loop() {
+		start := time.Now()
 		read()
-		for b.Loop() {
-			read()
-		}
-		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N*len(pages)), "s/page")
-	})
-	b.Run("tesseract-cli", func(b *testing.B) {
-		if _, err := exec.LookPath("tesseract"); err != nil {
-			b.Skip("no tesseract command")
-		}
-		out := filepath.Join(b.TempDir(), "out")
-		for b.Loop() {
-			for _, f := range files {
-				if o, err := exec.Command("tesseract", f, out, "-l", "chi_sim").CombinedOutput(); err != nil {
-					b.Fatalf("%v: %s", err, o)
-				}
-			}
-		}
-		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N*len(files)), "s/page")
-	})
+		converter += time.Since(start)
+		start = time.Now()
+		command()
+		cli += time.Since(start)
+	}
+	n := float64(b.N * len(pages))
+	b.ReportMetric(converter.Seconds()/n, "s/page")
+	b.ReportMetric(cli.Seconds()/n, "cli-s/page")
+	b.ReportMetric(converter.Seconds()/cli.Seconds(), "ratio")
 }
