@@ -99,8 +99,8 @@ func scanPage(tb testing.TB) *page {
 	return upright(imgproc.Scale(g, 2400/float64(g.Rect.Dx())))
 }
 
-// BenchmarkInkRows times inkRows against counting pixel by pixel, as probe
-// did.
+// BenchmarkInkRows times inkRows against counting pixel by pixel, as a
+// page's lines were found before (textLines).
 func BenchmarkInkRows(b *testing.B) {
 	p := scanPage(b)
 	if p == nil {
