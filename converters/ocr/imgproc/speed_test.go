@@ -122,34 +122,6 @@ func BenchmarkWarp(b *testing.B) {
 	sideBySide(b, func() { warpByDefinition(g, p, w, h) }, func() { Warp(g, p, w, h) })
 }
 
-// spreadLightBefore is spreadLight as it was, weighing the blocks for each
-// pixel.
-func spreadLightBefore(g *image.Gray, smooth []float64, bw, bh int) *image.Gray {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	left, right, tx := make([]int, w), make([]int, w), make([]float64, w)
-	for x := range w {
-		fx := (float64(x)+0.5)/lightBlock - 0.5
-		bx := int(math.Floor(fx))
-		left[x], right[x] = min(bw-1, max(0, bx)), min(bw-1, max(0, bx+1))
-		tx[x] = fx - float64(bx)
-	}
-	out := image.NewGray(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		fy := (float64(y)+0.5)/lightBlock - 0.5
-		by := int(math.Floor(fy))
-		ty := fy - float64(by)
-		above := smooth[min(bh-1, max(0, by))*bw:][:bw]
-		below := smooth[min(bh-1, max(0, by+1))*bw:][:bw]
-		src, dst := g.Pix[y*g.Stride:y*g.Stride+w], out.Pix[y*out.Stride:y*out.Stride+w]
-		for x, v := range src {
-			l, r, t := left[x], right[x], tx[x]
-			bg := (above[l]*(1-t)+above[r]*t)*(1-ty) + (below[l]*(1-t)+below[r]*t)*ty
-			dst[x] = uint8(min(255, float64(v)*paperLevel/bg))
-		}
-	}
-	return out
-}
-
 // litUnevenly returns g lit from its top left, dimmer by half at the far
 // corner, as a phone photo under a lamp.
 func litUnevenly(g *image.Gray) *image.Gray {
@@ -166,7 +138,7 @@ func litUnevenly(g *image.Gray) *image.Gray {
 func TestSpreadLightOnRealPage(t *testing.T) {
 	g := litUnevenly(realPage(t, "150"))
 	smooth, bw, bh := paperLevels(g)
-	want := spreadLightBefore(g, smooth, bw, bh)
+	want := spreadLightByDefinition(g, smooth, bw, bh)
 	if spreadLight(g, smooth, bw, bh); !samePixels(g, want) {
 		t.Error("differs from the light spread pixel by pixel")
 	}
@@ -177,7 +149,7 @@ func BenchmarkSpreadLight(b *testing.B) {
 	smooth, bw, bh := paperLevels(g)
 	// In place, the page is lit evenly after the first pass, and divided
 	// as much.
-	sideBySide(b, func() { spreadLightBefore(g, smooth, bw, bh) }, func() { spreadLight(g, smooth, bw, bh) })
+	sideBySide(b, func() { spreadLightByDefinition(g, smooth, bw, bh) }, func() { spreadLight(g, smooth, bw, bh) })
 }
 
 // samePixels reports whether a and b have the same size and pixels,
@@ -195,9 +167,10 @@ func samePixels(a, b *image.Gray) bool {
 	return true
 }
 
-// sideBySide times the function as it was and as it is, in one run.
+// sideBySide times a reference form of a function (as it was, or as
+// written out pixel by pixel) and the function, in one run.
 func sideBySide(b *testing.B, old, now func()) {
-	b.Run("old", func(b *testing.B) {
+	b.Run("reference", func(b *testing.B) {
 		for b.Loop() {
 			old()
 		}
