@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"github.com/nianbao/nianbao/internal/template"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
@@ -227,7 +228,9 @@ func benchPages(b *testing.B, files []string) {
 	if _, err := exec.LookPath("tesseract"); err != nil {
 		b.Skip("no tesseract command")
 	}
-	c := ocr.New(ocr.Config{})
+	// The vocabulary a worker's pipeline gives: a cell whose first read
+	// matches no label is read again.
+	c := ocr.New(ocr.Config{Vocabulary: template.CellLabels()})
 	defer c.Close()
 	read := func() {
 		doc := &layout.Document{}

@@ -51,7 +51,7 @@ type Config struct {
 	// Parser configures the report parser.
 	Parser parser.Config
 	// OCR configures the OCR of images and scanned PDF pages; its
-	// Vocabulary is set to the templates' table labels.
+	// Vocabulary is set to the templates' table labels (template.CellLabels).
 	OCR ocr.Config
 	// Correct bounds the re-reading of OCR'd cells whose sums fail.
 	Correct correct.Config
@@ -71,7 +71,7 @@ func New(cfg Config) *Pipeline {
 	if cfg.MaxFileSize <= 0 {
 		cfg.MaxFileSize = DefaultMaxFileSize
 	}
-	cfg.OCR.Vocabulary = ocrVocabulary()
+	cfg.OCR.Vocabulary = template.CellLabels()
 	reader := ocr.New(cfg.OCR)
 	return &Pipeline{
 		cfg:     cfg,
@@ -90,25 +90,6 @@ func New(cfg Config) *Pipeline {
 
 // Close frees the OCR engines. Call it once no call is running.
 func (p *Pipeline) Close() error { return p.ocr.Close() }
-
-// ocrVocabulary lists the labels the templates print in table cells: the
-// closed vocabulary the OCR matches what it reads in a cell to.
-func ocrVocabulary() []string {
-	v := []string{template.HeaderInfo, template.HeaderCheckNote, template.HeaderApplicants, template.HeaderOrganisations}
-	for _, tp := range template.All() {
-		for _, t := range tp.Tables {
-			for i := range t.Rows {
-				r := &t.Rows[i]
-				v = append(v, r.Label)
-				v = append(v, r.Groups...)
-				for _, c := range t.ColumnsOf(r) {
-					v = append(v, c.Label)
-				}
-			}
-		}
-	}
-	return v
-}
 
 // File reads the regular file at path (a link, FIFO or device is refused
 // unread) and returns its record.

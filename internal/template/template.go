@@ -126,6 +126,25 @@ func Lookup(id string) *Template {
 // All returns the templates, newest first. The values are shared: read only.
 func All() []*Template { return []*Template{&v2021, &v2019} }
 
+// CellLabels lists the labels the templates print in table cells: the
+// closed vocabulary an OCR matches what it reads in a cell to.
+func CellLabels() []string {
+	v := []string{HeaderInfo, HeaderCheckNote, HeaderApplicants, HeaderOrganisations}
+	for _, tp := range All() {
+		for _, t := range tp.Tables {
+			for i := range t.Rows {
+				r := &t.Rows[i]
+				v = append(v, r.Label)
+				v = append(v, r.Groups...)
+				for _, c := range t.ColumnsOf(r) {
+					v = append(v, c.Label)
+				}
+			}
+		}
+	}
+	return v
+}
+
 // Sections returns the six sections in printed order. Read only.
 func Sections() []Section { return sections }
 
