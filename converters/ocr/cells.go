@@ -809,36 +809,37 @@ const (
 // count of digits the ink does not show give their number, and with no
 // two agreeing the first non-empty read is returned with splitConfidence.
 // If the count of characters read differs from the glyphs seen, a digit
-// was lost or made up and the confidence is capped at lowConfidence. A
-// lone glyph drawn as one in known is first read once alone, and kept if
-// that read agrees; one whose first two reads agree surely joins known.
+// was lost or made up and the confidence is capped at lowConfidence.
+//
+// A number whose every glyph is drawn as one in known (a lone glyph, or a
+// digit of a number settled surely on the page) is first read once, and
+// kept if that read gives the digits the glyphs show: their likeness
+// stands in for the second read. Its glyphs join known once its reads
+// settle surely.
 func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string, float64, error) {
 	line := rg.oneLine()
 	boxes := rg.glyphBoxes()
 	lo, hi := rg.glyphs(boxes)
 	lone := lo == 1 && hi == 1
-	reads := numberReads[:]
-	var glyph shape
-	sampled := false
+	reads, first := numberReads[:], numberReads[0]
 	if lone {
-		reads = loneReads[:]
-		if len(boxes) == 1 {
-			glyph, sampled = glyphShape(rg, boxes[0])
-		}
+		reads, first = loneReads[:], loneAlone
 	}
-	if sampled {
-		// Drawn as a glyph the page showed surely: one read alone must
-		// agree, else the glyph is read in every way as any other.
-		if t, kc, ok := known.like(glyph); ok {
-			read, rc, err := readWay(e, line, rg.tall, loneAlone, lone)
-			if err != nil {
-				return "", 0, err
-			}
-			if read == t && rc >= voteConfidence {
-				text, conf := rg.settle(t, min(rc, kc), boxes, lo, hi)
-				return text, conf, nil
-			}
+	glyphs := digitShapes(rg, boxes, lo, hi)
+	// The read made to check the glyphs' likeness, not made again below.
+	var pre *numberRead
+	var preText string
+	var preConf float64
+	if t, kc, ok := known.likeAll(glyphs); ok {
+		read, rc, err := readWay(e, line, rg.tall, first, lone)
+		if err != nil {
+			return "", 0, err
 		}
+		if read == t && rc >= voteConfidence {
+			text, conf := rg.settle(t, min(rc, kc), boxes, lo, hi)
+			return text, conf, nil
+		}
+		pre, preText, preConf = &first, read, rc
 	}
 	var pair *image.Gray
 	type vote struct {
@@ -846,23 +847,29 @@ func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string,
 		conf float64
 	}
 	var votes []vote
-	first, unfit := "", ""
+	firstText, unfit := "", ""
 	unfitConf := 0.0
 	text, conf := "", 0.0
 	for _, how := range reads {
-		img := line
-		if how.doubled {
-			if pair == nil {
-				pair = doubled(line, rg.tall)
+		var t string
+		var tc float64
+		if pre != nil && how == *pre {
+			t, tc = preText, preConf
+		} else {
+			img := line
+			if how.doubled {
+				if pair == nil {
+					pair = doubled(line, rg.tall)
+				}
+				img = pair
 			}
-			img = pair
+			var err error
+			if t, tc, err = readWay(e, img, rg.tall, how, lone); err != nil {
+				return "", 0, err
+			}
 		}
-		t, tc, err := readWay(e, img, rg.tall, how, lone)
-		if err != nil {
-			return "", 0, err
-		}
-		if first == "" {
-			first, conf = t, tc
+		if firstText == "" {
+			firstText, conf = t, tc
 		}
 		if t == "" || tc < voteConfidence {
 			continue
@@ -889,15 +896,34 @@ func (c *Converter) readNumber(e *engine, rg *region, known *glyphMemo) (string,
 	case text == "" && unfit != "":
 		text, conf = unfit, unfitConf
 	case text == "":
-		text, conf = first, min(conf, splitConfidence)
+		text, conf = firstText, min(conf, splitConfidence)
 	}
 	// A read settled over another sure read, or not at all, has its
 	// confidence capped below memoConfidence and is not remembered.
-	if sampled && conf >= memoConfidence {
-		known.add(glyph, text, conf)
+	if conf >= memoConfidence {
+		known.addAll(glyphs, text, conf)
 	}
 	text, conf = rg.settle(text, conf, boxes, lo, hi)
 	return text, conf, nil
+}
+
+// digitShapes returns the shapes of a numeric region's glyphs (boxes, lo
+// to hi characters) when each is one digit's, on one line; else nil.
+func digitShapes(rg *region, boxes []image.Rectangle, lo, hi int) []shape {
+	// Several glyphs are read side by side as one line: only a number
+	// on one line has its glyphs in the order read.
+	if len(boxes) == 0 || lo != len(boxes) || hi != len(boxes) || len(boxes) > 1 && len(rg.lines()) != 1 {
+		return nil
+	}
+	out := make([]shape, len(boxes))
+	for i, b := range boxes {
+		s, ok := glyphShape(rg, b)
+		if !ok {
+			return nil
+		}
+		out[i] = s
+	}
+	return out
 }
 
 // readWay reads img, a numeric region's line of glyphs tall pixels high or

@@ -69,7 +69,7 @@ func TestGlyphShapes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := &glyphMemo{}
 			for text, s := range tt.known {
-				m.add(s, text, 0.9)
+				m.addAll([]shape{s}, text, 0.9)
 			}
 			got, conf, ok := m.like(tt.query)
 			if got != tt.want || ok != (tt.want != "") {
@@ -90,15 +90,49 @@ func TestGlyphMemoDigitsOnly(t *testing.T) {
 	s, _ := glyphShape(rg, box)
 	m := &glyphMemo{}
 	for _, text := range []string{"-8", "12", "", "."} {
-		m.add(s, text, 0.9)
+		m.addAll([]shape{s}, text, 0.9)
 	}
 	if len(m.known) != 0 {
 		t.Errorf("remembered %d glyphs that are not one digit", len(m.known))
 	}
 	var nilMemo *glyphMemo
-	nilMemo.add(s, "0", 0.9)
+	nilMemo.addAll([]shape{s}, "0", 0.9)
 	if _, _, ok := nilMemo.like(s); ok {
 		t.Error("a nil memo knows a glyph")
+	}
+}
+
+// TestGlyphMemoNumbers checks that a number's glyphs are remembered one
+// digit each, and that a number is told only when every glyph is known.
+func TestGlyphMemoNumbers(t *testing.T) {
+	rg, box := ringRegion(20, 30, false)
+	zero, _ := glyphShape(rg, box)
+	rg, box = ringRegion(20, 30, true)
+	eight, _ := glyphShape(rg, box)
+	m := &glyphMemo{}
+	m.addAll([]shape{eight, zero}, "80", 0.9)
+	m.addAll([]shape{zero, zero}, "0,0", 0.9) // a separator is no glyph
+	if len(m.known) != 2 {
+		t.Fatalf("remembered %d glyphs, want the 2 of 80", len(m.known))
+	}
+	tests := []struct {
+		glyphs []shape
+		want   string // "" for not told
+	}{
+		{[]shape{zero, eight, zero}, "080"},
+		{[]shape{eight}, "8"},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		got, conf, ok := m.likeAll(tt.glyphs)
+		if got != tt.want || ok != (tt.want != "") || ok && conf != 0.9 {
+			t.Errorf("likeAll(%d glyphs) = %q %v %v, want %q", len(tt.glyphs), got, conf, ok, tt.want)
+		}
+	}
+	other := &glyphMemo{}
+	other.addAll([]shape{zero}, "0", 0.9)
+	if _, _, ok := other.likeAll([]shape{zero, eight}); ok {
+		t.Error("a number with an unknown glyph was told")
 	}
 }
 
