@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"github.com/nianbao/nianbao/internal/template"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
@@ -24,6 +23,7 @@ import (
 	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 	"github.com/nianbao/nianbao/converters/ocr/scans"
 	"github.com/nianbao/nianbao/internal/layout"
+	"github.com/nianbao/nianbao/internal/template"
 )
 
 func white(w, h int) *image.Gray {

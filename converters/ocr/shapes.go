@@ -121,8 +121,8 @@ type glyphMemo struct {
 // Told so, digits of numbers of two to four glyphs, with their one read,
 // gave what reading them the full way gives on all 513 such numbers of
 // the scan sets and 403 of renderings by other tools.
-// memoConfidence is the least confidence a lone glyph's first two reads
-// must agree with for it to be known.
+// memoConfidence is the least confidence a number's reads must agree with
+// for its glyphs to be known.
 const (
 	sameShape      = 0.05
 	shapeLead      = 0.05

@@ -64,8 +64,8 @@ func (e *engine) client(lang string) (*gosseract.Client, error) {
 	// Tesseract reads a line again inverted, white on black, when its
 	// first read is unsure (below invert_threshold, 0.7): reports print no
 	// light text on dark, and on a photo or a fax, where many lines read
-	// below that, the second read cost about a third of the time of a
-	// page's number cells.
+	// below that, the second read cost more than a quarter of the time
+	// of a page's number cells.
 	c.SetVariable("tessedit_do_invert", "0")
 	// hOCR with each character's box and confidence (readLines).
 	c.SetVariable("hocr_char_boxes", "1")
