@@ -16,7 +16,9 @@ import (
 // real pages, and timed against them side by side.
 
 // realPage renders page 2 of the real report (a table page) in gray at dpi
-// with pdftoppm, or skips.
+// with pdftoppm, or skips. scans.Render renders pages too, but scans
+// imports imgproc, and these tests must be inside it to reach the
+// unexported forms they compare.
 func realPage(tb testing.TB, dpi string) *image.Gray {
 	tb.Helper()
 	src := filepath.Join("..", "..", "..", "..", "shared", "real", "hzq2024.pdf")
