@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -112,6 +113,11 @@ func (f *File) Page(i int) (*image.Gray, error) {
 	}
 	if err := f.check(int64(cfg.Width), int64(cfg.Height)); err != nil {
 		return nil, err
+	}
+	if f.Format == "jpeg" && cfg.ColorModel == color.GrayModel {
+		if g, ok := leptGrayJPEG(f.data); ok {
+			return g, nil
+		}
 	}
 	img, err := f.decode(bytes.NewReader(f.data))
 	if err != nil {
