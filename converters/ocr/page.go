@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"image"
 	"slices"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/otiai10/gosseract/v2"
 
@@ -73,6 +75,9 @@ type page struct {
 	frame frame
 	// lone holds the page's lone glyphs read surely (shapes.go).
 	lone *glyphMemo
+	// read is the band of prose orient read (proseConf), which blocks
+	// does not read again.
+	read *bandRead
 }
 
 // readPage reads one page image into blocks in reading order.
@@ -85,7 +90,8 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 		scale = min(3, float64(minWidth)/float64(w))
 		g = imgproc.Scale(g, scale)
 	}
-	p, pr, err := orient(ctx, e, g)
+	lang := st.get()
+	p, pr, err := orient(ctx, e, g, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +99,6 @@ func (c *Converter) readPage(ctx context.Context, e *engine, g *image.Gray, num 
 	if bilevel {
 		p.soft = p.softened()
 	}
-	lang := st.get()
 	if lang == "" && pr.img != nil {
 		l, sure, err := tellScript(e, c.vocab.norm, p, pr)
 		if err != nil {
@@ -134,6 +139,19 @@ const (
 // quarter or half turn at 0.50 or less.
 const sureUpright = 0.65
 
+// Orientation from prose: once the document's script is known, the band
+// of prose holding the page's most inked line of body text is read as
+// prose first, in that script, and a band read with this mean confidence
+// over at least minUprightChars characters shows the page upright. The
+// band is read once, for the page's text too, and the probe is not read
+// at all: on the scan sets (77 pages, every condition, each in its four
+// quarter turns), such bands of upright pages read at 0.82-0.93 and those
+// of turned pages at 0.27 or less.
+const (
+	uprightProse    = 0.65
+	minUprightChars = 20
+)
+
 // probeRead is what a page was found upright by: one line of body text
 // read surely (lines 1), or the probe of several (see probe), with the
 // simplified model's mean confidence on it; img is nil on a page without
@@ -145,13 +163,22 @@ type probeRead struct {
 }
 
 // orient returns the page turned upright and deskewed, with what told it
-// so. A page whose line with the most ink reads surely (sureUpright) is
-// taken as upright without the four-line probe and its turns: most pages
-// are, and their probe costs about a seventh of their reading. Other turns
-// are tried on turned copies of the page as first straightened, its
-// ruling lines with it; only the turn chosen has its tables found again.
-func orient(ctx context.Context, e *engine, g *image.Gray) (*page, probeRead, error) {
+// so. With the document's script known (lang), a page whose band of prose
+// reads surely (uprightProse) is upright, and nothing more is read; the
+// probe is empty then. A page whose line with the most ink reads surely
+// (sureUpright) is taken as upright without the four-line probe and its
+// turns: most pages are, and their probe costs about a seventh of their
+// reading. Other turns are tried on turned copies of the page as first
+// straightened, its ruling lines with it; only the turn chosen has its
+// tables found again.
+func orient(ctx context.Context, e *engine, g *image.Gray, lang string) (*page, probeRead, error) {
 	p := upright(g)
+	if lang != "" {
+		conf, err := p.proseConf(e, lang)
+		if err != nil || conf >= uprightProse {
+			return p, probeRead{}, err
+		}
+	}
 	if line := p.probe(1); line != nil {
 		conf, err := meanConf(e, line, langSimplified)
 		if err != nil || conf >= sureUpright {
@@ -188,6 +215,43 @@ func orient(ctx context.Context, e *engine, g *image.Gray) (*page, probeRead, er
 		p.frame.quarters = best
 	}
 	return p, probeRead{bestProbe, bestRaw, probeLines}, nil
+}
+
+// proseConf reads the band of prose holding the page's most inked line of
+// body text (as probe(1) finds it) in the script lang, and returns the
+// mean confidence of its characters; 0 when no band holds that line (it
+// is in a table) or the band has fewer than minUprightChars characters.
+func (p *page) proseConf(e *engine, lang string) (float64, error) {
+	tl := p.textLines()
+	if tl == nil {
+		return 0, nil
+	}
+	best := tl.mostInked()
+	if best < 0 {
+		return 0, nil
+	}
+	y := (tl.runs[best].lo + tl.runs[best].hi) / 2
+	for _, pt := range p.parts() {
+		if pt.table >= 0 || y < pt.band.Min.Y || y >= pt.band.Max.Y {
+			continue
+		}
+		rg, lines, err := p.readBand(e, pt.band, lang)
+		if err != nil {
+			return 0, err
+		}
+		p.read = &bandRead{band: pt.band, lang: lang, rg: rg, lines: lines}
+		sum, n := 0.0, 0
+		for _, l := range lines {
+			k := utf8.RuneCountInString(strings.ReplaceAll(l.text, " ", ""))
+			sum += l.conf * float64(k)
+			n += k
+		}
+		if n < minUprightChars {
+			return 0, nil
+		}
+		return sum / float64(n), nil
+	}
+	return 0, nil
 }
 
 // turned returns the page turned clockwise by quarter turns, with its
@@ -492,6 +556,18 @@ func (p *page) textLines() *textLines {
 	}
 	slices.Sort(hs)
 	return &textLines{runs: runs, body: hs[len(hs)/2], h: h}
+}
+
+// mostInked returns the index of the line of body text with the most ink,
+// the first of those with as much; -1 for none.
+func (tl *textLines) mostInked() int {
+	best := -1
+	for i, r := range tl.runs {
+		if tl.isBody(r) && (best < 0 || r.ink > tl.runs[best].ink) {
+			best = i
+		}
+	}
+	return best
 }
 
 // isBody reports whether r is about as tall as a line of body text.

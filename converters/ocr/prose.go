@@ -18,31 +18,75 @@ import (
 // and the tables as grids, top to bottom.
 func (c *Converter) blocks(ctx context.Context, e *engine, p *page, num int, lang string) ([]layout.Block, error) {
 	var out []layout.Block
-	top := 0
-	for _, t := range p.found.Tables {
-		if t.Box.Min.Y > top {
-			paras, err := c.prose(e, p, image.Rect(0, top, p.bin.W, t.Box.Min.Y), num, lang)
+	for _, pt := range p.parts() {
+		if pt.table < 0 {
+			paras, err := c.prose(e, p, pt.band, num, lang)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, paras...)
+			continue
 		}
+		t := p.found.Tables[pt.table]
 		grid, err := c.readTable(ctx, e, p, t, num, lang)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, layout.Block{Kind: layout.Table, Table: grid,
 			Prov: layout.Provenance{Page: num, Box: rectBox(t.Box)}})
+	}
+	return out, nil
+}
+
+// part is a band of prose across the page, or one of its tables (table is
+// its index in found.Tables; -1 for a band).
+type part struct {
+	band  image.Rectangle
+	table int
+}
+
+// parts returns the page's bands of prose between its tables, and the
+// tables, top to bottom.
+func (p *page) parts() []part {
+	var out []part
+	top := 0
+	for i, t := range p.found.Tables {
+		if t.Box.Min.Y > top {
+			out = append(out, part{band: image.Rect(0, top, p.bin.W, t.Box.Min.Y), table: -1})
+		}
+		out = append(out, part{table: i})
 		top = max(top, t.Box.Max.Y)
 	}
 	if top < p.bin.H {
-		paras, err := c.prose(e, p, image.Rect(0, top, p.bin.W, p.bin.H), num, lang)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, paras...)
+		out = append(out, part{band: image.Rect(0, top, p.bin.W, p.bin.H), table: -1})
 	}
-	return out, nil
+	return out
+}
+
+// bandRead is a band of the page read as prose in a script, kept so that
+// a band read ahead of blocks (see page.proseConf) is not read twice.
+type bandRead struct {
+	band  image.Rectangle
+	lang  string
+	rg    *region
+	lines []textLineRead
+}
+
+// readBand returns the band cleaned and read as lines of text in the
+// script lang, or as orient read it; a nil region for a band without ink.
+func (p *page) readBand(e *engine, r image.Rectangle, lang string) (*region, []textLineRead, error) {
+	if b := p.read; b != nil && b.band == r && b.lang == lang {
+		return b.rg, b.lines, nil
+	}
+	rg := p.clean(r)
+	if rg == nil {
+		return nil, nil, nil
+	}
+	found, err := e.readLines(rg.img, lang, psmColumn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rg, found, nil
 }
 
 // textLine is one line of prose as read.
@@ -61,12 +105,8 @@ type textLine struct {
 // paragraphs: a line continues the one above when that one runs to the
 // right edge of the text and this one is not indented.
 func (c *Converter) prose(e *engine, p *page, r image.Rectangle, num int, lang string) ([]layout.Block, error) {
-	rg := p.clean(r)
-	if rg == nil {
-		return nil, nil
-	}
-	found, err := e.readLines(rg.img, lang, psmColumn)
-	if err != nil {
+	rg, found, err := p.readBand(e, r, lang)
+	if rg == nil || err != nil {
 		return nil, err
 	}
 	var lines []textLine

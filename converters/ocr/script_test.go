@@ -60,7 +60,7 @@ func TestScript(t *testing.T) {
 			if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
 				g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
 			}
-			p, pr, err := orient(context.Background(), e, g)
+			p, pr, err := orient(context.Background(), e, g, "")
 			if err != nil || pr.img == nil {
 				t.Fatalf("no probe: %v", err)
 			}

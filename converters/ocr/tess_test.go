@@ -36,7 +36,7 @@ func TestReadLines(t *testing.T) {
 	}
 	e := newEngine("")
 	defer e.close()
-	p, _, err := orient(context.Background(), e, g)
+	p, _, err := orient(context.Background(), e, g, "")
 	if err != nil {
 		t.Fatal(err)
 	}
