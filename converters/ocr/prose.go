@@ -178,31 +178,35 @@ func joinLines(first string, rest []textLine) string {
 }
 
 // bodyHeight is the height of a line of body text on an A4 page at 300
-// dpi (about 12 points), for a band of too few lines to tell it.
+// dpi (about 12 points), and near enough that of its characters, for a
+// band of too few lines to tell them.
 const bodyHeight = 50
+
+// minLargeChars is the fewest characters a line printed large has: a
+// lone one is a mark or a blot read as a character.
+const minLargeChars = 2
 
 // rereadLarge reads again each line printed larger than the body text
 // around it (a title, at 18-22 points) with both scripts' models at
 // another size (readLarge): large glyphs read as they are come out as
-// look-alike characters (淮 as 准, 泽 as 溯). The first maxLargeLines of
-// them at the top of a page (top: the band starts there), where a title
-// stands, are read at every size of largeHeights, since a title names
-// places whose rare characters one model lacks or misreads. The body
-// lines of the band they head (where the prose names the same places) are
-// read by both models too (see surer).
+// look-alike characters (淮 as 准, 泽 as 溯). A line is large by its
+// characters' height, not its box's. A box that takes in a stray mark, a
+// seal's edge or part of the next line is tall about characters of body
+// size; such a line was read well among the others, and read alone as one
+// line it comes out as a few stray characters. On the scan sets and the
+// renderings kept apart from tuning, boxes of body lines were up to 2.7
+// times a body line's height, and titles' characters 1.5 to 2.4 times the
+// body's. The first maxLargeLines of them at the top of a page (top: the
+// band starts there), where a title stands, are read at every size of
+// largeHeights, since a title names places whose rare characters one
+// model lacks or misreads. The body lines of the band they head (where
+// the prose names the same places) are read by both models too (see
+// surer).
 func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, unit float64, lang string, top bool) error {
-	body := int(bodyHeight * unit)
-	if len(lines) >= 3 {
-		hs := make([]int, len(lines))
-		for i, l := range lines {
-			hs[i] = l.box.Dy()
-		}
-		slices.Sort(hs)
-		body = hs[len(hs)/2]
-	}
+	isLarge, body := largeLines(lines, unit)
 	large := 0
 	for i, l := range lines {
-		if l.box.Dy()*10 < body*13 {
+		if !isLarge[i] {
 			continue
 		}
 		large++
@@ -227,7 +231,7 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		return nil
 	}
 	for i, l := range lines {
-		if l.box.Dy()*10 >= body*13 {
+		if isLarge[i] {
 			continue
 		}
 		// Only the unsure characters, with a little of the line on either
@@ -262,6 +266,57 @@ func (c *Converter) rereadLarge(e *engine, img *image.Gray, lines []textLine, un
 		}
 	}
 	return nil
+}
+
+// largeLines tells which lines are printed large (see rereadLarge), and
+// returns the height of a body line's box in the band.
+func largeLines(lines []textLine, unit float64) ([]bool, int) {
+	body, bodyGlyph := int(bodyHeight*unit), int(bodyHeight*unit)
+	glyph := make([]int, len(lines))
+	for i, l := range lines {
+		glyph[i] = glyphHeight(l.chars)
+	}
+	if len(lines) >= 3 {
+		hs, gs := make([]int, len(lines)), slices.Clone(glyph)
+		for i, l := range lines {
+			hs[i] = l.box.Dy()
+		}
+		slices.Sort(hs)
+		slices.Sort(gs)
+		body, bodyGlyph = hs[len(hs)/2], gs[len(gs)/2]
+	}
+	large := make([]bool, len(lines))
+	for i, l := range lines {
+		large[i] = glyph[i]*10 >= bodyGlyph*13 && countChars(l.chars) >= minLargeChars
+	}
+	return large, body
+}
+
+// glyphHeight is the median height of the characters of a line; 0 for
+// none.
+func glyphHeight(chars []symbol) int {
+	var hs []int
+	for _, ch := range chars {
+		if strings.TrimSpace(ch.text) != "" {
+			hs = append(hs, ch.box.Dy())
+		}
+	}
+	if len(hs) == 0 {
+		return 0
+	}
+	slices.Sort(hs)
+	return hs[len(hs)/2]
+}
+
+// countChars is the number of characters of a line, spaces left out.
+func countChars(chars []symbol) int {
+	n := 0
+	for _, ch := range chars {
+		if strings.TrimSpace(ch.text) != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // spanContext is how many characters on either side of an unsure one are
