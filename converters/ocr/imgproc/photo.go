@@ -311,8 +311,7 @@ func (p Perspective) Map(x, y float64) (float64, float64) {
 // every warpSpan pixels and stepped evenly between, in fixed point, where
 // the path bends less than warpBend over the span, as a photo's does
 // (mapped at every pixel elsewhere): a pixel is then within a level of one
-// sampled at Map's point, and a page is squared in about two thirds of the
-// time.
+// sampled at Map's point, and a page is squared in about 70% of the time.
 func Warp(g *image.Gray, p Perspective, w, h int) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	gw, gh := g.Rect.Dx(), g.Rect.Dy()

@@ -103,8 +103,8 @@ func TestScaleAndWarpOnRealPage(t *testing.T) {
 	for _, g := range []*image.Gray{g, randomPage(r, 97, 61)} {
 		for _, out := range []bool{false, true} {
 			p, w, h := photoWarp(g, out)
-			// Warp samples in fixed point, 1/256 of a pixel: a level
-			// apart at most.
+			// Warp steps in fixed point between points it maps
+			// exactly: a level apart at most.
 			got, want := Warp(g, p, w, h).Pix, warpByDefinition(g, p, w, h).Pix
 			for i := range want {
 				if absDiff(got[i], want[i]) > 1 {
