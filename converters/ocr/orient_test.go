@@ -2,12 +2,9 @@ package ocr
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/nianbao/nianbao/converters/ocr/imgproc"
-	"github.com/nianbao/nianbao/converters/pdf"
 )
 
 // TestOrientByProse turns a scanned page of prose every way and checks
@@ -18,22 +15,7 @@ func TestOrientByProse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR of a scanned page: not in -short")
 	}
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scans", "002-300.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := pdf.New(pdf.Config{}).Convert(context.Background(), "002-300.pdf", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := imgproc.Open(doc.Scans[0].Image, imgproc.Limits{MaxPixels: DefaultMaxPixels})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := f.Page(0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := committedScan(t, "002-300.pdf")
 	// The page was scanned a quarter turn anticlockwise.
 	g = imgproc.Turn(g, 3)
 	e := newEngine("")

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"context"
+	"image"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,7 +22,6 @@ func TestScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR of the scan set: not in -short")
 	}
-	dir := filepath.Join("..", "..", "testdata", "scans")
 	tests := []struct {
 		file string
 		want string
@@ -38,25 +38,7 @@ func TestScript(t *testing.T) {
 	norm := textnorm.New()
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(dir, tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if filepath.Ext(tt.file) == ".pdf" {
-				doc, err := pdf.New(pdf.Config{}).Convert(context.Background(), tt.file, data)
-				if err != nil {
-					t.Fatal(err)
-				}
-				data = doc.Scans[0].Image
-			}
-			f, err := imgproc.Open(data, imgproc.Limits{MaxPixels: DefaultMaxPixels})
-			if err != nil {
-				t.Fatal(err)
-			}
-			g, err := f.Page(0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			g := committedScan(t, tt.file)
 			if w := g.Rect.Dx(); w < minWidth && g.Rect.Dy() > w/2 {
 				g = imgproc.Scale(g, min(3, float64(minWidth)/float64(w)))
 			}
@@ -73,6 +55,32 @@ func TestScript(t *testing.T) {
 			}
 		})
 	}
+}
+
+// committedScan returns the first page of a committed scan (a scanned
+// PDF's first page image), decoded.
+func committedScan(tb testing.TB, file string) *image.Gray {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scans", file))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if filepath.Ext(file) == ".pdf" {
+		doc, err := pdf.New(pdf.Config{}).Convert(context.Background(), file, data)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		data = doc.Scans[0].Image
+	}
+	f, err := imgproc.Open(data, imgproc.Limits{MaxPixels: DefaultMaxPixels, MaxPages: DefaultMaxPages})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := f.Page(0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
 }
 
 // TestScriptOf tells the script from the two tests of a probe: a page is

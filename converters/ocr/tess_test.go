@@ -3,15 +3,11 @@ package ocr
 import (
 	"context"
 	"image"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/otiai10/gosseract/v2"
-
-	"github.com/nianbao/nianbao/converters/ocr/imgproc"
 )
 
 // TestReadLines checks that a block's lines with their characters, from
@@ -22,18 +18,7 @@ func TestReadLines(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR of a scanned page: not in -short")
 	}
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scans", "005-300.tif"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := imgproc.Open(data, imgproc.Limits{MaxPixels: DefaultMaxPixels, MaxPages: DefaultMaxPages})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := f.Page(0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := committedScan(t, "005-300.tif")
 	e := newEngine("")
 	defer e.close()
 	p, _, err := orient(context.Background(), e, g, "")
