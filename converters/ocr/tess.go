@@ -125,9 +125,10 @@ func (e *engine) prepare(img *image.Gray, lang string, psm int, whitelist string
 }
 
 // textLineRead is one line of a block as recognised: its text (words
-// joined by spaces), box and confidence, and its characters.
+// joined by spaces), box and confidence, its words and its characters.
 type textLineRead struct {
 	symbol
+	words []symbol
 	chars []symbol
 }
 
@@ -196,7 +197,10 @@ func parseHOCR(doc string) ([]textLineRead, error) {
 					text.WriteByte(' ')
 				}
 				words++
-				wordConfs += hocrNumber(title, "x_wconf")
+				conf := hocrNumber(title, "x_wconf")
+				wordConfs += conf
+				l := &lines[len(lines)-1]
+				l.words = append(l.words, symbol{box: hocrBox(title, "bbox"), conf: conf / 100})
 			case class == "ocrx_cinfo" && len(lines) > 0:
 				l := &lines[len(lines)-1]
 				l.chars = append(l.chars, symbol{box: hocrBox(title, "x_bboxes"), conf: hocrNumber(title, "x_conf") / 100})
@@ -206,6 +210,9 @@ func parseHOCR(doc string) ([]textLineRead, error) {
 			if inChar {
 				l := &lines[len(lines)-1]
 				l.chars[len(l.chars)-1].text += string(t)
+				if n := len(l.words); n > 0 {
+					l.words[n-1].text += string(t)
+				}
 				text.Write(t)
 			}
 		case xml.EndElement:

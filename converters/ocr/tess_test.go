@@ -10,10 +10,10 @@ import (
 	"github.com/otiai10/gosseract/v2"
 )
 
-// TestReadLines checks that a block's lines with their characters, from
-// one recognition, are what Tesseract gives when asked for its lines and
-// then for its characters (two recognitions), on a band of prose of a
-// scanned page.
+// TestReadLines checks that a block's lines with their words and
+// characters, from one recognition, are what Tesseract gives when asked
+// for its lines, then its words, then its characters (three
+// recognitions), on a band of prose of a scanned page.
 func TestReadLines(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR of a scanned page: not in -short")
@@ -69,5 +69,28 @@ func TestReadLines(t *testing.T) {
 	}
 	if k != len(syms) {
 		t.Errorf("%d characters read, Tesseract's own %d", k, len(syms))
+	}
+	// Words as Tesseract's own, their confidence in whole percent: up to
+	// a hundredth below. hOCR leaves out the words read as blanks.
+	words, err := e.read(rg.img, langTraditional, psmColumn, "", gosseract.RIL_WORD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words = slices.DeleteFunc(words, func(w symbol) bool { return strings.TrimSpace(w.text) == "" })
+	k = 0
+	for i, l := range got {
+		for _, w := range l.words {
+			if k >= len(words) {
+				t.Fatalf("line %d: word %+v beyond Tesseract's %d", i, w, len(words))
+			}
+			want := words[k]
+			if d := want.conf - w.conf; w.text != want.text || w.box != want.box || d < 0 || d >= 0.01 {
+				t.Errorf("line %d: word %d %+v, Tesseract's own %+v", i, k, w, want)
+			}
+			k++
+		}
+	}
+	if k != len(words) {
+		t.Errorf("%d words read, Tesseract's own %d", k, len(words))
 	}
 }
