@@ -153,8 +153,8 @@ const (
 
 // probeRead is what a page was found upright by: one line of body text
 // read surely (lines 1), or the probe of several (see probe), with the
-// simplified model's mean confidence on it; img is nil on a page without
-// text.
+// simplified model's read of it, which the script test weighs again; img
+// is nil on a page without text.
 type probeRead struct {
 	img   *image.Gray
 	sim   blockRead
@@ -296,20 +296,19 @@ func upright(g *image.Gray) *page {
 }
 
 // script tells the model of the script of the probe, given sim, the
-// simplified model's mean confidence on it, and whether it was told
-// surely. Both models read either script fairly well, and neither test
-// alone tells every page. The mean confidence on the whole probe: a page
-// the traditional model reads with no more confidence is mostly
-// simplified. On the characters whose forms differ between the scripts,
-// the right model is mostly the surer one: on the scan sets' probes by
-// -0.019 to 0.087 on traditional pages, by -0.114 to 0.009 on simplified
-// ones. A page is traditional when both say so. When they disagree it is
-// taken as simplified, the script of nearly every report, but not surely:
-// a traditional report rendered by LibreOffice (a check kept apart from
-// tuning) read 0.011 more surely as simplified on the whole and 0.012 more
-// surely as traditional on the telling characters. With too few telling characters
-// read, the traditional model must be clearly more confident on the
-// whole probe.
+// simplified model's read of it, and whether it was told surely. Both models
+// read either script fairly well, and neither test alone tells every page.
+// The mean confidence on the whole probe: a page the traditional model reads
+// with no more confidence is mostly simplified. On the characters whose
+// forms differ between the scripts, the right model is mostly the surer one:
+// on the scan sets' probes by -0.019 to 0.087 on traditional pages, by
+// -0.114 to 0.009 on simplified ones. A page is traditional when both say
+// so. When they disagree it is taken as simplified, the script of nearly
+// every report, but not surely: a traditional report rendered by LibreOffice
+// (a check kept apart from tuning) read 0.011 more surely as simplified on
+// the whole and 0.012 more surely as traditional on the telling characters.
+// With too few telling characters read, the traditional model must be
+// clearly more confident on the whole probe.
 func script(e *engine, norm *textnorm.Tables, probe *image.Gray, sim blockRead) (lang string, sure bool, err error) {
 	tra, err := readBlock(e, probe, langTraditional)
 	if err != nil {
