@@ -9,16 +9,17 @@ export OMP_THREAD_LIMIT := 1
 
 # Debian packages each job needs. OCR: Tesseract and its headers (cgo), the
 # Chinese and English models; the tests render PDFs with poppler-utils, run
-# Redis for the worker, convert .doc files with LibreOffice, and write TIFFs in
-# every compression with libtiff-tools and PDFs of text drawn as outlines with
-# ghostscript.
+# Redis for the worker, convert .doc files with LibreOffice, render DOCX to PDF
+# with it in Noto CJK (the corpus PDFs' font; without a CJK font its PDFs hold
+# no Chinese text), and write TIFFs in every compression with libtiff-tools and
+# PDFs of text drawn as outlines with ghostscript.
 OCR_PACKAGES  := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng \
 	libtesseract-dev libleptonica-dev
 # poppler-utils renders at run time the PDF pages whose text can be seen
 # but not read (fonts without Unicode maps, text drawn as outlines).
 RUN_PACKAGES  := ca-certificates $(OCR_PACKAGES) poppler-utils
 TEST_PACKAGES := ca-certificates $(OCR_PACKAGES) poppler-utils redis-server libreoffice-writer-nogui \
-	pandoc w3m chromium libtiff-tools ghostscript
+	fonts-noto-cjk pandoc w3m chromium libtiff-tools ghostscript
 
 SAMPLES := $(filter-out %/README.md,$(wildcard testdata/seeds/*.txt) \
 	$(wildcard testdata/corpus/*.html) $(wildcard testdata/corpus/*.txt) $(wildcard testdata/corpus/*.md) \
